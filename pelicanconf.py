@@ -1,0 +1,95 @@
+"""Pelican settings for local development; publishconf.py overrides what publishing changes."""
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))  # so plugins can import the `figures` package
+
+AUTHOR = "SwiGLU Intuition"
+SITENAME = "Wiggly Networks"
+SITESUBTITLE = "Interactive explainers about neural networks"
+SITEURL = ""
+RELATIVE_URLS = False  # root-relative links: right on every page, 404 included
+
+PATH = "content"
+ARTICLE_PATHS = ["posts"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["assets", "extra"]
+EXTRA_PATH_METADATA = {
+    "extra/favicon.ico": {"path": "favicon.ico"},
+    "extra/favicon.svg": {"path": "favicon.svg"},
+}
+OUTPUT_PATH = "output"
+THEME = str(ROOT / "theme")
+
+TIMEZONE = "UTC"
+DEFAULT_LANG = "en"
+DEFAULT_DATE_FORMAT = "%-d %B %Y"
+DEFAULT_PAGINATION = 10
+
+# Jekyll-style file names: 2026-11-26-swiglu-intuition.md gives the date and slug.
+FILENAME_METADATA = r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.*)"
+ARTICLE_URL = "{date:%Y}/{date:%m}/{date:%d}/{slug}/"
+ARTICLE_SAVE_AS = ARTICLE_URL + "index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+CATEGORY_URL = "category/{slug}/"
+CATEGORY_SAVE_AS = CATEGORY_URL + "index.html"
+TAG_URL = "tag/{slug}/"
+TAG_SAVE_AS = TAG_URL + "index.html"
+CATEGORIES_URL = "categories/"
+CATEGORIES_SAVE_AS = "categories/index.html"
+TAGS_URL = "tags/"
+TAGS_SAVE_AS = "tags/index.html"
+ARCHIVES_URL = "archives/"
+ARCHIVES_SAVE_AS = "archives/index.html"
+AUTHOR_SAVE_AS = ""  # one author: no author pages
+AUTHORS_SAVE_AS = ""
+DIRECT_TEMPLATES = ["index", "categories", "tags", "archives"]
+
+# Feeds are made by publishconf.py (they need absolute URLs).
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+
+PLUGINS = ["plugins.jekyll_reader", "plugins.site_assets", "plugins.epigraph"]
+
+MARKDOWN = {
+    "extensions": [
+        "markdown.extensions.tables",
+        "markdown.extensions.footnotes",
+        "markdown.extensions.attr_list",
+        "markdown.extensions.def_list",
+        "markdown.extensions.abbr",
+        "markdown.extensions.md_in_html",
+        "pymdownx.highlight",
+        "pymdownx.superfences",
+        "markdown.extensions.toc",
+        "pymdownx.magiclink",  # Jekyll's GFM input links bare URLs; so do we
+    ],
+    "extension_configs": {
+        # Classes instead of inline styles: colours come from the theme's CSS.
+        "pymdownx.highlight": {"css_class": "highlight", "guess_lang": False},
+        "pymdownx.superfences": {
+            # ```mermaid fences become <div class="mermaid"> for mermaid.js to draw.
+            "custom_fences": [
+                {
+                    "name": "mermaid",
+                    "class": "mermaid",
+                    "format": "pymdownx.superfences.fence_div_format",
+                }
+            ]
+        },
+        "pymdownx.magiclink": {"hide_protocol": False},
+        "markdown.extensions.toc": {"permalink": "#", "permalink_title": "Link to this section"},
+    },
+    "output_format": "html5",
+}
+
+# Same sources, same bytes: no build timestamps anywhere in the output.
+LOAD_CONTENT_CACHE = False
+SLUGIFY_SOURCE = "basename"

@@ -1,0 +1,173 @@
+"""Read Jekyll posts: YAML front matter between `---` lines, then kramdown-style Markdown.
+
+A Jekyll post dropped into `content/` builds without edits. Front matter keys
+are mapped as Jekyll reads them (see `JEKYLL_KEYS`); unknown keys stay as
+metadata for templates. Every error names the file and its line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from pathlib import Path
+
+import yaml
+from markdown import Markdown
+from pelican import signals
+from pelican.readers import MarkdownReader
+from pelican.urlwrappers import Category, Tag
+from pelican.utils import get_date
+
+from plugins import katex_render
+from plugins.kramdown_math import KramdownMathExtension, MathError
+
+logger = logging.getLogger(__name__)
+
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
+
+# Jekyll front-matter keys and what they become here; others pass through as-is.
+JEKYLL_KEYS = {
+    "layout": "layout",  # "post"/"page": kept for templates
+    "title": "title",
+    "subtitle": "subtitle",
+    "category": "category",
+    "categories": "category",  # first one is the category, the rest become tags
+    "tags": "tags",
+    "date": "date",
+    "last_modified_at": "modified",
+    "katex": "math",
+    "math": "math",
+    "mermaid": "mermaid",
+    "description": "summary",
+    "excerpt": "summary",
+    "published": "status",
+    "author": "author",
+}
+
+
+class SourceError(ValueError):
+    """Bad input in a content file: the message names the file, line and offending text."""
+
+    def __init__(self, path: str | Path, line: int | None, message: str):
+        where = f"{path}:{line}" if line else str(path)
+        super().__init__(f"{where}: {message}")
+
+
+def read_text(path: str) -> str:
+    """The file as UTF-8 text, or an error naming the first undecodable byte's line."""
+    data = Path(path).read_bytes()
+    try:
+        return data.decode("utf-8").replace("\r\n", "\n")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        bad = data[err.start : err.start + 8]
+        raise SourceError(path, line, f"not valid UTF-8 (bytes {bad!r}); save the file as UTF-8") from None
+
+
+def split_front_matter(path: str, text: str) -> tuple[dict, str, int]:
+    """(front matter dict, Markdown body, number of lines before the body)."""
+    if not text.startswith("---"):
+        return {}, text, 0
+    m = FRONT_MATTER.match(text)
+    if not m:
+        raise SourceError(path, 1, "front matter opened with '---' is never closed by a '---' line")
+    try:
+        meta = yaml.safe_load(m.group("yaml") or "") or {}
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 2 if mark else 1  # +1 for 1-based, +1 for the opening ---
+        problem = getattr(err, "problem", None) or str(err)
+        offending = text.splitlines()[line - 1] if mark else ""
+        raise SourceError(path, line, f"malformed YAML front matter ({problem}): {offending!r}") from None
+    if not isinstance(meta, dict):
+        raise SourceError(path, 2, f"front matter must be 'key: value' lines, got {meta!r}")
+    return meta, text[m.end() :], text.count("\n", 0, m.end())
+
+
+def words(value) -> list[str]:
+    """Jekyll's list fields: a YAML list, or a string of space-separated words."""
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return str(value).split()
+
+
+class JekyllMarkdownReader(MarkdownReader):
+    """Markdown with Jekyll YAML front matter and kramdown maths."""
+
+    file_extensions = ["md", "markdown", "mkd", "mdown"]
+
+    def read(self, source_path):
+        self._source_path = source_path
+        front, body, offset = split_front_matter(source_path, read_text(source_path))
+        md_settings = dict(self.settings["MARKDOWN"])
+        md_settings["extensions"] = [
+            e for e in md_settings.get("extensions", []) if e != "markdown.extensions.meta"
+        ] + [KramdownMathExtension(katex_render.render)]
+        self._md = Markdown(**md_settings)
+        try:
+            content = self._md.convert(body)
+        except MathError as err:
+            raise SourceError(source_path, err.line + offset, f"{err.reason}: {err.latex.strip()!r}") from None
+        return content, self.metadata(source_path, front)
+
+    def metadata(self, path: str, front: dict) -> dict:
+        """Pelican metadata from Jekyll front matter."""
+        out, extra_tags = {}, []
+        for key, value in front.items():
+            key = str(key).lower()
+            name = JEKYLL_KEYS.get(key, key)
+            if value is None:
+                continue
+            if key == "categories":
+                cats = words(value)
+                if cats and "category" not in out:
+                    out["category"] = Category(cats[0], self.settings)
+                extra_tags += cats[1:]
+            elif name == "category":
+                out["category"] = Category(str(value), self.settings)
+            elif name == "tags":
+                extra_tags = words(value) + extra_tags
+            elif name in ("date", "modified"):
+                out[name] = self.date(path, key, value)
+            elif key == "published":
+                out["status"] = "published" if value else "draft"
+            elif name in ("math", "mermaid"):
+                out[name] = bool(value)
+            elif name in ("title", "subtitle", "summary", "layout"):
+                out[name] = str(value)
+            else:
+                out[name] = self.process_metadata(name, value) if isinstance(value, str) else value
+        if extra_tags:
+            out["tags"] = [Tag(t, self.settings) for t in dict.fromkeys(extra_tags)]
+        if "title" in front and not str(front["title"] or "").strip():
+            raise SourceError(path, None, "the front matter's 'title' is empty")
+        return out
+
+    def date(self, path: str, key: str, value) -> dt.datetime:
+        if isinstance(value, dt.datetime):
+            return value
+        if isinstance(value, dt.date):
+            return dt.datetime(value.year, value.month, value.day)
+        try:
+            return get_date(str(value))
+        except (ValueError, TypeError):
+            raise SourceError(path, None, f"front matter '{key}: {value}' is not a date") from None
+
+
+def add_reader(readers) -> None:
+    for ext in JekyllMarkdownReader.file_extensions:
+        readers.reader_classes[ext] = JekyllMarkdownReader
+
+
+def configure_katex(pelican) -> None:
+    katex_render.configure()
+
+
+def register():
+    # initialized: once per build, before any file is read.
+    signals.initialized.connect(configure_katex)
+    # readers_init: replace Pelican's Markdown reader for every Markdown extension.
+    signals.readers_init.connect(add_reader)

@@ -1,0 +1,40 @@
+// Light/dark theme. Loaded in <head> so a stored choice applies before first
+// paint (no flash). Without JS the page follows the system via CSS alone.
+(function () {
+  "use strict";
+  var KEY = "theme";
+  var root = document.documentElement;
+  var stored = null;
+  try { stored = localStorage.getItem(KEY); } catch (e) { /* storage disabled */ }
+  if (stored === "light" || stored === "dark") root.setAttribute("data-theme", stored);
+
+  var systemDark = window.matchMedia("(prefers-color-scheme: dark)");
+
+  function current() {
+    return root.getAttribute("data-theme") || (systemDark.matches ? "dark" : "light");
+  }
+  window.siteTheme = current;
+
+  function announce() {
+    var button = document.querySelector(".theme-toggle");
+    if (button) button.setAttribute("aria-pressed", String(current() === "dark"));
+    document.dispatchEvent(new CustomEvent("themechange", { detail: { theme: current() } }));
+  }
+
+  systemDark.addEventListener("change", function () {
+    if (!root.hasAttribute("data-theme")) announce();
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var button = document.querySelector(".theme-toggle");
+    if (!button) return;
+    button.hidden = false;
+    button.setAttribute("aria-pressed", String(current() === "dark"));
+    button.addEventListener("click", function () {
+      var next = current() === "dark" ? "light" : "dark";
+      root.setAttribute("data-theme", next);
+      try { localStorage.setItem(KEY, next); } catch (e) { /* storage disabled */ }
+      announce();
+    });
+  });
+})();

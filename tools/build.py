@@ -1,0 +1,112 @@
+"""Build the site atomically: Pelican writes into a temporary folder that replaces
+the output only when the build had no error and no warning.
+
+    python -m tools.build [--settings pelicanconf.py] [--output output]
+
+Any error or warning (invalid LaTeX, bad front matter, a missing image, …)
+exits 1 with messages that name the file, and the last good output stays.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Problems(logging.Handler):
+    """Collects every warning and error logged during the build, with its cause."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        # Pelican logs "Could not process <file>" inside its except block but
+        # hides the exception unless DEBUG is set: fetch the cause here.
+        cause = sys.exc_info()[1] or (record.exc_info[1] if record.exc_info else None)
+        if cause is not None and str(cause) not in message:
+            message = f"{message}\n    {cause}"
+        self.messages.append(f"{record.levelname.lower()}: {message}")
+
+
+def recover(output: Path) -> None:
+    """If a build died between its two renames, put the previous site back."""
+    previous = output.with_name(output.name + ".previous")
+    if previous.exists() and not output.exists():
+        previous.rename(output)
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+def swap_in(staging: Path, output: Path) -> None:
+    """Replace `output` by `staging` with two renames (a crash in between is recovered)."""
+    previous = output.with_name(output.name + ".previous")
+    if output.exists():
+        output.rename(previous)
+    staging.rename(output)
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+def run_pelican(settings_file: Path, staging: Path, overrides: dict) -> list[str]:
+    """Run Pelican in this process; return the problems it logged."""
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    problems = Problems()
+    logging.getLogger().addHandler(problems)
+    try:
+        settings = read_settings(
+            str(settings_file),
+            override={"OUTPUT_PATH": str(staging), "DELETE_OUTPUT_DIRECTORY": False, **overrides},
+        )
+        Pelican(settings).run()
+    except Exception as err:  # report it like any other build problem
+        problems.messages.append(f"error: {type(err).__name__}: {err}")
+    finally:
+        logging.getLogger().removeHandler(problems)
+    return problems.messages
+
+
+def build(settings_file: Path, output: Path, overrides: dict | None = None) -> list[str]:
+    """Build into a staging folder and swap it in; return problems (empty on success)."""
+    os.chdir(settings_file.parent)  # Pelican resolves PATH and THEME from here
+    output = output.resolve()
+    recover(output)
+    staging = output.with_name(f".{output.name}.building-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        problems = run_pelican(settings_file, staging, overrides or {})
+        if problems:
+            return problems
+        swap_in(staging, output)
+        return []
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--settings", type=Path, default=ROOT / "pelicanconf.py")
+    parser.add_argument("--output", type=Path, default=ROOT / "output")
+    args = parser.parse_args(argv)
+    logging.getLogger().setLevel(logging.WARNING)  # Problems prints them once, at the end
+    start = time.perf_counter()
+    problems = build(args.settings.resolve(), args.output)
+    if problems:
+        print(f"Build failed; {args.output} still holds the last good site.", file=sys.stderr)
+        for message in problems:
+            print(message, file=sys.stderr)
+        return 1
+    print(f"Built {args.output} in {time.perf_counter() - start:.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
