@@ -21,6 +21,7 @@ EXTRA_PATH_METADATA = {
     "extra/favicon.svg": {"path": "favicon.svg"},
 }
 OUTPUT_PATH = "output"
+IGNORE_FILES = [".*", "*.meta.json"]  # figure metadata is read by the figure tag, not published
 THEME = str(ROOT / "theme")
 
 TIMEZONE = "UTC"
@@ -56,7 +57,7 @@ AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 
 
-PLUGINS = ["plugins.jekyll_reader", "plugins.site_assets", "plugins.epigraph"]
+PLUGINS = ["plugins.jekyll_reader", "plugins.figure_tag", "plugins.site_assets", "plugins.epigraph"]
 
 MARKDOWN = {
     "extensions": [

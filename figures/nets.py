@@ -15,7 +15,7 @@ from figures.activations import sigmoid
 Backward = Callable[[np.ndarray], np.ndarray]  # dL/df (N,) -> dL/dparams (P,)
 
 
-class _Layer:
+class Layer:
     """Shared plumbing: flat parameters, losses, and the chain rule down to f."""
 
     n_mats = 1  # first-layer (n, nin+1) matrices: 1 for ReLU, wj and wi for SwiGLU
@@ -67,7 +67,7 @@ class _Layer:
         return p[:k].reshape(self.n_mats, self.n, self.nin + 1), p[k:-1], p[-1]
 
 
-class ReLULayer(_Layer):
+class ReLULayer(Layer):
     """f(x) = Σ_k relu(x·w_k + b_k)·v_k + c; n(nin+1) + n + 1 parameters."""
 
     def _forward(self, p: np.ndarray, X: np.ndarray) -> tuple[np.ndarray, Backward]:
@@ -83,7 +83,7 @@ class ReLULayer(_Layer):
         return H @ v + c, backward
 
 
-class SwiGLULayer(_Layer):
+class SwiGLULayer(Layer):
     """f(x) = Σ_k (x·wj_k + bj_k)·SiLU(x·wi_k + bi_k)·v_k + c; 2n(nin+1) + n + 1 params.
 
     Equivalently a sigmoid gate σ(x·wi_k + bi_k) on the bilinear term (x·wj_k)(x·wi_k).
@@ -103,9 +103,7 @@ class SwiGLULayer(_Layer):
             dH = np.outer(g, v)  # (N, n)
             dA = dH * S
             dB = dH * A * s * (1.0 + B * (1.0 - s))  # SiLU'(B) = σ(B)(1 + B·σ(−B))
-            return np.concatenate(
-                [(dA.T @ X1).ravel(), (dB.T @ X1).ravel(), H.T @ g, [g.sum()]]
-            )
+            return np.concatenate([(dA.T @ X1).ravel(), (dB.T @ X1).ravel(), H.T @ g, [g.sum()]])
 
         return H @ v + c, backward
 
@@ -120,10 +118,11 @@ class TrainConfig:
     ftol: float = 1e-15  # stop on loss change < ftol·max(|loss|, 1): ~absolute
     gtol: float = 1e-10  # stop when every gradient component is below this
     maxcor: int = 20  # L-BFGS memory: number of past (step, gradient) pairs kept
+    l2: float = 0.0  # weight decay λ‖p‖²; > 0 keeps logits finite on separable data
 
 
 def fit(
-    model_cls: type[_Layer],
+    model_cls: type[Layer],
     nin: int,
     n: int,
     X: np.ndarray,
@@ -131,21 +130,25 @@ def fit(
     loss: str,
     rng: np.random.Generator,
     config: TrainConfig | None = None,
-) -> tuple[_Layer, float]:
+) -> tuple[Layer, float]:
     """Train config.seeds restarts of model_cls(nin, n) with L-BFGS; return the best.
 
     Each restart draws its init from rng.spawn, so a fresh rng with the same seed
     gives bit-identical parameters.
     """
     config = config or TrainConfig()
-    opts = {k: v for k, v in asdict(config).items() if k != "seeds"}
+    opts = {k: v for k, v in asdict(config).items() if k not in ("seeds", "l2")}
     best, best_loss = None, np.inf
     for child in rng.spawn(config.seeds):
         model = model_cls(nin, n, child)
+
+        def objective(p, model=model):
+            L, g = model.loss_and_grad(p, X, y, loss)
+            return L + config.l2 * (p @ p), g + 2.0 * config.l2 * p
+
         res = minimize(
-            model.loss_and_grad,
+            objective,
             model.parameters(),
-            args=(X, y, loss),
             method="L-BFGS-B",
             jac=True,  # loss_and_grad returns (loss, analytic gradient)
             options=opts,
@@ -190,6 +193,6 @@ def ellipse_data(
     return X, inside_ellipse(X).astype(float), Xg, inside_ellipse(Xg).astype(float)
 
 
-def accuracy(model: _Layer, X: np.ndarray, y: np.ndarray) -> float:
+def accuracy(model: Layer, X: np.ndarray, y: np.ndarray) -> float:
     """Fraction of points whose predicted class (logit > 0) matches the 0/1 label."""
     return float(np.mean((model(X) > 0) == (y > 0.5)))

@@ -21,6 +21,8 @@ from pelican.utils import get_date
 
 from plugins import katex_render
 from plugins.kramdown_math import KramdownMathExtension, MathError
+from plugins.figure_tag import FigureTagError
+from plugins.local_images import figure_alts, resolve_images
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +103,8 @@ class JekyllMarkdownReader(MarkdownReader):
 
     def read(self, source_path):
         self._source_path = source_path
-        front, body, offset = split_front_matter(source_path, read_text(source_path))
+        text = read_text(source_path)
+        front, body, offset = split_front_matter(source_path, text)
         md_settings = dict(self.settings["MARKDOWN"])
         md_settings["extensions"] = [
             e for e in md_settings.get("extensions", []) if e != "markdown.extensions.meta"
@@ -111,6 +114,14 @@ class JekyllMarkdownReader(MarkdownReader):
             content = self._md.convert(body)
         except MathError as err:
             raise SourceError(source_path, err.line + offset, f"{err.reason}: {err.latex.strip()!r}") from None
+        except FigureTagError as err:
+            raise SourceError(source_path, err.line + offset, err.reason) from None
+
+        def missing(line, message):
+            raise SourceError(source_path, line, message)
+
+        root = self.settings["PATH"]
+        content = resolve_images(content, text, source_path, root, figure_alts(root), missing)
         return content, self.metadata(source_path, front)
 
     def metadata(self, path: str, front: dict) -> dict:

@@ -49,10 +49,7 @@ def test_unknown_loss_is_rejected_by_name():
 
 def test_parameter_counts_follow_the_formulas():
     for nin, n in [(1, 1), (1, 8), (2, 5)]:
-        assert (
-            ReLULayer(nin, n, np.random.default_rng(0)).n_params
-            == n * (nin + 1) + n + 1
-        )
+        assert ReLULayer(nin, n, np.random.default_rng(0)).n_params == n * (nin + 1) + n + 1
         swiglu = SwiGLULayer(nin, n, np.random.default_rng(0))
         assert swiglu.n_params == 2 * n * (nin + 1) + n + 1
 

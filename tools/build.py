@@ -74,9 +74,17 @@ def run_pelican(settings_file: Path, staging: Path, overrides: dict) -> list[str
     return problems.messages
 
 
+def refresh_figures() -> None:
+    """Regenerate figures whose code changed, so a stale figure is never published."""
+    from figures.generate import generate
+
+    generate(only_stale=True, progress=lambda m: print(f"figure {m}", flush=True))
+
+
 def build(settings_file: Path, output: Path, overrides: dict | None = None) -> list[str]:
     """Build into a staging folder and swap it in; return problems (empty on success)."""
     os.chdir(settings_file.parent)  # Pelican resolves PATH and THEME from here
+    refresh_figures()
     output = output.resolve()
     recover(output)
     staging = output.with_name(f".{output.name}.building-{os.getpid()}")

@@ -4,6 +4,7 @@
   "use strict";
   var KEY = "theme";
   var root = document.documentElement;
+  root.classList.add("js"); // CSS shows interactive parts only when scripts run
   var stored = null;
   try { stored = localStorage.getItem(KEY); } catch (e) { /* storage disabled */ }
   if (stored === "light" || stored === "dark") root.setAttribute("data-theme", stored);

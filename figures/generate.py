@@ -1,0 +1,75 @@
+"""Write figures to the content folder, regenerating only those whose source changed.
+
+Each figure's files go under content/assets/ at the paths its module names,
+with a `figures/<id>.meta.json` beside them that records the source hash the
+files came from, the caption and the accessible name. The site build reads the
+meta files; a hash that differs from the code's means the figure is stale.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from figures.output import FigureOutput, dumps
+from figures.registry import FIGURE_IDS, load, source_hash
+
+ASSETS = Path(__file__).resolve().parent.parent / "content" / "assets"
+
+
+def meta_path(figure_id: str, assets: Path = ASSETS) -> Path:
+    return assets / "figures" / f"{figure_id}.meta.json"
+
+
+def read_meta(figure_id: str, assets: Path = ASSETS) -> dict | None:
+    path = meta_path(figure_id, assets)
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def is_stale(figure_id: str, assets: Path = ASSETS) -> bool:
+    """True if the figure was never made, its files are gone, or its code changed since."""
+    meta = read_meta(figure_id, assets)
+    if meta is None or meta.get("source_hash") != source_hash(figure_id):
+        return True
+    return not all((assets / f).is_file() for f in meta["files"])
+
+
+def write(out: FigureOutput, assets: Path = ASSETS) -> None:
+    """Write the figure's files, then its meta (last, so a crash leaves it stale)."""
+    for rel, data in sorted(out.files.items()):
+        path = assets / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    meta = {
+        "id": out.id,
+        "kind": out.kind,
+        "label": out.label,
+        "caption": out.caption,
+        "files": sorted(out.files),
+        "facts": out.facts,
+        "source_hash": source_hash(out.id),
+    }
+    meta_path(out.id, assets).parent.mkdir(parents=True, exist_ok=True)
+    meta_path(out.id, assets).write_bytes(dumps(meta) + b"\n")
+
+
+def generate(
+    ids: list[str] | None = None,
+    assets: Path = ASSETS,
+    only_stale: bool = False,
+    progress: Callable[[str], None] = print,
+) -> dict[str, float]:
+    """Make the figures `ids` (default: all); return seconds taken per figure."""
+    times = {}
+    for figure_id in ids or FIGURE_IDS:
+        module = load(figure_id)
+        if only_stale and not is_stale(figure_id, assets):
+            continue
+        progress(f"{figure_id}: generating…")
+        start = time.perf_counter()
+        write(module.make(), assets)
+        times[figure_id] = time.perf_counter() - start
+        progress(f"{figure_id}: done in {times[figure_id]:.1f} s")
+    return times

@@ -1,0 +1,116 @@
+"""`{% figure ID %}`: embed a generated figure, Liquid-style as Jekyll authors write includes.
+
+The tag stands alone on its line. It becomes a <figure> with space reserved
+for the plot, a keyboard-operable slider, a live text readout of the current
+state, a caption and an accessible name, all read from the files that
+`python -m figures` wrote. An unknown id or a stale figure fails the build,
+naming the post, the line and the fix.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
+from pelican import signals
+
+from figures.generate import ASSETS, is_stale, read_meta
+from figures.registry import FIGURE_IDS
+
+TAG = re.compile(r"^[ ]{0,3}\{%\s*figure\s+(?P<id>\S+)\s*%\}[ \t]*$")
+
+
+class FigureTagError(ValueError):
+    def __init__(self, line: int, message: str):
+        self.line, self.reason = line, message
+        super().__init__(f"line {line}: {message}")
+
+
+def interactive_html(figure_id: str, meta: dict, spec: dict, site_url: str) -> str:
+    slider = spec["slider"]
+    states, default = slider["states"], slider["default"]
+    base = f"figure-{figure_id}"
+    src = f"{site_url}/assets/figures/{figure_id}.json"
+    height = int(spec["layout"].get("height", 400))
+    e = html.escape
+    return (
+        f'<figure class="figure figure-interactive" id="{base}">'
+        f'<div class="figure-plot" data-figure-src="{e(src)}" role="img" aria-label="{e(meta["label"])}"'
+        f' style="height:{height}px"></div>'
+        f'<div class="figure-controls">'
+        f'<label for="{base}-slider">{e(slider["name"])}</label>'
+        f'<input type="range" id="{base}-slider" min="0" max="{len(states) - 1}" step="1" value="{default}"'
+        f' aria-valuetext="{e(states[default]["label"])}" aria-controls="{base}-readout" disabled>'
+        f'<output id="{base}-readout" for="{base}-slider" aria-live="polite">{e(states[default]["text"])}</output>'
+        f"</div>"
+        f"<figcaption>{e(meta['caption'])}</figcaption>"
+        f"</figure>"
+    )
+
+
+def static_html(meta: dict, site_url: str) -> str:
+    src = f"{site_url}/assets/{meta['files'][0]}"
+    e = html.escape
+    return (
+        f'<figure class="figure" id="figure-{meta["id"]}">'
+        f'<img src="{e(src)}" alt="{e(meta["label"])}" loading="lazy">'
+        f"<figcaption>{e(meta['caption'])}</figcaption></figure>"
+    )
+
+
+def figure_html(figure_id: str, line: int, assets: Path, site_url: str) -> str:
+    if figure_id not in FIGURE_IDS:
+        raise FigureTagError(line, f"unknown figure id {figure_id!r} in {{% figure {figure_id} %}}; "
+                             f"known ids: {', '.join(FIGURE_IDS)} (`python -m figures --list`)")
+    if is_stale(figure_id, assets):
+        raise FigureTagError(line, f"figure {figure_id!r} is missing or older than its code: "
+                             f"run `python -m figures {figure_id}`")
+    meta = read_meta(figure_id, assets)
+    if meta["kind"] == "static":
+        return static_html(meta, site_url)
+    spec = json.loads((assets / "figures" / f"{figure_id}.json").read_text())
+    return interactive_html(figure_id, meta, spec, site_url)
+
+
+class FigureTagPreprocessor(Preprocessor):
+    def __init__(self, md: Markdown, assets: Path, site_url: str):
+        super().__init__(md)
+        self.assets, self.site_url = assets, site_url
+
+    def run(self, lines: list[str]) -> list[str]:
+        out = []
+        for number, line in enumerate(lines, start=1):
+            m = TAG.match(line)
+            if m:
+                block = figure_html(m.group("id"), number, self.assets, self.site_url)
+                out += ["", self.md.htmlStash.store(block), ""]
+            else:
+                out.append(line)
+        return out
+
+
+class FigureTagExtension(Extension):
+    def __init__(self, assets: Path = ASSETS, site_url: str = ""):
+        super().__init__()
+        self.assets, self.site_url = assets, site_url
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        # 29.5: before the maths (29) and fences (25) change line counts, so errors name the right line.
+        md.preprocessors.register(FigureTagPreprocessor(md, self.assets, self.site_url), "figure_tag", 29.5)
+
+
+def add_extension(pelican) -> None:
+    assets = Path(pelican.settings["PATH"]) / "assets"
+    pelican.settings["MARKDOWN"].setdefault("extensions", []).append(
+        FigureTagExtension(assets, pelican.settings.get("SITEURL", ""))
+    )
+
+
+def register():
+    # initialized: before any reader builds its Markdown instance.
+    signals.initialized.connect(add_extension)

@@ -1,0 +1,86 @@
+// Interactive figures: plotly.js and each figure's JSON load only when a figure
+// nears the viewport. A native range input drives each figure (keyboard, mouse,
+// touch); the theme toggle restyles plots in place.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var plotlySrc = script.getAttribute("data-plotly");
+  var plotlyReady = null;
+
+  function loadPlotly() {
+    if (!plotlyReady) {
+      plotlyReady = new Promise(function (resolve, reject) {
+        var s = document.createElement("script");
+        s.src = plotlySrc;
+        s.onload = function () { resolve(window.Plotly); };
+        s.onerror = function () { reject(new Error("could not load " + plotlySrc)); };
+        document.head.appendChild(s);
+      });
+    }
+    return plotlyReady;
+  }
+
+  function cssVar(name) {
+    return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+  }
+
+  // Page colours for the plot chrome; trace colours read on both themes.
+  function themeLayout() {
+    var fg = cssVar("--fg"), muted = cssVar("--muted"), rule = cssVar("--rule");
+    var axis = { color: muted, gridcolor: rule, zerolinecolor: muted, linecolor: rule };
+    var update = { "font.color": fg, "legend.font.color": fg, "hoverlabel.bgcolor": cssVar("--bg") };
+    ["xaxis", "yaxis", "xaxis2", "yaxis2"].forEach(function (name) {
+      Object.keys(axis).forEach(function (key) { update[name + "." + key] = axis[key]; });
+    });
+    return update;
+  }
+
+  function applyState(Plotly, plot, spec, index) {
+    var state = spec.slider.states[index];
+    plot.dataset.state = String(index);
+    return Plotly.restyle(plot, state.update, state.traces).then(function () {
+      return state.layout ? Plotly.relayout(plot, state.layout) : null;
+    });
+  }
+
+  function draw(plot) {
+    var figure = plot.closest("figure");
+    var input = figure.querySelector("input[type=range]");
+    var output = figure.querySelector("output");
+    Promise.all([loadPlotly(), fetch(plot.dataset.figureSrc).then(function (r) {
+      if (!r.ok) throw new Error(plot.dataset.figureSrc + ": HTTP " + r.status);
+      return r.json();
+    })]).then(function (loaded) {
+      var Plotly = loaded[0], spec = loaded[1];
+      var config = { displayModeBar: false, responsive: true, scrollZoom: false };
+      return Plotly.newPlot(plot, spec.data, spec.layout, config).then(function () {
+        return Plotly.relayout(plot, themeLayout());
+      }).then(function () {
+        plot.dataset.ready = "true";
+        input.disabled = false;
+        var pending = Promise.resolve();
+        input.addEventListener("input", function () {
+          var index = Number(input.value), state = spec.slider.states[index];
+          input.setAttribute("aria-valuetext", state.label);
+          output.textContent = state.text;
+          pending = pending.then(function () { return applyState(Plotly, plot, spec, index); });
+        });
+        document.addEventListener("themechange", function () { Plotly.relayout(plot, themeLayout()); });
+        if (Number(input.value) !== spec.slider.default) input.dispatchEvent(new Event("input"));
+      });
+    }).catch(function (err) {
+      plot.dataset.error = String(err);
+      figure.classList.add("figure-failed");
+      console.error(err);
+    });
+  }
+
+  var plots = Array.prototype.slice.call(document.querySelectorAll(".figure-plot[data-figure-src]"));
+  if (!("IntersectionObserver" in window)) { plots.forEach(draw); return; }
+  var observer = new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      if (entry.isIntersecting) { observer.unobserve(entry.target); draw(entry.target); }
+    });
+  }, { rootMargin: "600px 0px" });
+  plots.forEach(function (plot) { observer.observe(plot); });
+})();

@@ -1,0 +1,198 @@
+"""Serve the built site locally, rebuild it when a source changes, and reload the browser.
+
+    python -m tools.serve [--host 127.0.0.1] [--port 8000]
+
+Only files inside the output folder are served (a `..` path gets 404), with
+correct content types and the site's Content-Security-Policy as a header.
+Rebuilds run `python -m tools.build` in a fresh process, so a failed rebuild
+prints its errors and the last good site stays up. Open pages reload through
+a small same-origin script injected into HTML responses (dev server only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import mimetypes
+import subprocess
+import sys
+import threading
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+WATCHED = ["content", "theme", "plugins", "figures", "pelicanconf.py"]
+
+TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".json": "application/json",
+    ".svg": "image/svg+xml",
+    ".woff2": "font/woff2",
+    ".xml": "application/xml",
+    ".atom": "application/atom+xml",
+    ".ico": "image/x-icon",
+    ".png": "image/png",
+    ".csv": "text/csv; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+}
+
+RELOAD_SCRIPT = b"""new EventSource("/__reload").onmessage = function () { location.reload(); };\n"""
+
+
+class Generation:
+    """Counts successful builds; SSE clients wait on it to learn about a new one."""
+
+    def __init__(self):
+        self.number = 0
+        self.changed = threading.Condition()
+
+    def bump(self) -> None:
+        with self.changed:
+            self.number += 1
+            self.changed.notify_all()
+
+    def wait_past(self, seen: int, timeout: float) -> int:
+        with self.changed:
+            self.changed.wait_for(lambda: self.number != seen, timeout)
+            return self.number
+
+
+def csp_of(output: Path) -> str | None:
+    """The policy the build wrote into its pages' meta tag, sent as a header too."""
+    policy = output / ".csp"
+    return policy.read_text().strip() if policy.exists() else None
+
+
+class SiteHandler(SimpleHTTPRequestHandler):
+    """Static files from the output folder, never from outside it."""
+
+    extensions_map = {**mimetypes.types_map, **TYPES}
+
+    def __init__(self, *args, output: Path, generation: Generation | None, **kwargs):
+        self.output = output
+        self.generation = generation
+        super().__init__(*args, directory=str(output), **kwargs)
+
+    def log_message(self, format, *args):  # quiet: one line per error only
+        if args and str(args[1] if len(args) > 1 else "").startswith(("4", "5")):
+            super().log_message(format, *args)
+
+    def end_headers(self):
+        csp = csp_of(self.output)
+        if csp:
+            self.send_header("Content-Security-Policy", csp)
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
+
+    def inside_output(self) -> Path | None:
+        """The requested file if it lies inside the output folder, else None."""
+        path = unquote(urlsplit(self.path).path)
+        if "\0" in path or any(part == ".." for part in path.split("/")):
+            return None
+        target = (self.output / path.lstrip("/")).resolve()
+        root = self.output.resolve()
+        if target != root and root not in target.parents:
+            return None
+        if target.is_dir():
+            target = target / "index.html"
+        return target if target.is_file() else None
+
+    def do_GET(self):
+        if self.generation and self.path == "/__reload":
+            return self.stream_reloads()
+        if self.generation and self.path == "/__livereload.js":
+            return self.send_bytes(RELOAD_SCRIPT, TYPES[".js"])
+        path = unquote(urlsplit(self.path).path)
+        if path.endswith("/") is False and (self.output / path.lstrip("/")).is_dir() and ".." not in path:
+            self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+            self.send_header("Location", path + "/")
+            self.end_headers()
+            return None
+        target = self.inside_output()
+        status = HTTPStatus.OK
+        if target is None:
+            status, target = HTTPStatus.NOT_FOUND, self.output / "404.html"
+            if not target.is_file():
+                return self.send_bytes(b"Not found\n", TYPES[".txt"], status)
+        body = target.read_bytes()
+        kind = self.extensions_map.get(target.suffix, "application/octet-stream")
+        if self.generation and target.suffix == ".html":
+            body = body.replace(b"</body>", b'<script src="/__livereload.js"></script></body>', 1)
+        return self.send_bytes(body, kind, status)
+
+    def do_HEAD(self):
+        return self.do_GET()
+
+    def send_bytes(self, body: bytes, kind: str, status: HTTPStatus = HTTPStatus.OK):
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def stream_reloads(self):
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        seen = self.generation.number
+        try:
+            while True:
+                now = self.generation.wait_past(seen, timeout=15)
+                self.wfile.write(b"data: reload\n\n" if now != seen else b": keep-alive\n\n")
+                self.wfile.flush()
+                seen = now
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+
+def rebuild(generation: Generation) -> None:
+    """Build in a fresh process (clean plugin state); announce success to open pages."""
+    result = subprocess.run([sys.executable, "-m", "tools.build"], cwd=ROOT)
+    if result.returncode == 0:
+        generation.bump()
+
+
+def watch_and_rebuild(generation: Generation) -> None:
+    from watchfiles import watch
+
+    paths = [ROOT / p for p in WATCHED if (ROOT / p).exists()]
+    for changes in watch(*paths, watch_filter=lambda _, path: "__pycache__" not in path):
+        print(f"Changed: {', '.join(sorted({Path(p).name for _, p in changes}))}; rebuilding…", flush=True)
+        rebuild(generation)
+
+
+def make_server(output: Path, host: str, port: int, generation: Generation | None) -> ThreadingHTTPServer:
+    handler = partial(SiteHandler, output=output, generation=generation)
+    server = ThreadingHTTPServer((host, port), handler)
+    server.daemon_threads = True
+    return server
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--output", type=Path, default=ROOT / "output")
+    parser.add_argument("--no-reload", action="store_true", help="serve only: no watching, no rebuilds")
+    args = parser.parse_args(argv)
+    generation = None if args.no_reload else Generation()
+    if generation:
+        threading.Thread(target=watch_and_rebuild, args=(generation,), daemon=True).start()
+    server = make_server(args.output.resolve(), args.host, args.port, generation)
+    print(f"Serving {args.output} at http://{args.host}:{args.port}/ (Ctrl-C to stop)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
