@@ -49,8 +49,9 @@ AUTHOR_SAVE_AS = ""  # one author: no author pages
 AUTHORS_SAVE_AS = ""
 DIRECT_TEMPLATES = ["index", "categories", "tags", "archives"]
 
-# Feeds are made by publishconf.py (they need absolute URLs).
-FEED_ALL_ATOM = None
+# Atom feed; publishconf.py makes its links absolute.
+FEED_ALL_ATOM = "feeds/all.atom.xml"  # feeds are served locally too
+FEED_DOMAIN = SITEURL
 CATEGORY_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None

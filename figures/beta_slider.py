@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from figures.activations import relu, swish, swish_relu_gap_constant
-from figures.output import FigureOutput, SliderState, interactive, rounded
+from figures.output import FigureOutput, SliderState, interactive, rounded, signed
 from figures.style import COLORS, axis, plotly_layout
 
 ID = "beta-slider"
@@ -23,7 +23,7 @@ def words(beta: float, c: float) -> str:
     low = int(np.argmin(y))
     name = " (SiLU)" if beta == 1 else ""
     return (
-        f"β = {beta:g}{name}: lowest value {y[low]:.3f} at x = {X[low]:.2f}; "
+        f"β = {beta:g}{name}: lowest value {signed(y[low], '.3f')} at x = {signed(X[low], '.2f')}; "
         f"largest distance from ReLU {gap:.3f} = c/β with c = {c:.4f}."
     )
 
@@ -51,8 +51,7 @@ def make() -> FigureOutput:
         SliderState(
             label=f"β = {b:g}",
             text=words(b, c),
-            update={"y": [rounded(swish(X, b))], "name": [f"Swish β = {b:g}"]},
-            traces=[3],
+            restyle=[({"y": [rounded(swish(X, b))], "name": [f"Swish β = {b:g}"]}, [3])],
         )
         for b in BETAS
     ]

@@ -24,7 +24,8 @@ NEURONS = range(1, 9)
 DEFAULT_N = 2
 SEED = 7
 N_TRAIN = 1500
-GRID = 41  # heat-map resolution: 41² probabilities per panel and state
+GRID = 41  # heat-map resolution: 41² probabilities per panel and state (smoothed by plotly.js)
+FINE = 161  # the learned boundary is traced on a finer grid, so it is smooth but costs few points
 # A little weight decay keeps probabilities soft (the classes are separable, so
 # without it the logits grow without bound and the heat map turns binary).
 CONFIG = TrainConfig(seeds=8, l2=1e-5)
@@ -40,6 +41,19 @@ def ellipse_outline(points: int = 121) -> tuple[list, list]:
     return rounded(u * np.cos(r) - w * np.sin(r), 4), rounded(u * np.sin(r) + w * np.cos(r), 4)
 
 
+def boundary(model, g: np.ndarray) -> tuple[list, list]:
+    """The learned boundary P(inside) = 0.5 as one polyline (None separates pieces)."""
+    import contourpy
+
+    gx, gy = np.meshgrid(g, g)
+    logit = model(np.column_stack([gx.ravel(), gy.ravel()])).reshape(g.size, g.size)
+    xs, ys = [], []
+    for line in contourpy.contour_generator(g, g, logit).lines(0.0):
+        xs += rounded(line[:, 0], 3) + [None]
+        ys += rounded(line[:, 1], 3) + [None]
+    return xs, ys
+
+
 def make() -> FigureOutput:
     rng = np.random.default_rng(SEED)
     X, y, Xg, yg = ellipse_data(rng, N_TRAIN)
@@ -52,9 +66,14 @@ def make() -> FigureOutput:
     ns = list(NEURONS)
     i0 = DEFAULT_N - 1
 
+    fine = np.linspace(-ELLIPSE_BOX, ELLIPSE_BOX, FINE)
+
     def prob(name, i):
         p = sigmoid(fits[name][i](Xplot)).reshape(GRID, GRID)
-        return [rounded(row, 3) for row in p]
+        return [rounded(row, 2) for row in p]
+
+    def line(name, i):
+        return boundary(fits[name][i], fine)
 
     def title(name, i):
         return f"{name}: {100 * acc[name][i]:.1f} % held out"
@@ -64,11 +83,14 @@ def make() -> FigureOutput:
     for k, name in enumerate(MODELS):
         suffix = "" if k == 0 else "2"
         data.append({
-            "type": "contour", "x": rounded(g, 3), "y": rounded(g, 3), "z": prob(name, i0),
+            "type": "heatmap", "x": rounded(g, 3), "y": rounded(g, 3), "z": prob(name, i0), "zsmooth": "best",
             "zmin": 0, "zmax": 1, "colorscale": COLORSCALE, "showscale": False, "name": f"{name} P(inside)",
-            "contours": {"start": 0.5, "end": 0.5, "size": 1, "coloring": "heatmap", "showlabels": False},
+            "xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "hovertemplate": "P(inside) = %{z:.2f}<extra></extra>",
+        })
+        bx, by = line(name, i0)
+        data.append({
+            "x": bx, "y": by, "mode": "lines", "name": f"{name} boundary", "hoverinfo": "skip",
             "line": {"width": 2.5, "color": COLORS[name.lower()]}, "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
-            "hovertemplate": "P(inside) = %{z:.2f}<extra></extra>",
         })
         data.append({
             "x": ex, "y": ey, "mode": "lines", "name": "true ellipse", "showlegend": k == 0, "hoverinfo": "skip",
@@ -100,8 +122,10 @@ def make() -> FigureOutput:
         SliderState(
             label=f"n = {n}",
             text=words(i),
-            update={"z": [prob("ReLU", i), prob("SwiGLU", i)]},
-            traces=[0, 2],
+            restyle=[
+                ({"z": [prob("ReLU", i), prob("SwiGLU", i)]}, [0, 3]),
+                ({"x": [line("ReLU", i)[0], line("SwiGLU", i)[0]], "y": [line("ReLU", i)[1], line("SwiGLU", i)[1]]}, [1, 4]),
+            ],
             layout={f"annotations[{k}].text": title(name, i) for k, name in enumerate(MODELS)},
         )
         for i, n in enumerate(ns)

@@ -28,6 +28,11 @@ def dumps(obj) -> bytes:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
 
 
+def signed(value: float, spec: str) -> str:
+    """A number formatted for readers: a true minus sign (−), not a hyphen."""
+    return format(value, spec).replace("-", "\u2212")
+
+
 def rounded(values, digits: int = 5) -> list:
     """Floats for JSON, rounded: screen pixels need no more and the files shrink."""
     return [round(float(v), digits) for v in values]
@@ -39,8 +44,7 @@ class SliderState:
 
     label: str  # the value as read aloud and shown by the slider, e.g. "β = 0.5"
     text: str  # the current state in words, e.g. "β = 0: exactly x/2"
-    update: dict  # Plotly restyle update: {"y": [array for each trace in `traces`]}
-    traces: list[int]  # trace indices the update applies to
+    restyle: list[tuple[dict, list[int]]]  # Plotly.restyle calls: (update, trace indices)
     layout: dict | None = None  # optional Plotly relayout (e.g. panel titles)
 
 
@@ -62,8 +66,7 @@ def interactive(data: list[dict], layout: dict, slider_name: str, states: list[S
                     {
                         "label": s.label,
                         "text": s.text,
-                        "update": s.update,
-                        "traces": s.traces,
+                        "restyle": [{"update": u, "traces": t} for u, t in s.restyle],
                         **({"layout": s.layout} if s.layout else {}),
                     }
                     for s in states

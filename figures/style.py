@@ -29,7 +29,7 @@ def plotly_layout(**overrides) -> dict:
         "font": {"family": FONT, "size": 13},
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "rgba(0,0,0,0)",
-        "margin": {"l": 44, "r": 12, "t": 28, "b": 40},
+        "margin": {"l": 60, "r": 12, "t": 28, "b": 40},
         "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
         "hovermode": "x unified",
         "dragmode": False,
@@ -39,7 +39,7 @@ def plotly_layout(**overrides) -> dict:
 
 
 def axis(title: str, **overrides) -> dict:
-    spec = {"title": {"text": title}, "zeroline": True, "fixedrange": True}
+    spec = {"title": {"text": title}, "zeroline": True, "fixedrange": True, "automargin": True}
     spec.update(overrides)
     return spec
 

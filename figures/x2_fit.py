@@ -65,7 +65,7 @@ def make() -> FigureOutput:
         xaxis=axis("x", range=[-2, 2], anchor="y"),
         yaxis=axis("y", domain=[0.45, 1], range=[-0.3, 4.3]),
         xaxis2=axis("neurons n", anchor="y2", dtick=1, range=[0.5, 8.5], zeroline=False),
-        yaxis2=axis("training MSE", domain=[0, 0.3], type="log", exponentformat="power",
+        yaxis2=axis("training MSE", domain=[0, 0.3], type="log", exponentformat="e", dtick=3,
                     range=[np.log10(floor), np.log10(max(mse["ReLU"])) + 0.5], zeroline=False),
     )
 
@@ -79,9 +79,10 @@ def make() -> FigureOutput:
         SliderState(
             label=f"n = {n}",
             text=words(i),
-            update={"y": [curve("ReLU", i), curve("SwiGLU", i), marker("ReLU", i)["y"], marker("SwiGLU", i)["y"]],
-                    "x": [rounded(x, 3), rounded(x, 3), [n], [n]]},
-            traces=[1, 2, 5, 6],
+            restyle=[
+                ({"y": [curve("ReLU", i), curve("SwiGLU", i)]}, [1, 2]),
+                ({"x": [[n], [n]], "y": [marker("ReLU", i)["y"], marker("SwiGLU", i)["y"]]}, [5, 6]),
+            ],
         )
         for i, n in enumerate(ns)
     ]

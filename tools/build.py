@@ -54,18 +54,13 @@ def swap_in(staging: Path, output: Path) -> None:
     shutil.rmtree(previous, ignore_errors=True)
 
 
-def run_pelican(settings_file: Path, staging: Path, overrides: dict) -> list[str]:
+def run_pelican(settings: dict) -> list[str]:
     """Run Pelican in this process; return the problems it logged."""
     from pelican import Pelican
-    from pelican.settings import read_settings
 
     problems = Problems()
     logging.getLogger().addHandler(problems)
     try:
-        settings = read_settings(
-            str(settings_file),
-            override={"OUTPUT_PATH": str(staging), "DELETE_OUTPUT_DIRECTORY": False, **overrides},
-        )
         Pelican(settings).run()
     except Exception as err:  # report it like any other build problem
         problems.messages.append(f"error: {type(err).__name__}: {err}")
@@ -74,23 +69,29 @@ def run_pelican(settings_file: Path, staging: Path, overrides: dict) -> list[str
     return problems.messages
 
 
-def refresh_figures() -> None:
+def refresh_figures(content: Path) -> None:
     """Regenerate figures whose code changed, so a stale figure is never published."""
     from figures.generate import generate
 
-    generate(only_stale=True, progress=lambda m: print(f"figure {m}", flush=True))
+    generate(assets=content / "assets", only_stale=True, progress=lambda m: print(f"figure {m}", flush=True))
 
 
-def build(settings_file: Path, output: Path, overrides: dict | None = None) -> list[str]:
+def build(settings_file: Path, output: Path) -> list[str]:
     """Build into a staging folder and swap it in; return problems (empty on success)."""
-    os.chdir(settings_file.parent)  # Pelican resolves PATH and THEME from here
-    refresh_figures()
+    from pelican.settings import read_settings
+
     output = output.resolve()
     recover(output)
     staging = output.with_name(f".{output.name}.building-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
+    override = {"OUTPUT_PATH": str(staging), "DELETE_OUTPUT_DIRECTORY": False}
+    settings = read_settings(str(settings_file), override=override)
     try:
-        problems = run_pelican(settings_file, staging, overrides or {})
+        refresh_figures(Path(settings["PATH"]))
+    except Exception as err:  # a figure module failed: nothing to publish
+        return [f"error: figure generation failed: {type(err).__name__}: {err}"]
+    try:
+        problems = run_pelican(settings)
         if problems:
             return problems
         swap_in(staging, output)

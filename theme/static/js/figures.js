@@ -38,7 +38,10 @@
   function applyState(Plotly, plot, spec, index) {
     var state = spec.slider.states[index];
     plot.dataset.state = String(index);
-    return Plotly.restyle(plot, state.update, state.traces).then(function () {
+    var done = state.restyle.reduce(function (previous, call) {
+      return previous.then(function () { return Plotly.restyle(plot, call.update, call.traces); });
+    }, Promise.resolve());
+    return done.then(function () {
       return state.layout ? Plotly.relayout(plot, state.layout) : null;
     });
   }

@@ -1,0 +1,60 @@
+# Pelican-quickstart shape: variables on top, `make help` lists the targets.
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+OUTPUTDIR ?= output
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+help:
+	@echo 'make serve       install everything, build, serve at http://$(HOST):$(PORT)/ with live reload'
+	@echo 'make devserver   the same as make serve'
+	@echo 'make html        install what the build needs and build the site into $(OUTPUTDIR)/'
+	@echo 'make figures     regenerate every figure (python -m figures)'
+	@echo 'make publish     build for publishing with publishconf.py'
+	@echo 'make test        install what the tests need (Chromium included) and run every test'
+	@echo 'make lint        ruff format --check and ruff check'
+	@echo 'make clean       remove the output folder'
+
+# Set-up is incremental: each stamp is redone only when its lock file changes.
+$(BIN)/.site-deps: pyproject.toml requirements.lock
+	bash tools/setup.sh site
+	@touch $@
+
+$(BIN)/.test-deps: $(BIN)/.site-deps requirements-test.lock
+	bash tools/setup.sh test
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: $(BIN)/.site-deps node_modules/.installed
+
+html: install
+	$(BIN)/python -m tools.build --output $(OUTPUTDIR)
+
+figures: install
+	$(BIN)/python -m figures
+
+serve: html
+	$(BIN)/python -m tools.serve --host $(HOST) --port $(PORT) --output $(OUTPUTDIR)
+
+devserver: serve
+
+publish: install
+	$(BIN)/python -m tools.build --settings publishconf.py --output $(OUTPUTDIR)
+
+test: install $(BIN)/.test-deps
+	bash tools/setup.sh chromium
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(BIN)/.test-deps
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(OUTPUTDIR) $(OUTPUTDIR).previous
+
+.PHONY: help install html figures serve devserver publish test lint clean

@@ -1,0 +1,17 @@
+"""Publishing settings: everything in pelicanconf.py, plus what a public site needs."""
+
+import os
+import sys
+
+sys.path.append(os.curdir)
+from pelicanconf import *  # noqa: E402,F403
+
+# The public address; override with SITEURL=https://example.org make publish.
+SITEURL = os.environ.get("SITEURL", "https://swiglu.example.org")
+RELATIVE_URLS = False
+
+FEED_DOMAIN = SITEURL
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
+
+DELETE_OUTPUT_DIRECTORY = True

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Set-up steps the Makefile runs: `site` (venv + build dependencies),
+# `test` (test dependencies), `chromium` (a browser for the browser tests).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV=${VENV:-.venv}
+UV_VERSION=0.13.9  # uv installs the locked set in ~2 s where pip takes ~15 s
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+ensure_venv() {
+  if [ ! -x "$VENV/bin/python" ]; then
+    if ! python3 -m venv "$VENV" 2>/dev/null; then
+      # Debian/Ubuntu ship venv separately.
+      echo "python3 -m venv failed: installing python3-venv" >&2
+      as_root apt-get update -qq && as_root apt-get install -y -qq python3-venv
+      rm -rf "$VENV" && python3 -m venv "$VENV"
+    fi
+  fi
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check "uv==$UV_VERSION"
+}
+
+case "${1:-}" in
+  site)
+    ensure_venv
+    "$VENV/bin/uv" pip install -q --python "$VENV/bin/python" -r requirements.lock
+    ;;
+  test)
+    ensure_venv
+    "$VENV/bin/uv" pip install -q --python "$VENV/bin/python" -r requirements-test.lock
+    ;;
+  chromium)
+    if [ -n "${CHROMIUM_PATH:-}" ] || command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then
+      exit 0
+    fi
+    if [ "$(id -u)" = 0 ]; then
+      # Playwright's own browser download is not reachable everywhere; Debian's package is.
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+    else
+      "$VENV/bin/python" -m playwright install chromium
+    fi
+    ;;
+  *)
+    echo "usage: $0 site|test|chromium" >&2
+    exit 2
+    ;;
+esac
