@@ -3,6 +3,8 @@
 import sys
 from pathlib import Path
 
+from pymdownx.superfences import fence_div_format
+
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))  # so plugins can import the `figures` package
 
@@ -49,9 +51,8 @@ AUTHOR_SAVE_AS = ""  # one author: no author pages
 AUTHORS_SAVE_AS = ""
 DIRECT_TEMPLATES = ["index", "categories", "tags", "archives"]
 
-# Atom feed; publishconf.py makes its links absolute.
-FEED_ALL_ATOM = "feeds/all.atom.xml"  # feeds are served locally too
-FEED_DOMAIN = SITEURL
+# Atom feeds need absolute URLs: publishconf.py makes them.
+FEED_ALL_ATOM = None
 CATEGORY_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
@@ -82,7 +83,7 @@ MARKDOWN = {
                 {
                     "name": "mermaid",
                     "class": "mermaid",
-                    "format": "pymdownx.superfences.fence_div_format",
+                    "format": fence_div_format,
                 }
             ]
         },

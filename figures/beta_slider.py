@@ -33,14 +33,36 @@ def make() -> FigureOutput:
     x = rounded(X, 3)
     faint = {"width": 2.5}
     data = [
-        {"x": x, "y": rounded(X / 2), "name": "x/2 (β = 0)", "line": {**faint, "dash": "dash", "color": COLORS["limit"]},
-         "opacity": 0.45, "hoverinfo": "skip"},
-        {"x": x, "y": rounded(relu(X)), "name": "ReLU (β → ∞)", "line": {**faint, "color": COLORS["relu"]},
-         "opacity": 0.45, "hoverinfo": "skip"},
-        {"x": x, "y": rounded(swish(X, 1.0)), "name": "SiLU (β = 1)", "line": {"width": 1.5, "dash": "dot",
-         "color": COLORS["swiglu"]}, "hoverinfo": "skip"},
-        {"x": x, "y": rounded(swish(X, DEFAULT_BETA)), "name": f"Swish β = {DEFAULT_BETA:g}",
-         "line": {"width": 3.5, "color": COLORS["swish"]}, "hovertemplate": "%{y:.3f}"},
+        {
+            "x": x,
+            "y": rounded(X / 2),
+            "name": "x/2 (β = 0)",
+            "line": {**faint, "dash": "dash", "color": COLORS["limit"]},
+            "opacity": 0.45,
+            "hoverinfo": "skip",
+        },
+        {
+            "x": x,
+            "y": rounded(relu(X)),
+            "name": "ReLU (β → ∞)",
+            "line": {**faint, "color": COLORS["relu"]},
+            "opacity": 0.45,
+            "hoverinfo": "skip",
+        },
+        {
+            "x": x,
+            "y": rounded(swish(X, 1.0)),
+            "name": "SiLU (β = 1)",
+            "line": {"width": 1.5, "dash": "dot", "color": COLORS["swiglu"]},
+            "hoverinfo": "skip",
+        },
+        {
+            "x": x,
+            "y": rounded(swish(X, DEFAULT_BETA)),
+            "name": f"Swish β = {DEFAULT_BETA:g}",
+            "line": {"width": 3.5, "color": COLORS["swish"]},
+            "hovertemplate": "%{y:.3f}",
+        },
     ]
     layout = plotly_layout(
         xaxis=axis("x", range=[-4, 4]),

@@ -82,22 +82,61 @@ def make() -> FigureOutput:
     data, annotations = [], []
     for k, name in enumerate(MODELS):
         suffix = "" if k == 0 else "2"
-        data.append({
-            "type": "heatmap", "x": rounded(g, 3), "y": rounded(g, 3), "z": prob(name, i0), "zsmooth": "best",
-            "zmin": 0, "zmax": 1, "colorscale": COLORSCALE, "showscale": False, "name": f"{name} P(inside)",
-            "xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "hovertemplate": "P(inside) = %{z:.2f}<extra></extra>",
-        })
+        data.append(
+            {
+                "type": "heatmap",
+                "x": rounded(g, 3),
+                "y": rounded(g, 3),
+                "z": prob(name, i0),
+                "zsmooth": "best",
+                "zmin": 0,
+                "zmax": 1,
+                "colorscale": COLORSCALE,
+                "showscale": False,
+                "name": f"{name} P(inside)",
+                "xaxis": f"x{suffix}",
+                "yaxis": f"y{suffix}",
+                "hovertemplate": "P(inside) = %{z:.2f}<extra></extra>",
+            }
+        )
         bx, by = line(name, i0)
-        data.append({
-            "x": bx, "y": by, "mode": "lines", "name": f"{name} boundary", "hoverinfo": "skip",
-            "line": {"width": 2.5, "color": COLORS[name.lower()]}, "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
-        })
-        data.append({
-            "x": ex, "y": ey, "mode": "lines", "name": "true ellipse", "showlegend": k == 0, "hoverinfo": "skip",
-            "line": {"dash": "dash", "width": 1.5, "color": COLORS["target"]}, "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
-        })
-        annotations.append({"text": title(name, i0), "xref": f"x{suffix} domain", "yref": f"y{suffix} domain",
-                            "x": 0.5, "y": 1.0, "yanchor": "bottom", "showarrow": False, "font": {"size": 13}})
+        data.append(
+            {
+                "x": bx,
+                "y": by,
+                "mode": "lines",
+                "name": f"{name} boundary",
+                "hoverinfo": "skip",
+                "line": {"width": 2.5, "color": COLORS[name.lower()]},
+                "xaxis": f"x{suffix}",
+                "yaxis": f"y{suffix}",
+            }
+        )
+        data.append(
+            {
+                "x": ex,
+                "y": ey,
+                "mode": "lines",
+                "name": "true ellipse",
+                "showlegend": k == 0,
+                "hoverinfo": "skip",
+                "line": {"dash": "dash", "width": 1.5, "color": COLORS["target"]},
+                "xaxis": f"x{suffix}",
+                "yaxis": f"y{suffix}",
+            }
+        )
+        annotations.append(
+            {
+                "text": title(name, i0),
+                "xref": f"x{suffix} domain",
+                "yref": f"y{suffix} domain",
+                "x": 0.5,
+                "y": 1.0,
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 13},
+            }
+        )
     square = {"range": [-ELLIPSE_BOX, ELLIPSE_BOX], "fixedrange": True, "zeroline": False, "showgrid": False}
     layout = plotly_layout(
         height=360,
@@ -115,7 +154,8 @@ def make() -> FigureOutput:
         n = ns[i]
         return (
             f"n = {n} neuron{'s' if n > 1 else ''}: held-out accuracy ReLU {100 * acc['ReLU'][i]:.1f} % "
-            f"({params['ReLU'][i]} parameters), SwiGLU {100 * acc['SwiGLU'][i]:.1f} % ({params['SwiGLU'][i]} parameters)."
+            f"({params['ReLU'][i]} parameters), "
+            f"SwiGLU {100 * acc['SwiGLU'][i]:.1f} % ({params['SwiGLU'][i]} parameters)."
         )
 
     states = [
@@ -124,7 +164,13 @@ def make() -> FigureOutput:
             text=words(i),
             restyle=[
                 ({"z": [prob("ReLU", i), prob("SwiGLU", i)]}, [0, 3]),
-                ({"x": [line("ReLU", i)[0], line("SwiGLU", i)[0]], "y": [line("ReLU", i)[1], line("SwiGLU", i)[1]]}, [1, 4]),
+                (
+                    {
+                        "x": [line("ReLU", i)[0], line("SwiGLU", i)[0]],
+                        "y": [line("ReLU", i)[1], line("SwiGLU", i)[1]],
+                    },
+                    [1, 4],
+                ),
             ],
             layout={f"annotations[{k}].text": title(name, i) for k, name in enumerate(MODELS)},
         )

@@ -23,10 +23,7 @@ def train_all() -> dict[str, list[tuple[object, float]]]:
     """For each model and n: (trained model, training MSE), from one seeded generator."""
     X, y = x2_data(200)
     rng = np.random.default_rng(SEED)
-    return {
-        name: [fit(cls, 1, n, X, y, "mse", rng, CONFIGS[name]) for n in NEURONS]
-        for name, cls in CLASSES.items()
-    }
+    return {name: [fit(cls, 1, n, X, y, "mse", rng, CONFIGS[name]) for n in NEURONS] for name, cls in CLASSES.items()}
 
 
 def make() -> FigureOutput:
@@ -44,19 +41,66 @@ def make() -> FigureOutput:
         return {"x": [ns[i]], "y": [mse[name][i]]}
 
     data = [
-        {"x": rounded(x, 3), "y": rounded(x**2), "name": "target x²", "line": {"width": 6, "color": COLORS["target"]},
-         "opacity": 0.35, "hoverinfo": "skip"},
-        {"x": rounded(x, 3), "y": curve("ReLU", i0), "name": "ReLU layer", "line": {"width": 2.5, "color": COLORS["relu"]}},
-        {"x": rounded(x, 3), "y": curve("SwiGLU", i0), "name": "SwiGLU layer",
-         "line": {"width": 2.5, "dash": "dash", "color": COLORS["swiglu"]}},
-        {"x": ns, "y": mse["ReLU"], "xaxis": "x2", "yaxis": "y2", "mode": "lines+markers", "showlegend": False,
-         "name": "ReLU MSE", "line": {"color": COLORS["relu"]}, "hovertemplate": "n = %{x}: MSE %{y:.1e}"},
-        {"x": ns, "y": mse["SwiGLU"], "xaxis": "x2", "yaxis": "y2", "mode": "lines+markers", "showlegend": False,
-         "name": "SwiGLU MSE", "line": {"color": COLORS["swiglu"]}, "hovertemplate": "n = %{x}: MSE %{y:.1e}"},
-        {**marker("ReLU", i0), "xaxis": "x2", "yaxis": "y2", "mode": "markers", "showlegend": False,
-         "hoverinfo": "skip", "marker": {"size": 13, "color": "rgba(0,0,0,0)", "line": {"width": 2, "color": COLORS["relu"]}}},
-        {**marker("SwiGLU", i0), "xaxis": "x2", "yaxis": "y2", "mode": "markers", "showlegend": False,
-         "hoverinfo": "skip", "marker": {"size": 13, "color": "rgba(0,0,0,0)", "line": {"width": 2, "color": COLORS["swiglu"]}}},
+        {
+            "x": rounded(x, 3),
+            "y": rounded(x**2),
+            "name": "target x²",
+            "line": {"width": 6, "color": COLORS["target"]},
+            "opacity": 0.35,
+            "hoverinfo": "skip",
+        },
+        {
+            "x": rounded(x, 3),
+            "y": curve("ReLU", i0),
+            "name": "ReLU layer",
+            "line": {"width": 2.5, "color": COLORS["relu"]},
+        },
+        {
+            "x": rounded(x, 3),
+            "y": curve("SwiGLU", i0),
+            "name": "SwiGLU layer",
+            "line": {"width": 2.5, "dash": "dash", "color": COLORS["swiglu"]},
+        },
+        {
+            "x": ns,
+            "y": mse["ReLU"],
+            "xaxis": "x2",
+            "yaxis": "y2",
+            "mode": "lines+markers",
+            "showlegend": False,
+            "name": "ReLU MSE",
+            "line": {"color": COLORS["relu"]},
+            "hovertemplate": "n = %{x}: MSE %{y:.1e}",
+        },
+        {
+            "x": ns,
+            "y": mse["SwiGLU"],
+            "xaxis": "x2",
+            "yaxis": "y2",
+            "mode": "lines+markers",
+            "showlegend": False,
+            "name": "SwiGLU MSE",
+            "line": {"color": COLORS["swiglu"]},
+            "hovertemplate": "n = %{x}: MSE %{y:.1e}",
+        },
+        {
+            **marker("ReLU", i0),
+            "xaxis": "x2",
+            "yaxis": "y2",
+            "mode": "markers",
+            "showlegend": False,
+            "hoverinfo": "skip",
+            "marker": {"size": 13, "color": "rgba(0,0,0,0)", "line": {"width": 2, "color": COLORS["relu"]}},
+        },
+        {
+            **marker("SwiGLU", i0),
+            "xaxis": "x2",
+            "yaxis": "y2",
+            "mode": "markers",
+            "showlegend": False,
+            "hoverinfo": "skip",
+            "marker": {"size": 13, "color": "rgba(0,0,0,0)", "line": {"width": 2, "color": COLORS["swiglu"]}},
+        },
     ]
     floor = 10 ** np.floor(np.log10(max(min(mse["SwiGLU"]), 1e-16)))
     layout = plotly_layout(
@@ -65,8 +109,15 @@ def make() -> FigureOutput:
         xaxis=axis("x", range=[-2, 2], anchor="y"),
         yaxis=axis("y", domain=[0.45, 1], range=[-0.3, 4.3]),
         xaxis2=axis("neurons n", anchor="y2", dtick=1, range=[0.5, 8.5], zeroline=False),
-        yaxis2=axis("training MSE", domain=[0, 0.3], type="log", exponentformat="e", dtick=3,
-                    range=[np.log10(floor), np.log10(max(mse["ReLU"])) + 0.5], zeroline=False),
+        yaxis2=axis(
+            "training MSE",
+            domain=[0, 0.3],
+            type="log",
+            exponentformat="e",
+            dtick=3,
+            range=[np.log10(floor), np.log10(max(mse["ReLU"])) + 0.5],
+            zeroline=False,
+        ),
     )
 
     def words(i):

@@ -29,7 +29,7 @@ def as_epigraph(m: re.Match) -> str:
     return (
         '<figure class="epigraph">'
         f"<blockquote>{quote}</blockquote>"
-        f'<figcaption>— <cite>{html.escape(cite)}</cite></figcaption>'
+        f"<figcaption>— <cite>{html.escape(cite)}</cite></figcaption>"
         "</figure>"
     )
 

@@ -65,11 +65,16 @@ def static_html(meta: dict, site_url: str) -> str:
 
 def figure_html(figure_id: str, line: int, assets: Path, site_url: str) -> str:
     if figure_id not in FIGURE_IDS:
-        raise FigureTagError(line, f"unknown figure id {figure_id!r} in {{% figure {figure_id} %}}; "
-                             f"known ids: {', '.join(FIGURE_IDS)} (`python -m figures --list`)")
+        raise FigureTagError(
+            line,
+            f"unknown figure id {figure_id!r} in {{% figure {figure_id} %}}; "
+            f"known ids: {', '.join(FIGURE_IDS)} (`python -m figures --list`)",
+        )
     if is_stale(figure_id, assets):
-        raise FigureTagError(line, f"figure {figure_id!r} is missing or older than its code: "
-                             f"run `python -m figures {figure_id}`")
+        raise FigureTagError(
+            line,
+            f"figure {figure_id!r} is missing or older than its code: run `python -m figures {figure_id}`",
+        )
     meta = read_meta(figure_id, assets)
     if meta["kind"] == "static":
         return static_html(meta, site_url)

@@ -20,8 +20,8 @@ from pelican.urlwrappers import Category, Tag
 from pelican.utils import get_date
 
 from plugins import katex_render
-from plugins.kramdown_math import KramdownMathExtension, MathError
 from plugins.figure_tag import FigureTagError
+from plugins.kramdown_math import KramdownMathExtension, MathError
 from plugins.local_images import figure_alts, resolve_images
 
 logger = logging.getLogger(__name__)
@@ -77,9 +77,10 @@ def split_front_matter(path: str, text: str) -> tuple[dict, str, int]:
     try:
         meta = yaml.safe_load(m.group("yaml") or "") or {}
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
+        # Where the broken construct began (an unclosed quote, say) beats where parsing gave up.
+        mark = getattr(err, "context_mark", None) or getattr(err, "problem_mark", None)
         line = mark.line + 2 if mark else 1  # +1 for 1-based, +1 for the opening ---
-        problem = getattr(err, "problem", None) or str(err)
+        problem = "; ".join(filter(None, [getattr(err, "context", None), getattr(err, "problem", None)])) or str(err)
         offending = text.splitlines()[line - 1] if mark else ""
         raise SourceError(path, line, f"malformed YAML front matter ({problem}): {offending!r}") from None
     if not isinstance(meta, dict):

@@ -11,7 +11,7 @@ Markdown never sees the inside of a formula (`_`, `*`, `|`, `<`, `\\{` survive):
   not glued to a word or digit, so ``5$`` and ``$5 and $6`` stay prose;
 - ``\\$`` is a literal dollar.
 
-Fenced code, inline code, HTML comments and raw ``<pre>``/``<script>``/Mermaid
+Fenced, indented and inline code, HTML comments and raw ``<pre>``/``<script>``/Mermaid
 blocks are left alone. Rendering is delegated to a callable (pelican-katex's
 render server in the site build), so the extension is testable on its own.
 """
@@ -66,13 +66,32 @@ MATH = re.compile(
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
+LIST_ITEM = re.compile(r"^[ ]{0,3}(?:[-*+]|\d+[.)])[ \t]")
+
+
+def mask_indented_code(text: str) -> str:
+    """Mask indented code blocks: 4+ spaces after a blank line, outside a list."""
+    lines, in_code, in_list, previous_blank = text.split("\n"), False, False, True
+    for i, line in enumerate(lines):
+        blank = not line.strip()
+        indented = line.startswith(("    ", "\t"))
+        if not blank and not indented:
+            in_list = bool(LIST_ITEM.match(line)) or (in_list and not previous_blank)
+        if not blank:  # blank lines neither start nor end a code block
+            in_code = indented and not in_list and (in_code or previous_blank)
+        if in_code and not blank:
+            lines[i] = "\0" * len(line)
+        previous_blank = blank
+    return "\n".join(lines)
+
+
 def mask_protected(text: str) -> str:
     """Replace protected characters (not newlines) with NUL, keeping positions."""
 
     def blank(m: re.Match) -> str:
         return re.sub(r"[^\n]", "\0", m.group(0))
 
-    return PROTECTED.sub(blank, text)
+    return mask_indented_code(PROTECTED.sub(blank, text))
 
 
 def alone_in_paragraph(text: str, start: int, end: int) -> bool:
@@ -107,9 +126,7 @@ def find_math(text: str) -> list[tuple[int, int, str | None, bool]]:
         latex = text[m.start(kind) : m.end(kind)]
         if BLANK_LINE.search(latex):
             raise MathError(line, latex, "unterminated maths (a blank line inside a formula)")
-        display = kind == "bracket" or (
-            kind == "dollars2" and alone_in_paragraph(masked, m.start(), m.end())
-        )
+        display = kind == "bracket" or (kind == "dollars2" and alone_in_paragraph(masked, m.start(), m.end()))
         found.append((m.start(), m.end(), latex, display))
     return found
 

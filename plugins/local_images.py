@@ -35,9 +35,7 @@ def figure_alts(content_root: str) -> dict[str, str]:
     return alts
 
 
-def resolve_images(
-    page: str, source: str, source_path: str, content_root: str, alts: dict[str, str], error
-) -> str:
+def resolve_images(page: str, source: str, source_path: str, content_root: str, alts: dict[str, str], error) -> str:
     """Rewrite local <img> paths to `{static}` links; call error(line, message) if one is missing."""
     post_dir = Path(source_path).parent
 
@@ -55,7 +53,10 @@ def resolve_images(
         if not target.is_file():
             at = source.find(url)
             line = source.count("\n", 0, at) + 1 if at >= 0 else None
-            error(line, f"image {url!r} not found (looked for {target}); generate it with `python -m figures` or fix the path")
+            error(
+                line,
+                f"image {url!r} not found (looked for {target}); generate it with `python -m figures` or fix the path",
+            )
         if path.startswith("/"):
             return f"{start}{{static}}{path}{m.group(3)}"
         return f"{start}{url}{m.group(3)}"

@@ -97,11 +97,7 @@ def test_ellipse_data_shapes_and_labels():
 def x2_mse():
     """Best training MSE on y = x² (200 points) for both models, n = 2..8."""
     X, y = x2_data(200)
-    return {
-        (cls, n): fit(cls, 1, n, X, y, "mse", np.random.default_rng(0))[1]
-        for cls in MODELS
-        for n in range(2, 9)
-    }
+    return {(cls, n): fit(cls, 1, n, X, y, "mse", np.random.default_rng(0))[1] for cls in MODELS for n in range(2, 9)}
 
 
 @pytest.mark.parametrize("n", range(2, 9))

@@ -54,13 +54,17 @@ def swap_in(staging: Path, output: Path) -> None:
     shutil.rmtree(previous, ignore_errors=True)
 
 
-def run_pelican(settings: dict) -> list[str]:
-    """Run Pelican in this process; return the problems it logged."""
+def run_pelican(settings_file: Path, staging: Path) -> list[str]:
+    """Read the settings, make stale figures, run Pelican; return the problems logged."""
     from pelican import Pelican
+    from pelican.settings import read_settings
 
     problems = Problems()
     logging.getLogger().addHandler(problems)
     try:
+        override = {"OUTPUT_PATH": str(staging), "DELETE_OUTPUT_DIRECTORY": False}
+        settings = read_settings(str(settings_file), override=override)
+        refresh_figures(Path(settings["PATH"]))
         Pelican(settings).run()
     except Exception as err:  # report it like any other build problem
         problems.messages.append(f"error: {type(err).__name__}: {err}")
@@ -78,20 +82,12 @@ def refresh_figures(content: Path) -> None:
 
 def build(settings_file: Path, output: Path) -> list[str]:
     """Build into a staging folder and swap it in; return problems (empty on success)."""
-    from pelican.settings import read_settings
-
     output = output.resolve()
     recover(output)
     staging = output.with_name(f".{output.name}.building-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
-    override = {"OUTPUT_PATH": str(staging), "DELETE_OUTPUT_DIRECTORY": False}
-    settings = read_settings(str(settings_file), override=override)
     try:
-        refresh_figures(Path(settings["PATH"]))
-    except Exception as err:  # a figure module failed: nothing to publish
-        return [f"error: figure generation failed: {type(err).__name__}: {err}"]
-    try:
-        problems = run_pelican(settings)
+        problems = run_pelican(settings_file, staging)
         if problems:
             return problems
         swap_in(staging, output)

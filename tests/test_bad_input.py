@@ -1,0 +1,98 @@
+"""Bad input fails the build loudly: non-zero exit, the file and line named, the last good site kept."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import copy_content, run_build, write_settings
+
+GOOD_POST = """---
+title: "A good post"
+tags: maths
+---
+
+Some text with $x^2$ in it.
+"""
+
+CASES = {
+    "invalid-inline-latex": (GOOD_POST + "\nBroken \\\\(\\frac{1}{\\\\) here.\n", 8, "\\frac{1}{"),
+    "invalid-display-latex": (GOOD_POST + "\n$$\\begin{aligned} a \\end{matrix}$$\n", 8, "\\begin{aligned}"),
+    "unknown-macro": (GOOD_POST + "\nAn $\\notamacro{x}$ here.\n", 8, "\\notamacro"),
+    "unterminated-dollars": (GOOD_POST + "\nOpen $$x + y\n\nand never closed.\n", 8, "unterminated"),
+    "malformed-yaml": ('---\ntitle: "A post\ntags: [maths\n---\n\nText.\n', 2, "malformed YAML front matter"),
+    "malformed-yaml-list": (
+        "---\ntitle: A post\ntags: [maths\nlayout: post\n---\n\nText.\n",
+        3,
+        "tags: [maths",
+    ),
+    "no-title": ("---\ntags: maths\n---\n\nText.\n", None, "title"),
+    "unknown-figure": (GOOD_POST + "\n{% figure no-such-figure %}\n", 8, "no-such-figure"),
+    "missing-image": (
+        GOOD_POST + '\n<img src="/assets/images/nowhere.svg" alt="x">\n',
+        8,
+        "/assets/images/nowhere.svg",
+    ),
+}
+
+
+def tree_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(folder)).encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+@pytest.fixture(scope="module")
+def good_build(site, tmp_path_factory):
+    """A content copy, and a copy of a good build of it to compare against."""
+    folder = tmp_path_factory.mktemp("bad-input")
+    content = copy_content(folder / "content")
+    return folder, content, site
+
+
+def build_broken(tmp_path, good_build, name: str, data: bytes):
+    _, content, site = good_build
+    broken = tmp_path / "content"
+    shutil.copytree(content, broken)
+    post = broken / "posts" / f"2026-11-27-{name}.md"
+    post.write_bytes(data)
+    output = tmp_path / "output"
+    shutil.copytree(site, output)
+    before = tree_digest(output)
+    result = run_build(write_settings(tmp_path, broken), output)
+    return result, post, output, before
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_bad_input_fails_naming_the_file_and_keeps_the_last_good_site(tmp_path, good_build, name):
+    text, line, offending = CASES[name]
+    result, post, output, before = build_broken(tmp_path, good_build, name, text.encode())
+    message = result.stdout + result.stderr
+    assert result.returncode != 0, message
+    assert str(post) in message or post.name in message, message
+    if line:
+        assert f"{post.name}:{line}" in message, message
+    assert offending in message, message
+    assert "katex-error" not in message
+    assert tree_digest(output) == before
+    assert not list(tmp_path.glob(".output.building-*")), "staging folder left behind"
+
+
+def test_a_file_that_is_not_utf8_names_its_line(tmp_path, good_build):
+    data = GOOD_POST.encode() + b"\nCaf\xe9 au lait\n"
+    result, post, output, before = build_broken(tmp_path, good_build, "latin1", data)
+    message = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert f"{post.name}:8" in message and "not valid UTF-8" in message and "\\xe9" in message
+    assert tree_digest(output) == before
+
+
+def test_a_good_post_builds(tmp_path, good_build):
+    result, post, output, before = build_broken(tmp_path, good_build, "fine", GOOD_POST.encode())
+    assert result.returncode == 0, result.stderr
+    assert (output / "2026/11/27/fine/index.html").is_file()

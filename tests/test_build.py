@@ -1,0 +1,180 @@
+"""Build the real site into a temporary folder and read the HTML a reader gets."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.conftest import POST_URL, ROOT, run_build, write_settings
+
+
+def soup(site: Path, url: str) -> BeautifulSoup:
+    path = site / url.strip("/") / "index.html" if not url.endswith(".html") else site / url.strip("/")
+    return BeautifulSoup(path.read_text(), "html.parser")
+
+
+@pytest.fixture(scope="module")
+def post(site):
+    return soup(site, POST_URL)
+
+
+def test_the_post_is_at_its_jekyll_date_and_slug(site):
+    assert (site / "2026/11/26/swiglu-intuition/index.html").is_file()
+
+
+def test_every_visible_formula_is_rendered(post):
+    body = post.select_one(".post-body")
+    displays = body.select(".math-display > .katex-display")
+    inline = [k for k in body.select(".katex") if not k.find_parent(class_="katex-display")]
+    assert len(displays) == 4
+    assert len(inline) == 19
+    assert not body.select(".katex-error")
+
+
+def test_no_raw_delimiters_reach_the_reader(post):
+    text = post.select_one(".post-body").get_text()
+    visible = re.sub(r"\s+", " ", text)
+    for katex in post.select(".katex-mathml"):
+        visible = visible.replace(katex.get_text(), "")
+    assert "$$" not in visible
+    assert "\\(" not in visible and "\\)" not in visible
+
+
+def test_maths_has_mathml_for_screen_readers(post):
+    assert len(post.select(".post-body math")) == 23
+    assert post.select_one("annotation[encoding='application/x-tex']").get_text().startswith("\\sigma(x)")
+
+
+def test_front_matter_is_shown(post, site):
+    assert post.select_one(".post-header h1").get_text() == "SwiGLU Intuition"
+    assert post.select_one(".post-header .subtitle").get_text() == "SwiGLY wiggly networks"
+    meta = post.select_one(".post-meta")
+    assert meta.select_one("time")["datetime"].startswith("2026-11-26")
+    links = {a.get_text(): a["href"] for a in meta.select("a")}
+    assert links["theory"] == "/category/theory/"
+    assert links["#maths"] == "/tag/maths/" and links["#probability"] == "/tag/probability/"
+    for page in ("category/theory", "tag/maths", "tag/probability", "archives"):
+        assert "SwiGLU Intuition" in (site / page / "index.html").read_text(), page
+    assert "#maths" in (site / "tags/index.html").read_text()
+    assert "theory" in (site / "categories/index.html").read_text()
+    assert post.title.get_text() == "SwiGLU Intuition · Wiggly Networks"
+
+
+def test_katex_css_and_fonts_are_served_from_the_site(post, site):
+    css_link = post.select_one("link[href$='katex.min.css']")["href"]
+    css = (site / css_link.lstrip("/")).read_text()
+    fonts = re.findall(r"url\((fonts/[^)]+)\)", css)
+    assert fonts and all(f.endswith(".woff2") for f in fonts)
+    for font in fonts:
+        assert (site / css_link.lstrip("/")).parent.joinpath(font).is_file(), font
+
+
+def test_the_served_katex_css_comes_from_the_package_the_renderer_runs(site):
+    import pelican_katex.rendering as rendering
+
+    from plugins import katex_render
+    from plugins.site_assets import FONT_FALLBACKS
+
+    katex_render.configure()
+    assert rendering.KATEX_PATH == str(katex_render.KATEX_PACKAGE)
+    package_css = (katex_render.KATEX_PACKAGE / "dist" / "katex.min.css").read_text()
+    assert (site / "theme/vendor/katex/katex.min.css").read_text() == FONT_FALLBACKS.sub(r"\1", package_css)
+
+
+def test_no_katex_javascript_is_shipped(site):
+    assert not list(site.rglob("katex*.js"))
+
+
+def test_the_page_points_at_no_other_host(site):
+    for page in site.rglob("*.html"):
+        doc = BeautifulSoup(page.read_text(), "html.parser")
+        for tag in doc.select("script[src], link[href], img[src], iframe, source[src]"):
+            url = tag.get("src") or tag.get("href")
+            if tag.name == "link" and tag.get("rel") == ["alternate"]:
+                continue
+            assert url.startswith("/"), f"{page}: {tag}"
+
+
+def test_mermaid_blocks_become_diagram_divs_and_load_mermaid_only_there(site, post):
+    assert len(post.select(".post-body div.mermaid")) == 1
+    assert post.select_one("script[type=module][src$='diagrams.js']")
+    index = soup(site, "/")
+    assert not index.select("script[src$='diagrams.js']")
+    assert (site / "theme/vendor/mermaid/mermaid.esm.min.mjs").is_file()
+
+
+def test_fenced_mermaid_becomes_a_diagram_div():
+    import markdown
+
+    from pelicanconf import MARKDOWN
+
+    out = markdown.markdown("```mermaid\ngraph LR\n  a --> b\n```", **MARKDOWN)
+    assert '<div class="mermaid">graph LR\n  a --&gt; b</div>' in out
+
+
+def test_the_cited_blockquote_is_an_epigraph(post):
+    epigraph = post.select_one(".post-body figure.epigraph")
+    assert "divine benevolence" in epigraph.blockquote.get_text()
+    assert epigraph.figcaption.get_text() == "— Noam Shazeer"
+
+
+def test_fig_1_is_served_with_alt_text(post, site):
+    img = post.select_one(".post-body figure img[src$='act.svg']")
+    assert img["src"] == "/assets/images/theory/act.svg"
+    assert "ReLU" in img["alt"]
+    assert (site / "assets/images/theory/act.svg").is_file()
+
+
+def test_every_placeholder_is_now_a_figure(post):
+    text = post.select_one(".post-body").get_text()
+    for placeholder in ("[interactive beta slider", "[1d x^2", "[2d ellipse]", "{%"):
+        assert placeholder not in text
+    ids = [f["id"] for f in post.select(".post-body figure.figure-interactive")]
+    assert ids == ["figure-beta-slider", "figure-x2-fit", "figure-ellipse"]
+
+
+def test_bare_urls_become_links_as_in_jekyll(post):
+    hrefs = [a["href"] for a in post.select(".post-body a")]
+    assert "https://arxiv.org/pdf/1612.08083" in hrefs
+    assert "https://www.science.org/doi/10.1126/science.aax6239" in hrefs
+
+
+def test_every_page_type_exists(site):
+    for path in (
+        "index.html",
+        "404.html",
+        "archives/index.html",
+        "tags/index.html",
+        "categories/index.html",
+        "favicon.ico",
+        "favicon.svg",
+    ):
+        assert (site / path).is_file(), path
+
+
+def test_publishing_makes_absolute_urls_and_feeds(tmp_path):
+    output = tmp_path / "public"
+    result = run_build(
+        write_settings(tmp_path, ROOT / "content", base="publishconf"),
+        output,
+        env={"SITEURL": "https://example.org"},
+    )
+    assert result.returncode == 0, result.stderr
+    feed = (output / "feeds/all.atom.xml").read_text()
+    assert '<link href="https://example.org/2026/11/26/swiglu-intuition/" rel="alternate"/>' in feed
+    page = (output / "2026/11/26/swiglu-intuition/index.html").read_text()
+    assert 'href="https://example.org/theme/css/site.css"' in page
+    assert (output / "feeds/theory.atom.xml").is_file()
+
+
+def test_two_builds_are_byte_identical(site, tmp_path):
+    again = tmp_path / "again"
+    result = run_build(write_settings(tmp_path, ROOT / "content"), again)
+    assert result.returncode == 0, result.stderr
+    files = sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
+    different = [f for f in files if (site / f).read_bytes() != (again / f).read_bytes()]
+    assert different == []

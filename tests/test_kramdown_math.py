@@ -1,0 +1,149 @@
+"""The kramdown maths delimiters, tested with plain markdown.markdown and a fake renderer."""
+
+from __future__ import annotations
+
+import html
+
+import markdown
+import pytest
+
+from plugins.kramdown_math import KramdownMathExtension, MathError, find_math
+
+
+def fake_render(latex: str, display: bool) -> str:
+    kind = "display" if display else "inline"
+    return f'<span class="math-{kind}-fake">{html.escape(latex)}</span>'
+
+
+def md(text: str) -> str:
+    return markdown.markdown(text, extensions=[KramdownMathExtension(fake_render), "pymdownx.superfences"])
+
+
+def formulas(text: str) -> list[tuple[str, bool]]:
+    return [(latex, display) for _, _, latex, display in find_math(text) if latex is not None]
+
+
+def test_double_dollars_alone_in_a_paragraph_are_display_maths():
+    assert formulas("Before\n\n$$a+b$$\n\nafter") == [("a+b", True)]
+
+
+def test_display_maths_may_span_lines():
+    text = "Intro\n\n$$\\begin{aligned}\na &= b \\\\\nc &= d\n\\end{aligned}$$\n\nOutro"
+    out = md(text)
+    assert 'class="math-display"' in out
+    assert "\\begin{aligned}\na &amp;= b \\\\\nc &amp;= d\n\\end{aligned}" in out
+
+
+def test_double_dollars_inside_a_sentence_are_inline():
+    assert formulas("The value $$x^2$$ grows.") == [("x^2", False)]
+
+
+def test_double_dollars_on_a_line_of_a_longer_paragraph_are_inline():
+    assert formulas("Some words\n$$x^2$$\nmore words") == [("x^2", False)]
+
+
+def test_kramdown_escaped_parentheses_are_inline():
+    assert formulas(r"we know \\(\sigma(x)\\), e.g.") == [(r"\sigma(x)", False)]
+
+
+def test_escaped_brackets_are_display():
+    assert formulas(r"\\[ x = 1 \\]") == [(" x = 1 ", True)]
+
+
+def test_single_dollars_are_inline():
+    assert formulas("Let $x_1$ be") == [("x_1", False)]
+
+
+@pytest.mark.parametrize(
+    "prose",
+    ["It costs 5$ today.", "Between $5 and $6 each.", "A $ sign alone", "Pay $ 5 and $ 6", "x$y$"],
+)
+def test_dollar_amounts_in_prose_stay_text(prose):
+    assert formulas(prose) == []
+    assert "math-" not in md(prose)
+
+
+def test_an_escaped_dollar_is_a_literal_dollar():
+    out = md(r"Price: \$5 and $x$")
+    assert "Price: $5" in out
+    assert 'math-inline-fake">x<' in out
+
+
+@pytest.mark.parametrize("char", ["_", "*", "|", "<", "\\{", "&"])
+def test_markdown_never_touches_maths(char):
+    latex = f"a{char}b{char}c"
+    out = md(f"Inline \\\\({latex}\\\\) and $${latex}$$ here.\n\n$${latex}$$\n")
+    assert out.count(html.escape(latex)) == 3, out
+
+
+def test_underscores_do_not_become_emphasis_across_formulas():
+    out = md(r"Take \\(w_i\\) and \\(w_j\\) together.")
+    assert "<em>" not in out
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "`$x$` and `\\\\(y\\\\)`",
+        "```\n$$x$$\n```",
+        "Code:\n\n    $$x$$ and $y$\n    more $z$\n",
+        "``a $b$ c``",
+    ],
+)
+def test_code_keeps_its_dollars(code):
+    out = md(code)
+    assert "math-" not in out
+
+
+def test_indented_lines_in_a_list_are_not_code():
+    assert formulas("- item\n\n    continued $x$ here\n") == [("x", False)]
+
+
+def test_html_comments_keep_their_maths_unrendered():
+    out = md("<!-- \\\\(\\alpha\\\\) -->\n\nText $x$.")
+    assert out.count("math-inline-fake") == 1
+
+
+def test_mermaid_source_is_left_alone():
+    out = md('<div class="mermaid">\ngraph LR\n  a["$x$"] --> b\n</div>')
+    assert "math-" not in out
+
+
+def test_unterminated_double_dollars_name_the_line():
+    with pytest.raises(MathError) as err:
+        find_math("one\n\ntwo $$x + y\n\nthree")
+    assert err.value.line == 3
+    assert "unterminated" in str(err.value)
+
+
+def test_render_errors_carry_the_line_and_formula():
+    def broken(latex, display):
+        raise ValueError("KaTeX parse error")
+
+    with pytest.raises(MathError) as err:
+        markdown.markdown("a\n\nb \\\\(\\frac{1\\\\)", extensions=[KramdownMathExtension(broken)])
+    assert err.value.line == 3
+    assert "\\frac{1" in str(err.value)
+
+
+def test_the_draft_has_four_display_and_nineteen_inline_formulas(draft_text):
+    found = formulas(draft_text)
+    assert sum(d for _, d in found) == 4
+    assert sum(not d for _, d in found) == 19
+
+
+@pytest.fixture
+def draft_text():
+    from tests.conftest import ROOT
+
+    return (ROOT / "content/posts/2026-11-26-swiglu-intuition.md").read_text().split("---", 2)[2]
+
+
+def test_real_katex_renders_html_and_mathml():
+    from plugins import katex_render
+
+    katex_render.configure()
+    out = katex_render.render(r"\frac{1}{2}", False)
+    assert 'class="katex"' in out and "<math" in out and "katex-error" not in out
+    with pytest.raises(Exception, match="Undefined control sequence"):
+        katex_render.render(r"\notamacro{x}", False)
