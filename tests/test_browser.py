@@ -1,0 +1,119 @@
+"""The published post in real headless Chromium, as a reader sees it, served by the README's server."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import POST_URL
+
+pytestmark = pytest.mark.browser
+
+
+def scroll_through(page):
+    """Scroll like a reader so that lazy figures load."""
+    height = page.evaluate("document.documentElement.scrollHeight")
+    for y in range(0, height, 500):
+        page.evaluate(f"window.scrollTo(0, {y})")
+        page.wait_for_timeout(50)
+
+
+def test_the_post_loads_with_no_error_and_no_other_host(reader):
+    page, watch = reader(POST_URL)
+    scroll_through(page)
+    page.wait_for_selector(".figure-plot[data-ready]", state="attached")
+    assert page.title() == "SwiGLU Intuition · Wiggly Networks"
+    assert page.locator(".post-body .katex").count() == 23
+    # `reader` also fails the test on any console error or request to another host.
+    assert all(u.startswith(watch.base) for u in watch.requests)
+
+
+def test_katex_fonts_load(reader):
+    page, _ = reader(POST_URL)
+    page.evaluate("document.fonts.ready")
+    loaded = page.evaluate(
+        "[...document.fonts].filter(f => f.family.startsWith('KaTeX') && f.status === 'loaded').map(f => f.family)"
+    )
+    assert "KaTeX_Main" in loaded and "KaTeX_Math" in loaded
+
+
+def test_the_xor_diagram_becomes_an_svg_with_six_nodes_and_seven_edges(reader):
+    page, _ = reader(POST_URL)
+    svg = page.wait_for_selector(".mermaid[data-processed] svg")
+    assert svg.evaluate("s => s.querySelectorAll('g.node').length") == 6
+    assert svg.evaluate("s => s.querySelectorAll('.edgePaths path').length") == 7
+    labels = svg.evaluate("s => [...s.querySelectorAll('g.node')].map(n => n.textContent.trim())")
+    assert "h₁ = [x+y]+" in labels and "z = h₁-2h₂" in labels
+    fills = svg.evaluate(
+        "s => [...s.querySelectorAll('g.node')].map(n => getComputedStyle(n.querySelector('rect')).fill)"
+    )
+    assert "rgb(225, 245, 255)" in fills and "rgb(225, 255, 225)" in fills  # the draft's classDef colours
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_diagram_text_is_readable_in_both_themes(reader, scheme):
+    page, _ = reader(POST_URL, scheme=scheme)
+    svg = page.wait_for_selector(".mermaid[data-processed] svg")
+    colours = svg.evaluate("s => [...s.querySelectorAll('g.node .nodeLabel')].map(l => getComputedStyle(l).color)")
+    assert colours and all(c == "rgb(31, 35, 40)" for c in colours), colours  # dark text on pale fills
+
+
+def test_mermaid_and_plotly_load_only_where_needed(reader):
+    page, watch = reader("/")
+    page.wait_for_load_state("networkidle")
+    assert not [u for u in watch.requests if "mermaid" in u or "plotly" in u or "katex" in u]
+
+
+def test_plotly_waits_until_a_figure_nears_the_viewport(reader):
+    page, watch = reader(POST_URL)
+    page.wait_for_load_state("networkidle")
+    assert not [u for u in watch.requests if "plotly" in u or u.endswith(".json")]
+    page.locator("#figure-beta-slider").scroll_into_view_if_needed()
+    page.wait_for_selector("#figure-beta-slider .figure-plot[data-ready]")
+    assert [u for u in watch.requests if u.endswith("plotly.min.js")]
+
+
+@pytest.mark.parametrize("width", [375, 360])
+def test_no_horizontal_scroll_on_a_phone(reader, width):
+    page, _ = reader(POST_URL, width=width, height=800)
+    scroll_through(page)
+    page.wait_for_timeout(300)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    # wide display maths scrolls inside its own box instead
+    boxes = page.evaluate("[...document.querySelectorAll('.math-display')].map(b => b.getBoundingClientRect().right)")
+    assert max(boxes) <= width
+
+
+def test_the_theme_toggle_switches_and_persists(reader):
+    page, _ = reader(POST_URL, scheme="light")
+    button = page.locator(".theme-toggle")
+    assert button.is_visible()
+    light_bg = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    button.click()
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    assert button.get_attribute("aria-pressed") == "true"
+    dark_bg = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
+    assert dark_bg != light_bg
+    page.reload()
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    assert page.evaluate("getComputedStyle(document.documentElement).backgroundColor") == dark_bg
+    page.locator(".theme-toggle").click()
+    page.reload()
+    assert page.evaluate("document.documentElement.dataset.theme") == "light"
+
+
+def test_without_javascript_text_maths_and_layout_still_work(reader):
+    page, _ = reader(POST_URL, js=False, width=375)
+    assert page.locator(".post-body .katex").count() == 23
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert not page.locator(".theme-toggle").is_visible()
+    assert not page.locator(".figure-controls").first.is_visible()
+
+
+def test_the_404_page_is_served_for_unknown_paths(reader):
+    page, watch = reader("/")
+    response = page.goto(page.url + "no/such/page/")
+    assert response.status == 404
+    assert "Page not found" in page.content()
+    assert page.evaluate("getComputedStyle(document.body).margin") == "0px"  # its CSS loaded from any depth
+    expected = "console error: Failed to load resource: the server responded with a status of 404 (Not Found)"
+    watch.problems.remove(expected)  # Chromium logs the page's own 404 status; that one is the point

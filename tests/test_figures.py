@@ -1,0 +1,121 @@
+"""The figures package: registry, CLI, determinism, staleness, and the numbers figures show."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from figures import beta_slider
+from figures.activations import swish
+from figures.generate import generate, is_stale, meta_path, read_meta
+from figures.registry import FIGURE_IDS, load, source_hash
+from tests.conftest import ROOT
+
+
+def cli(*args):
+    return subprocess.run([sys.executable, "-m", "figures", *args], cwd=ROOT, capture_output=True, text=True)
+
+
+def test_every_registered_id_has_a_module_named_after_it():
+    for figure_id in FIGURE_IDS:
+        module = load(figure_id)
+        assert module.__name__ == "figures." + figure_id.replace("-", "_")
+        assert callable(module.make)
+
+
+def test_the_cli_lists_ids_one_per_line():
+    result = cli("--list")
+    assert result.returncode == 0
+    assert result.stdout.split() == FIGURE_IDS
+
+
+def test_the_cli_rejects_an_unknown_id_naming_it():
+    result = cli("no-such-figure")
+    assert result.returncode != 0
+    assert "no-such-figure" in result.stderr and "beta-slider" in result.stderr
+
+
+def test_the_cli_prints_progress_and_time(tmp_path):
+    result = cli("beta-slider", "act")
+    assert result.returncode == 0, result.stderr
+    assert "beta-slider: done in" in result.stdout and "act: done in" in result.stdout
+
+
+@pytest.mark.parametrize("figure_id", ["beta-slider", "act", "x2-fit"])
+def test_regeneration_is_byte_identical(tmp_path, figure_id):
+    generate([figure_id], assets=tmp_path / "a", progress=lambda m: None)
+    generate([figure_id], assets=tmp_path / "b", progress=lambda m: None)
+    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
+    assert files
+    for f in files:
+        assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f
+
+
+def test_a_figure_is_stale_when_its_code_changes(tmp_path, monkeypatch):
+    generate(["beta-slider"], assets=tmp_path, progress=lambda m: None)
+    assert not is_stale("beta-slider", tmp_path)
+    monkeypatch.setattr("figures.generate.source_hash", lambda figure_id: "changed")
+    assert is_stale("beta-slider", tmp_path)
+
+
+def test_a_figure_is_stale_when_a_file_is_missing(tmp_path):
+    generate(["beta-slider"], assets=tmp_path, progress=lambda m: None)
+    (tmp_path / "figures" / "beta-slider.json").unlink()
+    assert is_stale("beta-slider", tmp_path)
+
+
+def test_the_hash_covers_the_figure_module_and_shared_code():
+    assert source_hash("beta-slider") != source_hash("x2-fit")
+    meta = json.loads(meta_path("beta-slider").read_text()) if meta_path("beta-slider").exists() else None
+    if meta:
+        assert meta["source_hash"] == source_hash("beta-slider")
+
+
+def test_the_beta_slider_grid_includes_zero_and_one_and_is_denser_near_zero():
+    betas = beta_slider.BETAS
+    assert 0 in betas and 1 in betas and max(betas) >= 8
+    steps = np.diff(betas)
+    assert steps[0] < steps[-1]
+
+
+def test_every_beta_state_is_the_swish_curve_it_names():
+    spec = json.loads(beta_slider.make().files["figures/beta-slider.json"])
+    x = np.array(spec["data"][3]["x"])
+    for beta, state in zip(beta_slider.BETAS, spec["slider"]["states"], strict=True):
+        (call,) = state["restyle"]
+        np.testing.assert_allclose(call["update"]["y"][0], swish(x, beta), atol=1e-5)
+        assert state["label"] == f"β = {beta:g}"
+
+
+@pytest.fixture(scope="module")
+def site_figures(site):
+    """Meta of the figures the session's site build used (regenerated if stale)."""
+    return {figure_id: read_meta(figure_id) for figure_id in FIGURE_IDS}
+
+
+def test_x2_fit_claims_hold_in_the_published_figure(site_figures):
+    facts = site_figures["x2-fit"]["facts"]
+    relu, swiglu = facts["mse"]["ReLU"], facts["mse"]["SwiGLU"]
+    for n, r, s in zip(facts["neurons"], relu, swiglu, strict=True):
+        if n >= 2:
+            assert s < 1e-4 and r > s, (n, r, s)
+    assert facts["params"]["SwiGLU"][0] > facts["params"]["ReLU"][0]  # stated, so the comparison is fair
+
+
+def test_ellipse_claims_hold_in_the_published_figure(site_figures):
+    acc = site_figures["ellipse"]["facts"]["accuracy"]
+    good = [i for i, a in enumerate(acc["SwiGLU"][:4]) if a >= 0.99]
+    assert good, acc
+    assert acc["ReLU"][good[0]] < acc["SwiGLU"][good[0]]
+
+
+def test_captions_quote_computed_numbers(site_figures):
+    x2 = site_figures["x2-fit"]
+    assert f"{x2['facts']['mse']['ReLU'][-1]:.1e}" in x2["caption"]
+    ellipse = site_figures["ellipse"]
+    best = next(i for i, a in enumerate(ellipse["facts"]["accuracy"]["SwiGLU"]) if a >= 0.99)
+    assert f"{100 * ellipse['facts']['accuracy']['SwiGLU'][best]:.1f} %" in ellipse["caption"]
