@@ -34,6 +34,16 @@ MODELS = {"ReLU": ReLULayer, "SwiGLU": SwiGLULayer}
 COLORSCALE = [[0, "rgba(224,123,40,0.55)"], [0.5, "rgba(128,128,128,0)"], [1, "rgba(59,125,216,0.6)"]]
 
 
+# On a phone the two panels stack, each the column's width.
+STACKED = {
+    "height": 680,
+    "xaxis.domain": [0, 1],
+    "yaxis.domain": [0.54, 1],
+    "xaxis2.domain": [0, 1],
+    "yaxis2.domain": [0, 0.46],
+}
+
+
 def ellipse_outline(points: int = 121) -> tuple[list, list]:
     t = np.linspace(0, 2 * np.pi, points)
     (a, b), r = ELLIPSE_AXES, ELLIPSE_ANGLE
@@ -137,7 +147,14 @@ def make() -> FigureOutput:
                 "font": {"size": 13},
             }
         )
-    square = {"range": [-ELLIPSE_BOX, ELLIPSE_BOX], "fixedrange": True, "zeroline": False, "showgrid": False}
+    # constrain="domain": keep the ±box range and shrink the panel to a square instead.
+    square = {
+        "range": [-ELLIPSE_BOX, ELLIPSE_BOX],
+        "fixedrange": True,
+        "zeroline": False,
+        "showgrid": False,
+        "constrain": "domain",
+    }
     layout = plotly_layout(
         height=360,
         hovermode="closest",
@@ -187,6 +204,6 @@ def make() -> FigureOutput:
             f"With {ns[best]} neurons SwiGLU draws the ellipse ({100 * acc['SwiGLU'][best]:.1f} % of a held-out grid "
             f"right) while ReLU reaches {100 * acc['ReLU'][best]:.1f} %; ReLU's boundary is a polygon at every n."
         ),
-        files={f"figures/{ID}.json": interactive(data, layout, "neurons", states, i0)},
+        files={f"figures/{ID}.json": interactive(data, layout, "neurons", states, i0, narrow=STACKED)},
         facts={"neurons": ns, "accuracy": acc, "params": params},
     )

@@ -48,17 +48,28 @@ class SliderState:
     layout: dict | None = None  # optional Plotly relayout (e.g. panel titles)
 
 
-def interactive(data: list[dict], layout: dict, slider_name: str, states: list[SliderState], default: int) -> bytes:
+def interactive(
+    data: list[dict],
+    layout: dict,
+    slider_name: str,
+    states: list[SliderState],
+    default: int,
+    narrow: dict | None = None,
+) -> bytes:
     """The JSON the site's figures.js draws: a Plotly figure plus slider states.
 
     The figure's traces hold the default state, so the page is right before any
-    slider moves; every state carries the full arrays it changes.
+    slider moves; every state carries the full arrays it changes. `layout.height`
+    is the height on wide screens; `narrow` is a Plotly relayout (with its own
+    "height") for phone-width columns, e.g. panels stacked instead of side by side.
     """
     assert 0 <= default < len(states)
+    assert "height" in layout and (narrow is None or "height" in narrow)
     return dumps(
         {
             "data": data,
             "layout": layout,
+            "narrow": narrow or {"height": layout["height"]},
             "slider": {
                 "name": slider_name,
                 "default": default,

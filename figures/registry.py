@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+from importlib.metadata import version
 from pathlib import Path
 from types import ModuleType
 
@@ -17,6 +18,8 @@ FIGURE_IDS = ["beta-slider", "x2-fit", "ellipse", "act"]
 
 # Modules every figure depends on: a change to one of them makes all figures stale.
 SHARED_MODULES = ["activations.py", "nets.py", "output.py", "style.py", "registry.py"]
+# Libraries whose version can change a figure's bytes.
+LIBRARIES = ["numpy", "scipy", "plotly", "matplotlib", "contourpy"]
 
 
 def module_name(figure_id: str) -> str:
@@ -34,14 +37,9 @@ def load(figure_id: str) -> ModuleType:
 
 def source_hash(figure_id: str) -> str:
     """Hash of everything that determines the figure's files: its code and library versions."""
-    import matplotlib
-    import numpy
-    import plotly
-    import scipy
-
     digest = hashlib.sha256()
     for name in [*SHARED_MODULES, module_name(figure_id).split(".")[1] + ".py"]:
         digest.update(name.encode() + b"\0" + (PACKAGE / name).read_bytes())
-    for lib in (numpy, scipy, plotly, matplotlib):
-        digest.update(f"{lib.__name__}={lib.__version__}".encode())
+    for lib in LIBRARIES:  # read from metadata: importing them would cost seconds per build
+        digest.update(f"{lib}={version(lib)}".encode())
     return digest.hexdigest()[:16]

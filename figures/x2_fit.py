@@ -107,7 +107,7 @@ def make() -> FigureOutput:
         height=520,
         hovermode="closest",
         xaxis=axis("x", range=[-2, 2], anchor="y"),
-        yaxis=axis("y", domain=[0.45, 1], range=[-0.3, 4.3]),
+        yaxis=axis("y", domain=[0.5, 1], range=[-0.3, 4.3]),
         xaxis2=axis("neurons n", anchor="y2", dtick=1, range=[0.5, 8.5], zeroline=False),
         yaxis2=axis(
             "training MSE",

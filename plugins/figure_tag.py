@@ -36,12 +36,14 @@ def interactive_html(figure_id: str, meta: dict, spec: dict, site_url: str) -> s
     states, default = slider["states"], slider["default"]
     base = f"figure-{figure_id}"
     src = f"{site_url}/assets/figures/{figure_id}.json"
-    height = int(spec["layout"].get("height", 400))
+    # Both heights are reserved by CSS before plotly.js arrives (no layout shift);
+    # figures.js picks the matching layout with the same breakpoint.
+    wide, narrow = int(spec["layout"]["height"]), int(spec["narrow"]["height"])
     e = html.escape
     return (
         f'<figure class="figure figure-interactive" id="{base}">'
         f'<div class="figure-plot" data-figure-src="{e(src)}" role="img" aria-label="{e(meta["label"])}"'
-        f' style="height:{height}px"></div>'
+        f' style="--plot-height:{wide}px;--plot-height-narrow:{narrow}px"></div>'
         f'<div class="figure-controls">'
         f'<label for="{base}-slider">{e(slider["name"])}</label>'
         f'<input type="range" id="{base}-slider" min="0" max="{len(states) - 1}" step="1" value="{default}"'

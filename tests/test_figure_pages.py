@@ -49,8 +49,12 @@ def test_each_figure_renders_with_its_accessible_name_and_caption(reader, figure
     assert figure.locator(".main-svg").count() >= 1
     assert len(figure.locator("figcaption").inner_text()) > 60
     assert figure.locator("input[type=range]").is_enabled()
-    box = plot.bounding_box()
-    assert box["height"] == float(plot.get_attribute("style").split(":")[1].rstrip("px"))
+    reserved = dict(part.split(":") for part in plot.get_attribute("style").split(";"))
+    assert plot.bounding_box()["height"] == float(reserved["--plot-height"].rstrip("px"))
+    assert (
+        page.evaluate(f"document.querySelector('#figure-{figure_id} .main-svg').getBoundingClientRect().height")
+        == (plot.bounding_box()["height"])
+    )
 
 
 def test_beta_at_zero_is_exactly_half_x_and_at_its_largest_nearly_relu(reader):
@@ -125,7 +129,10 @@ def test_switching_the_theme_restyles_figures_in_place(reader):
 @pytest.mark.parametrize("width", [360, 1280])
 def test_figures_fit_the_column(reader, width):
     page, figure = open_figure(reader, "ellipse", width=width)
-    svg_width = page.evaluate("document.querySelector('#figure-ellipse .main-svg').getBoundingClientRect().width")
-    column = figure.bounding_box()["width"]
-    assert svg_width <= column + 1
+    svg = page.evaluate("document.querySelector('#figure-ellipse .main-svg').getBoundingClientRect().toJSON()")
+    plot = figure.locator(".figure-plot").bounding_box()
+    assert svg["width"] <= figure.bounding_box()["width"] + 1
+    assert svg["height"] == plot["height"]  # drawn in exactly the space reserved for it
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+    domains = page.evaluate("document.querySelector('#figure-ellipse .figure-plot').layout.yaxis2.domain")
+    assert (domains == [0, 0.46]) == (width < 544)  # panels stack on a phone

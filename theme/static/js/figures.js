@@ -35,6 +35,21 @@
     return update;
   }
 
+  // Same breakpoint as the CSS that reserves each plot's height.
+  var narrowScreen = window.matchMedia("(max-width: 34rem)");
+
+  function sizeLayout(spec) {
+    var update = {}, source = narrowScreen.matches ? spec.narrow : null;
+    Object.keys(spec.narrow).forEach(function (key) {
+      update[key] = source ? source[key] : nested(spec.layout, key);
+    });
+    return update;
+  }
+
+  function nested(obj, path) {
+    return path.split(".").reduce(function (o, k) { return o == null ? undefined : o[k]; }, obj);
+  }
+
   function applyState(Plotly, plot, spec, index) {
     var state = spec.slider.states[index];
     plot.dataset.state = String(index);
@@ -56,9 +71,11 @@
     })]).then(function (loaded) {
       var Plotly = loaded[0], spec = loaded[1];
       var config = { displayModeBar: false, responsive: true, scrollZoom: false };
-      return Plotly.newPlot(plot, spec.data, spec.layout, config).then(function () {
-        return Plotly.relayout(plot, themeLayout());
+      var layout = Object.assign({}, spec.layout);
+      return Plotly.newPlot(plot, spec.data, layout, config).then(function () {
+        return Plotly.relayout(plot, Object.assign(themeLayout(), sizeLayout(spec)));
       }).then(function () {
+        narrowScreen.addEventListener("change", function () { Plotly.relayout(plot, sizeLayout(spec)); });
         plot.dataset.ready = "true";
         input.disabled = false;
         var pending = Promise.resolve();
