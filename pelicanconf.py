@@ -59,7 +59,13 @@ AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 
 
-PLUGINS = ["plugins.jekyll_reader", "plugins.figure_tag", "plugins.site_assets", "plugins.epigraph"]
+PLUGINS = [
+    "plugins.jekyll_reader",
+    "plugins.figure_tag",
+    "plugins.katex_fonts",
+    "plugins.site_assets",
+    "plugins.epigraph",
+]
 
 MARKDOWN = {
     "extensions": [

@@ -27,13 +27,17 @@ def test_the_post_loads_with_no_error_and_no_other_host(reader):
     assert all(u.startswith(watch.base) for u in watch.requests)
 
 
-def test_katex_fonts_load(reader):
-    page, _ = reader(POST_URL)
+def test_katex_fonts_load_and_exactly_the_used_ones_are_preloaded(reader):
+    page, watch = reader(POST_URL)
     page.evaluate("document.fonts.ready")
+    page.wait_for_load_state("networkidle")
     loaded = page.evaluate(
         "[...document.fonts].filter(f => f.family.startsWith('KaTeX') && f.status === 'loaded').map(f => f.family)"
     )
     assert "KaTeX_Main" in loaded and "KaTeX_Math" in loaded
+    preloaded = page.eval_on_selector_all("link[rel=preload][as=font]", "ls => ls.map(l => l.href)")
+    fetched = [u for u in watch.requests if u.endswith(".woff2")]
+    assert sorted(set(fetched)) == sorted(preloaded)
 
 
 def test_the_xor_diagram_becomes_an_svg_with_six_nodes_and_seven_edges(reader):
@@ -117,3 +121,22 @@ def test_the_404_page_is_served_for_unknown_paths(reader):
     assert page.evaluate("getComputedStyle(document.body).margin") == "0px"  # its CSS loaded from any depth
     expected = "console error: Failed to load resource: the server responded with a status of 404 (Not Found)"
     watch.problems.remove(expected)  # Chromium logs the page's own 404 status; that one is the point
+
+
+CLS = """new Promise(resolve => {
+  let total = 0;
+  new PerformanceObserver(list => {
+    for (const e of list.getEntries()) if (!e.hadRecentInput) total += e.value;
+  }).observe({type: "layout-shift", buffered: true});
+  setTimeout(() => resolve(total), 300);
+})"""
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_nothing_shifts_while_diagrams_and_figures_arrive(reader, width):
+    page, _ = reader(POST_URL, width=width)
+    page.wait_for_selector(".mermaid[data-processed] svg")
+    scroll_through(page)
+    for figure_id in ("beta-slider", "x2-fit", "ellipse"):
+        page.wait_for_selector(f"#figure-{figure_id} .figure-plot[data-ready]")
+    assert page.evaluate(CLS) == 0

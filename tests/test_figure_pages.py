@@ -134,5 +134,7 @@ def test_figures_fit_the_column(reader, width):
     assert svg["width"] <= figure.bounding_box()["width"] + 1
     assert svg["height"] == plot["height"]  # drawn in exactly the space reserved for it
     assert page.evaluate("document.documentElement.scrollWidth") <= width
-    domains = page.evaluate("document.querySelector('#figure-ellipse .figure-plot').layout.yaxis2.domain")
-    assert (domains == [0, 0.46]) == (width < 544)  # panels stack on a phone
+    layout = page.evaluate("document.querySelector('#figure-ellipse .figure-plot')._fullLayout")
+    stacked = layout["yaxis2"]["domain"][1] < layout["yaxis"]["domain"][0]
+    side_by_side = layout["xaxis"]["domain"][1] < layout["xaxis2"]["domain"][0]
+    assert stacked == (width < 544) and side_by_side == (width >= 544)  # panels stack on a phone

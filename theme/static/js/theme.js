@@ -29,7 +29,6 @@
   document.addEventListener("DOMContentLoaded", function () {
     var button = document.querySelector(".theme-toggle");
     if (!button) return;
-    button.hidden = false;
     button.setAttribute("aria-pressed", String(current() === "dark"));
     button.addEventListener("click", function () {
       var next = current() === "dark" ? "light" : "dark";

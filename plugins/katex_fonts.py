@@ -1,0 +1,93 @@
+"""Which KaTeX font files a page's formulas use, so the page can preload exactly those.
+
+KaTeX's CSS declares its fonts with `font-display: block`: text is laid out
+with fallback metrics until a font arrives, then moves (layout shift). Preloading
+the fonts a page needs makes them arrive with the CSS. The fonts are worked out
+from KaTeX's own stylesheet: each element inside `.katex-html` inherits its
+parent's font and applies the rules whose classes it carries; an element with
+text uses that font. Preloading a font the page does not use would make
+Chromium warn, so the answer must be exact, and a browser test checks it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+from pelican import signals
+
+from plugins.katex_render import KATEX_PACKAGE
+
+RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+FACE = re.compile(r"@font-face\{([^}]*)\}")
+DECL = re.compile(r"(font-family|font-style|font-weight):([^;}]+)")
+BASE_FONT = ("KaTeX_Main", "normal", "400")
+
+
+def _decls(body: str) -> dict:
+    found = {k: v.strip() for k, v in DECL.findall(body)}
+    weight = {"bold": "700", "normal": "400"}.get(found.get("font-weight", ""), found.get("font-weight"))
+    return {"family": found.get("font-family"), "style": found.get("font-style"), "weight": weight}
+
+
+@cache
+def katex_css_model(css_path: Path = KATEX_PACKAGE / "dist" / "katex.min.css"):
+    """(rules, faces): class rules as (required classes, font changes); faces as font → file."""
+    css = css_path.read_text()
+    faces = {}
+    for body in FACE.findall(css):
+        d = _decls(body)
+        src = re.search(r"url\(fonts/([^)]+\.woff2)\)", body).group(1)
+        faces[(d["family"], d["style"] or "normal", d["weight"] or "400")] = src
+    rules = []
+    for selectors, body in RULE.findall(FACE.sub("", css)):
+        changes = {k: v for k, v in _decls(body).items() if v}
+        if not changes:
+            continue
+        for selector in selectors.split(","):
+            selector = selector.strip()
+            if not selector.startswith(".katex ") or not re.fullmatch(r"[.\w\s>-]+", selector):
+                continue
+            last = re.split(r"[\s>]+", selector)[-1]  # the element's own compound selector
+            classes = frozenset(re.findall(r"\.([\w-]+)", last))
+            if classes and re.fullmatch(r"(\.[\w-]+)+", last):
+                rules.append((classes, changes))
+    return rules, faces
+
+
+def fonts_for(html: str) -> list[str]:
+    """The woff2 file names the page's KaTeX HTML needs, sorted."""
+    if "katex-html" not in html:
+        return []
+    rules, faces = katex_css_model()
+    used = set()
+
+    def walk(element, font):
+        for child in element.find_all(recursive=False):
+            classes = set(child.get("class", []))
+            family, style, weight = font
+            for required, changes in rules:
+                if required <= classes:
+                    family = changes.get("family", family)
+                    style = changes.get("style", style)
+                    weight = changes.get("weight", weight)
+            child_font = (family, style, weight)
+            if any(isinstance(t, str) and t.strip() for t in child.contents) and child.name != "svg":
+                used.add(child_font)
+            if child.name != "svg":
+                walk(child, child_font)
+
+    for root in BeautifulSoup(html, "html.parser").select(".katex-html"):
+        walk(root, BASE_FONT)
+    return sorted(faces[f] for f in used if f in faces)
+
+
+def attach_fonts(content) -> None:
+    content.katex_fonts = fonts_for(content._content or "")
+
+
+def register():
+    # content_object_init: once per article/page, with its HTML; templates read katex_fonts.
+    signals.content_object_init.connect(attach_fonts)
