@@ -57,15 +57,17 @@ def katex_css_model(css_path: Path = KATEX_PACKAGE / "dist" / "katex.min.css"):
     return rules, faces
 
 
-def fonts_for(html: str) -> list[str]:
-    """The woff2 file names the page's KaTeX HTML needs, sorted."""
+def font_usage(html: str) -> dict[str, set[str]]:
+    """For each KaTeX woff2 file the page's formulas use: the characters drawn with it."""
     if "katex-html" not in html:
-        return []
+        return {}
     rules, faces = katex_css_model()
-    used = set()
+    used: dict[tuple, set[str]] = {}
 
     def walk(element, font):
         for child in element.find_all(recursive=False):
+            if child.name == "svg":  # stretchy braces and roots are drawn, not typeset
+                continue
             classes = set(child.get("class", []))
             family, style, weight = font
             for required, changes in rules:
@@ -74,14 +76,19 @@ def fonts_for(html: str) -> list[str]:
                     style = changes.get("style", style)
                     weight = changes.get("weight", weight)
             child_font = (family, style, weight)
-            if any(isinstance(t, str) and t.strip() for t in child.contents) and child.name != "svg":
-                used.add(child_font)
-            if child.name != "svg":
-                walk(child, child_font)
+            text = "".join(t for t in child.contents if isinstance(t, str)).strip()
+            if text:
+                used.setdefault(child_font, set()).update(text)
+            walk(child, child_font)
 
     for root in BeautifulSoup(html, "html.parser").select(".katex-html"):
         walk(root, BASE_FONT)
-    return sorted(faces[f] for f in used if f in faces)
+    return {faces[f]: chars for f, chars in used.items() if f in faces}
+
+
+def fonts_for(html: str) -> list[str]:
+    """The woff2 file names the page's KaTeX HTML needs, sorted."""
+    return sorted(font_usage(html))
 
 
 def attach_fonts(content) -> None:

@@ -5,7 +5,8 @@ local `<img src>` must exist under the content folder, or the build fails
 naming the post, the line and the path; existing root paths become Pelican's
 `{static}` links, so they follow SITEURL wherever the site is published. An
 image that a figure module generated gets that figure's alt text if the
-author gave none.
+author gave none. Every local image gets its intrinsic width and height (so
+its box is reserved before it loads: no layout shift) and loads lazily.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import struct
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -22,6 +24,23 @@ IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
 def is_local(url: str) -> bool:
     parts = urlsplit(url)
     return not (parts.scheme or parts.netloc or url.startswith("{"))
+
+
+def intrinsic_size(path: Path) -> tuple[int, int] | None:
+    """(width, height) in CSS pixels for SVG (root width/height, else viewBox) and PNG (IHDR) files."""
+    if path.suffix == ".svg":
+        root = re.search(rb"<svg\b[^>]*>", path.read_bytes()[:4096])
+        root = root.group(0).decode() if root else ""
+        w, h = (re.search(rf'\b{a}="([\d.]+)(px|pt)?"', root) for a in ("width", "height"))
+        if w and h:
+            scale = [4 / 3 if m.group(2) == "pt" else 1 for m in (w, h)]
+            return round(float(w.group(1)) * scale[0]), round(float(h.group(1)) * scale[1])
+        box = re.search(r'viewBox="[\d.+-]+[ ,]+[\d.+-]+[ ,]+([\d.]+)[ ,]+([\d.]+)"', root)
+        return (round(float(box.group(1))), round(float(box.group(2)))) if box else None
+    if path.suffix == ".png":
+        head = path.read_bytes()[:24]
+        return struct.unpack(">II", head[16:24]) if head[:8] == b"\x89PNG\r\n\x1a\n" else None
+    return None
 
 
 def figure_alts(content_root: str) -> dict[str, str]:
@@ -50,7 +69,14 @@ def resolve_images(page: str, source: str, source_path: str, content_root: str, 
             return m.group(0)
         path = unquote(urlsplit(url).path)
         target = Path(content_root) / path.lstrip("/") if path.startswith("/") else post_dir / path
-        if not target.is_file():
+        tag = page[m.start() : page.find(">", m.end()) + 1]
+        if target.is_file():
+            size = intrinsic_size(target)
+            if size and " width=" not in tag:
+                start = start.replace("<img", f'<img width="{size[0]}" height="{size[1]}"', 1)
+            if " loading=" not in tag:
+                start = start.replace("<img", '<img loading="lazy" decoding="async"', 1)
+        else:
             at = source.find(url)
             line = source.count("\n", 0, at) + 1 if at >= 0 else None
             error(

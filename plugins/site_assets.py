@@ -1,41 +1,29 @@
 """Copy third-party front-end assets from node_modules into the output.
 
 They are installed by npm at pinned versions (package-lock.json) and never
-committed. Only what a browser fetches is copied: KaTeX's CSS with woff2 fonts
-only (every browser we target reads woff2, and the link checker would flag the
-woff/ttf URLs we do not ship), Mermaid's ESM entry with its on-demand chunks,
-and one plotly.js bundle.
+committed. Only what a browser fetches is copied: KaTeX's CSS and fonts cut
+down to what the site uses (plugins/katex_assets.py), Mermaid's ESM entry with
+its on-demand chunks, and one plotly.js bundle.
 """
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 
 from pelican import signals
 
+from plugins.katex_assets import write_katex_assets
+
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
 VENDOR = "theme/vendor"  # under OUTPUT_PATH; the theme's templates link here
-
-# url(fonts/X.woff2) format("woff2"),url(fonts/X.woff) format("woff"),url(...ttf) format("truetype")
-FONT_FALLBACKS = re.compile(r'(url\([^)]+\.woff2\) format\("woff2"\))(?:,url\([^)]+\) format\("(?:woff|truetype)"\))+')
 
 
 def require(path: Path) -> Path:
     if not path.exists():
         raise FileNotFoundError(f"{path} is missing: run `npm ci` (or `make install`)")
     return path
-
-
-def copy_katex(dest: Path) -> None:
-    dist = require(NODE_MODULES / "katex" / "dist")
-    (dest / "fonts").mkdir(parents=True, exist_ok=True)
-    css = (dist / "katex.min.css").read_text()
-    (dest / "katex.min.css").write_text(FONT_FALLBACKS.sub(r"\1", css))
-    for font in sorted((dist / "fonts").glob("*.woff2")):
-        shutil.copyfile(font, dest / "fonts" / font.name)
 
 
 def copy_mermaid(dest: Path) -> None:
@@ -55,7 +43,7 @@ def copy_plotly(dest: Path) -> None:
 
 def copy_assets(pelican) -> None:
     vendor = Path(pelican.output_path) / VENDOR
-    copy_katex(vendor / "katex")
+    write_katex_assets(Path(pelican.output_path), vendor / "katex")
     copy_mermaid(vendor / "mermaid")
     copy_plotly(vendor / "plotly")
 

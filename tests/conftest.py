@@ -107,9 +107,14 @@ class PageWatch:
             lambda m: m.type in ("error", "warning") and self.problems.append(f"console {m.type}: {m.text}"),
         )
         page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
-        page.on("requestfailed", lambda r: self.problems.append(f"request failed: {r.url} {r.failure}"))
+        page.on("requestfailed", self.failed)
         page.on("request", lambda r: self.requests.append(r.url))
         self.base = base
+
+    def failed(self, request) -> None:
+        # ERR_ABORTED: a navigation (reload, link) cancelled requests in flight; nothing broke.
+        if "ERR_ABORTED" not in (request.failure or ""):
+            self.problems.append(f"request failed: {request.url} {request.failure}")
 
     def other_hosts(self) -> list[str]:
         return [u for u in self.requests if not u.startswith((self.base, "data:", "blob:"))]

@@ -17,6 +17,12 @@ def scroll_through(page):
         page.wait_for_timeout(50)
 
 
+def show_diagram(page):
+    """Bring the XOR diagram near the viewport (Mermaid loads lazily) and wait for its SVG."""
+    page.locator(".mermaid").scroll_into_view_if_needed()
+    return page.wait_for_selector(".mermaid[data-processed] svg")
+
+
 def test_the_post_loads_with_no_error_and_no_other_host(reader):
     page, watch = reader(POST_URL)
     scroll_through(page)
@@ -42,7 +48,7 @@ def test_katex_fonts_load_and_exactly_the_used_ones_are_preloaded(reader):
 
 def test_the_xor_diagram_becomes_an_svg_with_six_nodes_and_seven_edges(reader):
     page, _ = reader(POST_URL)
-    svg = page.wait_for_selector(".mermaid[data-processed] svg")
+    svg = show_diagram(page)
     assert svg.evaluate("s => s.querySelectorAll('g.node').length") == 6
     assert svg.evaluate("s => s.querySelectorAll('.edgePaths path').length") == 7
     labels = svg.evaluate("s => [...s.querySelectorAll('g.node')].map(n => n.textContent.trim())")
@@ -56,7 +62,7 @@ def test_the_xor_diagram_becomes_an_svg_with_six_nodes_and_seven_edges(reader):
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_diagram_text_is_readable_in_both_themes(reader, scheme):
     page, _ = reader(POST_URL, scheme=scheme)
-    svg = page.wait_for_selector(".mermaid[data-processed] svg")
+    svg = show_diagram(page)
     colours = svg.evaluate("s => [...s.querySelectorAll('g.node .nodeLabel')].map(l => getComputedStyle(l).color)")
     assert colours and all(c == "rgb(31, 35, 40)" for c in colours), colours  # dark text on pale fills
 
@@ -67,10 +73,12 @@ def test_mermaid_and_plotly_load_only_where_needed(reader):
     assert not [u for u in watch.requests if "mermaid" in u or "plotly" in u or "katex" in u]
 
 
-def test_plotly_waits_until_a_figure_nears_the_viewport(reader):
-    page, watch = reader(POST_URL)
+def test_plotly_and_mermaid_wait_until_a_figure_nears_the_viewport(reader):
+    page, watch = reader(POST_URL, width=412, height=823)
     page.wait_for_load_state("networkidle")
-    assert not [u for u in watch.requests if "plotly" in u or u.endswith(".json")]
+    assert not [u for u in watch.requests if "plotly" in u or "mermaid" in u or u.endswith(".json")]
+    show_diagram(page)
+    assert [u for u in watch.requests if "mermaid.esm" in u]
     page.locator("#figure-beta-slider").scroll_into_view_if_needed()
     page.wait_for_selector("#figure-beta-slider .figure-plot[data-ready]")
     assert [u for u in watch.requests if u.endswith("plotly.min.js")]
@@ -135,8 +143,46 @@ CLS = """new Promise(resolve => {
 @pytest.mark.parametrize("width", [375, 1280])
 def test_nothing_shifts_while_diagrams_and_figures_arrive(reader, width):
     page, _ = reader(POST_URL, width=width)
-    page.wait_for_selector(".mermaid[data-processed] svg")
+    show_diagram(page)
     scroll_through(page)
     for figure_id in ("beta-slider", "x2-fit", "ellipse"):
         page.wait_for_selector(f"#figure-{figure_id} .figure-plot[data-ready]")
     assert page.evaluate(CLS) == 0
+
+
+def test_pruned_katex_css_and_subset_fonts_render_like_the_full_ones(browser, server):
+    """Every formula, against npm's complete KaTeX assets: same boxes, same pixels but anti-aliasing."""
+    import io
+
+    import matplotlib.image as image
+    import numpy as np
+
+    from plugins.katex_render import KATEX_PACKAGE
+    from tests.conftest import open_page
+
+    def shoot(full: bool) -> list[np.ndarray]:
+        context, page, watch = open_page(browser, server, width=800)
+        if full:
+            dist = KATEX_PACKAGE / "dist"
+
+            def serve_full(route):
+                name = route.request.url.split("/vendor/katex/", 1)[1]
+                route.fulfill(path=dist / name, content_type="font/woff2" if name.endswith("woff2") else "text/css")
+
+            page.route("**/vendor/katex/**", serve_full)
+        page.goto(server + POST_URL)
+        page.evaluate("document.fonts.ready")
+        shots = [image.imread(io.BytesIO(f.screenshot())) for f in page.locator(FORMULA_BLOCKS).all()]
+        context.close()
+        assert watch.problems == []
+        return shots
+
+    ours, full = shoot(False), shoot(True)
+    assert len(ours) == len(full) == 11  # 4 display formulas, 6 paragraphs and 1 list item
+    for i, (a, b) in enumerate(zip(ours, full, strict=True)):
+        assert a.shape == b.shape, f"block {i} changed size"
+        changed = (np.abs(a - b).sum(axis=2) > 0.3).mean()
+        assert changed < 0.01, f"block {i}: {changed:.1%} of pixels differ"
+
+
+FORMULA_BLOCKS = ".post-body :is(p, li):has(.katex), .math-display"

@@ -1,6 +1,8 @@
 // Mermaid diagrams, drawn in the browser from the page's <div class="mermaid">
-// sources. Loaded only on pages that have one. Redrawn when the theme changes.
-import mermaid from "../vendor/mermaid/mermaid.esm.min.mjs";
+// sources. This file loads only on pages with a diagram, and Mermaid itself
+// (with the chunk for the diagram type) only when a diagram nears the viewport.
+// Each diagram's box has a fixed height from the CSS, so nothing moves when it
+// is drawn. Redrawn when the theme changes.
 
 // innerHTML, not textContent: labels may hold HTML such as <sub>, and the
 // arrows arrive entity-encoded (--&gt;); a <textarea> decodes entities only.
@@ -11,9 +13,12 @@ for (const el of diagrams) {
   el.dataset.source = decoder.value;
 }
 
+let mermaidReady = null;
+
 function config() {
   const dark = window.siteTheme && window.siteTheme() === "dark";
   const css = getComputedStyle(document.documentElement);
+  const v = (name) => css.getPropertyValue(name).trim();
   return {
     startOnLoad: false,
     securityLevel: "strict",
@@ -21,32 +26,46 @@ function config() {
     flowchart: { useMaxWidth: true, htmlLabels: true },
     themeVariables: {
       darkMode: dark,
-      background: css.getPropertyValue("--bg").trim(),
+      background: v("--bg"),
       // The authors' classDef fills are pale in both themes, so node text stays dark;
       // edges and their labels follow the page.
       primaryColor: "#eef2f7",
       primaryTextColor: "#1f2328",
       nodeTextColor: "#1f2328",
-      lineColor: css.getPropertyValue("--muted").trim(),
-      edgeLabelBackground: css.getPropertyValue("--bg").trim(),
-      textColor: css.getPropertyValue("--fg").trim(),
-      fontFamily: css.getPropertyValue("--sans").trim(),
+      lineColor: v("--muted"),
+      edgeLabelBackground: v("--bg"),
+      textColor: v("--fg"),
+      fontFamily: v("--sans"),
     },
   };
 }
 
 async function draw() {
+  const { default: mermaid } = await mermaidReady;
   mermaid.initialize(config());
   for (const [i, el] of diagrams.entries()) {
     const { svg } = await mermaid.render(`diagram-${i}`, el.dataset.source);
     el.innerHTML = svg;
     el.dataset.processed = "true";
-    const label = el.getAttribute("aria-label");
     const figure = el.querySelector("svg");
     figure.setAttribute("role", "img");
-    if (label) figure.setAttribute("aria-label", label);
+    // An accessible name from the diagram itself when the author gave none.
+    const nodes = [...figure.querySelectorAll("g.node")].map((n) => n.textContent.trim());
+    figure.setAttribute("aria-label", el.getAttribute("aria-label") || `Diagram of ${nodes.join(", ")}`);
   }
 }
 
-draw();
-document.addEventListener("themechange", draw);
+function start() {
+  if (mermaidReady) return;
+  mermaidReady = import("../vendor/mermaid/mermaid.esm.min.mjs");
+  draw();
+  document.addEventListener("themechange", draw);
+}
+
+const observer = new IntersectionObserver((entries) => {
+  if (entries.some((e) => e.isIntersecting)) {
+    observer.disconnect();
+    start();
+  }
+}, { rootMargin: "300px 0px" });
+for (const el of diagrams) observer.observe(el);

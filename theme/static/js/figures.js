@@ -101,6 +101,6 @@
     entries.forEach(function (entry) {
       if (entry.isIntersecting) { observer.unobserve(entry.target); draw(entry.target); }
     });
-  }, { rootMargin: "600px 0px" });
+  }, { rootMargin: "300px 0px" });
   plots.forEach(function (plot) { observer.observe(plot); });
 })();

@@ -1,0 +1,98 @@
+"""KaTeX's CSS and fonts, cut down to what the site's formulas use.
+
+The full stylesheet is 24 KB and a page's three fonts about 68 KB; a reader of
+one post needs a fraction of either. After the pages are written, this reads
+every page's KaTeX HTML, keeps the CSS rules whose classes all occur somewhere
+on the site (and the @font-face rules of fonts in use), and subsets each font
+in use to the characters drawn with it (fontTools, woff2). Subsets are cached
+by their inputs, so a no-change rebuild costs no subsetting.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from plugins.katex_fonts import FACE, font_usage
+from plugins.katex_render import KATEX_PACKAGE
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / "build" / "cache" / "katex-fonts"
+TOP_LEVEL = re.compile(r"(@font-face\{[^}]*\}|[^{}]+\{[^{}]*\})")
+# Drawn by CSS, not by the HTML: equation numbers are `(` counter `)` in KaTeX_Main.
+ALWAYS = {"KaTeX_Main-Regular.woff2": set("()0123456789")}
+
+
+def site_usage(output: Path) -> tuple[set[str], dict[str, set[str]]]:
+    """(every class used inside .katex, characters per font file) over all pages."""
+    classes: set[str] = set()
+    fonts: dict[str, set[str]] = {}
+    for page in sorted(output.rglob("*.html")):
+        html = page.read_text()
+        if "katex" not in html:
+            continue
+        for element in BeautifulSoup(html, "html.parser").select(".katex-display, .katex, .katex *"):
+            classes.update(element.get("class", []))
+        for font, chars in font_usage(html).items():
+            fonts.setdefault(font, set()).update(chars)
+    return classes, fonts
+
+
+def pruned_css(css: str, classes: set[str], fonts: set[str]) -> str:
+    """Keep rules whose every class is used, and the @font-face rules of fonts in use."""
+    kept = []
+    for rule in TOP_LEVEL.findall(css):
+        if rule.startswith("@font-face"):
+            src = re.search(r"url\(fonts/([^)]+\.woff2)\)", rule).group(1)
+            if src in fonts:
+                kept.append(rule)
+            continue
+        selectors, body = rule.split("{", 1)
+        used = [s for s in selectors.split(",") if set(re.findall(r"\.([\w-]+)", s)) <= classes]
+        if used:
+            kept.append(",".join(used) + "{" + body)
+    return "".join(kept)
+
+
+def subset_font(source: Path, chars: set[str]) -> bytes:
+    """The woff2 font cut down to `chars` (and the glyphs they need), cached by input."""
+    text = "".join(sorted(chars))
+    key = hashlib.sha256(source.read_bytes() + text.encode()).hexdigest()[:20]
+    cached = CACHE / f"{source.stem}.{key}.woff2"
+    if cached.exists():
+        return cached.read_bytes()
+    from fontTools import subset
+
+    options = subset.Options()
+    options.flavor = "woff2"
+    options.layout_features = ["*"]  # keep kerning and ligatures KaTeX relies on
+    options.notdef_outline = True
+    font = subset.load_font(str(source), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=text)
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    subset.save_font(font, buffer, options)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    cached.write_bytes(buffer.getvalue())
+    return buffer.getvalue()
+
+
+def write_katex_assets(output: Path, dest: Path) -> None:
+    """Write the pruned katex.min.css and subset fonts into `dest`."""
+    dist = KATEX_PACKAGE / "dist"
+    if not dist.exists():
+        raise FileNotFoundError(f"{dist} is missing: run `npm ci` (or `make install`)")
+    classes, fonts = site_usage(output)
+    (dest / "fonts").mkdir(parents=True, exist_ok=True)
+    css = (dist / "katex.min.css").read_text()
+    # woff2 only: every browser we target reads it, and we ship no woff/ttf.
+    css = FACE.sub(lambda m: re.sub(r',url\([^)]+\) format\("(?:woff|truetype)"\)', "", m.group(0)), css)
+    (dest / "katex.min.css").write_text(pruned_css(css, classes, set(fonts)))
+    for name, chars in sorted(fonts.items()):
+        chars = chars | ALWAYS.get(name, set())
+        (dest / "fonts" / name).write_bytes(subset_font(dist / "fonts" / name, chars))
