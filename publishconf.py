@@ -15,3 +15,5 @@ FEED_ALL_ATOM = "feeds/all.atom.xml"
 CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
 
 DELETE_OUTPUT_DIRECTORY = True
+# tools/build.py then renames static assets by content hash and writes .gz/.br files.
+PREPARE_FOR_HOST = True

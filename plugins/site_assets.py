@@ -8,6 +8,7 @@ its on-demand chunks, and one plotly.js bundle.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -18,6 +19,20 @@ from plugins.katex_assets import write_katex_assets
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
 VENDOR = "theme/vendor"  # under OUTPUT_PATH; the theme's templates link here
+
+
+def package_version(name: str) -> str:
+    return json.loads(require(NODE_MODULES / name / "package.json").read_text())["version"]
+
+
+def vendor_dirs() -> dict[str, str]:
+    """Folders under theme/vendor named with the package version, so a URL never changes
+    meaning and can be cached forever (Mermaid's chunks import each other by relative name,
+    so its files keep their names and the version goes in the folder)."""
+    return {
+        "MERMAID_DIR": f"mermaid-{package_version('mermaid')}",
+        "PLOTLY_DIR": f"plotly-{package_version('plotly.js-cartesian-dist-min')}",
+    }
 
 
 def require(path: Path) -> Path:
@@ -44,10 +59,17 @@ def copy_plotly(dest: Path) -> None:
 def copy_assets(pelican) -> None:
     vendor = Path(pelican.output_path) / VENDOR
     write_katex_assets(Path(pelican.output_path), vendor / "katex")
-    copy_mermaid(vendor / "mermaid")
-    copy_plotly(vendor / "plotly")
+    dirs = vendor_dirs()
+    copy_mermaid(vendor / dirs["MERMAID_DIR"])
+    copy_plotly(vendor / dirs["PLOTLY_DIR"])
+
+
+def expose_vendor_dirs(pelican) -> None:
+    pelican.settings.update(vendor_dirs())  # templates read MERMAID_DIR and PLOTLY_DIR
 
 
 def register():
+    # initialized: before templates are rendered, so they can link the vendor folders.
+    signals.initialized.connect(expose_vendor_dirs)
     # finalized: the output folder exists and every page is written.
     signals.finalized.connect(copy_assets)

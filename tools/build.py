@@ -66,6 +66,10 @@ def run_pelican(settings_file: Path, staging: Path) -> list[str]:
         settings = read_settings(str(settings_file), override=override)
         refresh_figures(Path(settings["PATH"]))
         Pelican(settings).run()
+        if settings.get("PREPARE_FOR_HOST") and not problems.messages:
+            from tools.publish import prepare
+
+            prepare(staging)  # hashed asset names and .gz/.br files (publishconf.py)
     except Exception as err:  # report it like any other build problem
         problems.messages.append(f"error: {type(err).__name__}: {err}")
     finally:

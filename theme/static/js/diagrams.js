@@ -57,7 +57,7 @@ async function draw() {
 
 function start() {
   if (mermaidReady) return;
-  mermaidReady = import("../vendor/mermaid/mermaid.esm.min.mjs");
+  mermaidReady = import(document.querySelector("script[data-mermaid]").dataset.mermaid);
   draw();
   document.addEventListener("themechange", draw);
 }
