@@ -63,6 +63,7 @@ PLUGINS = [
     "plugins.jekyll_reader",
     "plugins.figure_tag",
     "plugins.katex_fonts",
+    "plugins.mermaid_check",
     "plugins.site_assets",
     "plugins.epigraph",
 ]

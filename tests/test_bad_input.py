@@ -31,6 +31,16 @@ CASES = {
     ),
     "no-title": ("---\ntags: maths\n---\n\nText.\n", None, "title"),
     "unknown-figure": (GOOD_POST + "\n{% figure no-such-figure %}\n", 8, "no-such-figure"),
+    "mermaid-syntax-error": (
+        GOOD_POST + "\n```mermaid\ngraph LR\n  a --> b[[unclosed\n```\n",
+        9,
+        "Mermaid diagram does not parse",
+    ),
+    "mermaid-html-syntax-error": (
+        GOOD_POST + '\n<div class="mermaid">\nflowchart TD\n  x -->|1 h1\n</div>\n',
+        9,
+        "Parse error on line",
+    ),
     "missing-image": (
         GOOD_POST + '\n<img src="/assets/images/nowhere.svg" alt="x">\n',
         8,
@@ -89,6 +99,20 @@ def test_a_file_that_is_not_utf8_names_its_line(tmp_path, good_build):
     message = result.stdout + result.stderr
     assert result.returncode != 0
     assert f"{post.name}:8" in message and "not valid UTF-8" in message and "\\xe9" in message
+    assert tree_digest(output) == before
+
+
+def test_a_duplicate_slug_names_both_files(tmp_path, good_build):
+    text = GOOD_POST.replace("A good post", "Same slug")
+    result, post, output, before = build_broken(tmp_path, good_build, "fine", text.encode())
+    assert result.returncode == 0
+    twin = post.with_suffix(".markdown")
+    twin.write_text(text)
+    before = tree_digest(output)
+    result = run_build(write_settings(tmp_path, post.parent.parent), output)
+    message = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert 'slug "fine"' in message and post.name in message and twin.name in message
     assert tree_digest(output) == before
 
 
