@@ -100,6 +100,24 @@ MARKDOWN = {
     "output_format": "html5",
 }
 
+# Every page carries this policy as a <meta> tag; tools/serve.py also sends it as a
+# header. Scripts only from this site, never inline or eval'd; nothing from other
+# hosts. Styles allow inline because KaTeX positions glyphs with style attributes
+# and Mermaid and plotly.js write <style> into the SVG they draw.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+    ]
+)
+
 # Same sources, same bytes: no build timestamps anywhere in the output.
 LOAD_CONTENT_CACHE = False
 SLUGIFY_SOURCE = "basename"

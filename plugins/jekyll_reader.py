@@ -8,6 +8,7 @@ metadata for templates. Every error names the file and its line.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import logging
 import re
 from pathlib import Path
@@ -136,10 +137,10 @@ class JekyllMarkdownReader(MarkdownReader):
             if key == "categories":
                 cats = words(value)
                 if cats and "category" not in out:
-                    out["category"] = Category(cats[0], self.settings)
+                    out["category"] = Category(html.escape(cats[0]), self.settings)
                 extra_tags += cats[1:]
             elif name == "category":
-                out["category"] = Category(str(value), self.settings)
+                out["category"] = Category(html.escape(str(value)), self.settings)
             elif name == "tags":
                 extra_tags = words(value) + extra_tags
             elif name in ("date", "modified"):
@@ -148,12 +149,15 @@ class JekyllMarkdownReader(MarkdownReader):
                 out["status"] = "published" if value else "draft"
             elif name in ("math", "mermaid"):
                 out[name] = bool(value)
-            elif name in ("title", "subtitle", "summary", "layout"):
+            elif name in ("title", "subtitle", "summary"):
+                # Jekyll front matter is plain text; templates print it as HTML, so escape it here.
+                out[name] = html.escape(str(value))
+            elif name == "layout":
                 out[name] = str(value)
             else:
                 out[name] = self.process_metadata(name, value) if isinstance(value, str) else value
         if extra_tags:
-            out["tags"] = [Tag(t, self.settings) for t in dict.fromkeys(extra_tags)]
+            out["tags"] = [Tag(html.escape(t), self.settings) for t in dict.fromkeys(extra_tags)]
         if "title" in front and not str(front["title"] or "").strip():
             raise SourceError(path, None, "the front matter's 'title' is empty")
         return out

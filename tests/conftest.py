@@ -124,6 +124,11 @@ def open_page(browser, server, width=1280, height=900, scheme="light", js=True, 
     context = browser.new_context(
         viewport={"width": width, "height": height}, color_scheme=scheme, java_script_enabled=js, **kwargs
     )
+    # Any Content-Security-Policy violation becomes a console error, which fails the test.
+    context.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => console.error("
+        "'CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber))"
+    )
     page = context.new_page()
     return context, page, PageWatch(page, server)
 

@@ -65,6 +65,9 @@ def test_diagram_text_is_readable_in_both_themes(reader, scheme):
     svg = show_diagram(page)
     colours = svg.evaluate("s => [...s.querySelectorAll('g.node .nodeLabel')].map(l => getComputedStyle(l).color)")
     assert colours and all(c == "rgb(31, 35, 40)" for c in colours), colours  # dark text on pale fills
+    page_fg = page.evaluate("getComputedStyle(document.body).color")
+    edges = svg.evaluate("s => [...s.querySelectorAll('.edgeLabel p')].map(l => getComputedStyle(l).color)")
+    assert edges and set(edges) == {page_fg}  # edge labels sit on the page: page colours
 
 
 def test_mermaid_and_plotly_load_only_where_needed(reader):

@@ -19,6 +19,8 @@ import json
 import re
 import shutil
 import sys
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -128,6 +130,26 @@ def build_baseline(dest: Path, post: Path = POST, assets: Path = ASSETS) -> Path
     index = dest / "index.html"
     index.write_text(page)
     return index
+
+
+class PlainHandler(SimpleHTTPRequestHandler):
+    """A plain static host: files as they are, no Content-Security-Policy (the naive page has inline scripts)."""
+
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".woff2": "font/woff2", ".svg": "image/svg+xml"}
+
+    def log_message(self, format, *args):  # quiet
+        pass
+
+    def end_headers(self):
+        self.send_header("Cache-Control", "no-cache")  # as tools.serve sends for our site
+        super().end_headers()
+
+
+def make_server(folder: Path, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
+    """A local server over the baseline folder; port 0 picks a free one."""
+    server = ThreadingHTTPServer((host, port), partial(PlainHandler, directory=str(folder)))
+    server.daemon_threads = True
+    return server
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -105,11 +105,12 @@ def settings_for(folder: Path, content: Path) -> Path:
 
 
 @contextmanager
-def serving(folder: Path) -> Iterator[str]:
-    """The project's own local server over `folder`, on a free port; yields its base URL."""
-    from tools.serve import make_server
+def serving(folder: Path, plain: bool = False) -> Iterator[str]:
+    """A local server over `folder` on a free port, yielding its base URL: the project's own
+    (with the site's Content-Security-Policy), or for the baseline a plain one without any."""
+    from tools import baseline, serve
 
-    httpd = make_server(folder, "127.0.0.1", 0, generation=None)
+    httpd = baseline.make_server(folder) if plain else serve.make_server(folder, "127.0.0.1", 0, generation=None)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{httpd.server_address[1]}"
@@ -511,7 +512,7 @@ def measure(work: Path, runs: int, quick: bool) -> Results:
     time_figures(work, costs)
     step("building the baseline")
     build_baseline(work / "baseline")
-    with serving(work / "ours") as ours_url, serving(work / "baseline") as base_url:
+    with serving(work / "ours") as ours_url, serving(work / "baseline", plain=True) as base_url:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium(), args=CHROME_FLAGS[1:])
             step("Playwright: ours")

@@ -23,6 +23,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from pelicanconf import CONTENT_SECURITY_POLICY  # noqa: E402  (one policy for meta tag and header)
+
 WATCHED = ["content", "theme", "plugins", "figures", "pelicanconf.py"]
 
 TYPES = {
@@ -62,12 +65,6 @@ class Generation:
             return self.number
 
 
-def csp_of(output: Path) -> str | None:
-    """The policy the build wrote into its pages' meta tag, sent as a header too."""
-    policy = output / ".csp"
-    return policy.read_text().strip() if policy.exists() else None
-
-
 class SiteHandler(SimpleHTTPRequestHandler):
     """Static files from the output folder, never from outside it."""
 
@@ -83,9 +80,8 @@ class SiteHandler(SimpleHTTPRequestHandler):
             super().log_message(format, *args)
 
     def end_headers(self):
-        csp = csp_of(self.output)
-        if csp:
-            self.send_header("Content-Security-Policy", csp)
+        # The same policy as the pages' meta tag; a header can also forbid framing.
+        self.send_header("Content-Security-Policy", f"{CONTENT_SECURITY_POLICY}; frame-ancestors 'none'")
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Cache-Control", "no-cache")
         super().end_headers()

@@ -1,0 +1,83 @@
+"""The README's local server: right content types, the site's CSP as a header, nothing outside the output."""
+
+from __future__ import annotations
+
+import http.client
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.conftest import POST_URL
+
+
+def get(server: str, path: str) -> tuple[int, dict, bytes]:
+    """A raw GET, so that `..` reaches the server as typed (no client-side normalisation)."""
+    host = urlsplit(server)
+    conn = http.client.HTTPConnection(host.hostname, host.port, timeout=10)
+    conn.request("GET", path)
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    return response.status, dict(response.getheaders()), body
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        (POST_URL, "text/html; charset=utf-8"),
+        ("/theme/css/site.css", "text/css; charset=utf-8"),
+        ("/theme/js/theme.js", "text/javascript; charset=utf-8"),
+        ("/favicon.svg", "image/svg+xml"),
+        ("/favicon.ico", "image/x-icon"),
+        ("/assets/figures/beta-slider.json", "application/json"),
+        ("/theme/vendor/katex/fonts/KaTeX_Main-Regular.woff2", "font/woff2"),
+    ],
+)
+def test_files_are_served_with_their_content_type(server, path, kind):
+    status, headers, body = get(server, path)
+    assert status == 200 and body
+    assert headers["Content-Type"] == kind
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_mermaid_modules_are_served_as_javascript(server, site):
+    entry = next(site.glob("theme/vendor/mermaid-*/mermaid.esm.min.mjs")).relative_to(site)
+    status, headers, _ = get(server, f"/{entry}")
+    assert status == 200 and headers["Content-Type"].startswith("text/javascript")
+
+
+def test_every_response_carries_the_content_security_policy(server):
+    from pelicanconf import CONTENT_SECURITY_POLICY
+
+    for path in (POST_URL, "/theme/css/site.css", "/no/such/page"):
+        _, headers, _ = get(server, path)
+        assert headers["Content-Security-Policy"].startswith(CONTENT_SECURITY_POLICY)
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../pyproject.toml",
+        "/theme/../../pyproject.toml",
+        "/%2e%2e/pyproject.toml",
+        "/..%2fpyproject.toml",
+        "/theme/%2e%2e/%2e%2e/README.md",
+        "//etc/passwd",
+        "/../../../../etc/passwd",
+    ],
+)
+def test_paths_outside_the_output_folder_are_refused(server, path):
+    status, _, body = get(server, path)
+    assert status == 404
+    assert b"swiglu-site" not in body and b"root:" not in body
+
+
+def test_a_folder_without_its_slash_redirects(server):
+    status, headers, _ = get(server, POST_URL.rstrip("/"))
+    assert status == 301 and headers["Location"] == POST_URL
+
+
+def test_unknown_paths_get_the_404_page(server):
+    status, headers, body = get(server, "/nothing/here/")
+    assert status == 404 and b"Page not found" in body
