@@ -23,6 +23,7 @@ EXTRA_PATH_METADATA = {
     "extra/favicon.svg": {"path": "favicon.svg"},
 }
 OUTPUT_PATH = "output"
+BIBLIOGRAPHY = str(ROOT / "content" / "references.bib")  # plugins/citations.py
 IGNORE_FILES = [".*", "*.meta.json"]  # figure metadata is read by the figure tag, not published
 THEME = str(ROOT / "theme")
 
@@ -62,6 +63,7 @@ AUTHOR_FEED_RSS = None
 PLUGINS = [
     "plugins.jekyll_reader",
     "plugins.figure_tag",
+    "plugins.citations",
     "plugins.katex_fonts",
     "plugins.mermaid_check",
     "plugins.site_assets",

@@ -9,7 +9,9 @@ Markdown never sees the inside of a formula (`_`, `*`, `|`, `<`, `\\{` survive):
   backslash because Markdown eats one);
 - ``$…$`` is inline when it looks like maths: no space inside the delimiters,
   not glued to a word or digit, so ``5$`` and ``$5 and $6`` stay prose;
-- ``\\$`` is a literal dollar.
+- ``\\$`` is a literal dollar;
+- ``\\label{key}`` numbers a display equation and ``\\eqref{key}`` links to it
+  (see plugins/equation_refs.py).
 
 Fenced, indented and inline code, HTML comments and raw ``<pre>``/``<script>``/Mermaid
 blocks are left alone. Rendering is delegated to a callable (pelican-katex's
@@ -24,6 +26,8 @@ from collections.abc import Callable
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
+
+from plugins import equation_refs
 
 # render(latex, display) -> HTML string; raises on invalid LaTeX.
 Renderer = Callable[[str, bool], str]
@@ -54,6 +58,7 @@ PROTECTED = re.compile(
 MATH = re.compile(
     r"""
       (?P<escaped>\\\$)
+    | (?P<prose_ref>\\(?:eq)?ref\{[^{}\n]+\})
     | \$\$(?P<dollars2>(?:[^$\\]|\\.|\$(?!\$))+?)\$\$
     | \\\\\((?P<paren>.+?)\\\\\)
     | \\\\\[(?P<bracket>.+?)\\\\\]
@@ -120,6 +125,9 @@ def find_math(text: str) -> list[tuple[int, int, str | None, bool]]:
         if m.group("escaped"):
             found.append((m.start(), m.end(), None, False))
             continue
+        if m.group("prose_ref"):  # \eqref{key} in a sentence, as MathJax readers write it
+            found.append((m.start(), m.end(), m.group("prose_ref"), False))
+            continue
         if m.group("unterminated"):
             raise MathError(line, text[m.start() : m.start() + 40], "unterminated maths")
         kind = next(k for k in ("dollars2", "paren", "bracket", "dollar1") if m.group(k))
@@ -141,22 +149,30 @@ class MathPreprocessor(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         text = "\n".join(lines)
         out, pos = [], 0
-        for start, end, latex, display in find_math(text):
+        formulas = find_math(text)
+        numbers = equation_refs.number_labels([latex for _, _, latex, display in formulas if display])
+        for start, end, latex, display in formulas:
             out.append(text[pos:start])
             pos = end
             if latex is None:
                 out.append("$")
                 continue
             try:
-                html = self.render(latex, display)
+                out.append(self.md.htmlStash.store(self.formula_html(latex, display, numbers)))
+            except KeyError as err:
+                raise MathError(text.count("\n", 0, start) + 1, latex, err.args[0]) from err
             except Exception as err:  # the renderer's own error type varies
                 line = text.count("\n", 0, start) + 1
                 raise MathError(line, latex, f"invalid LaTeX ({err})") from err
-            if display:
-                html = f'<div class="math-display">{html}</div>'
-            out.append(self.md.htmlStash.store(html))
         out.append(text[pos:])
         return "".join(out).split("\n")
+
+    def formula_html(self, latex: str, display: bool, numbers: dict[str, str]) -> str:
+        if display:
+            latex, box_id = equation_refs.prepare_display(latex, numbers)
+            id_attr = f' id="{box_id}"' if box_id else ""
+            return f'<div class="math-display"{id_attr}>{self.render(latex, True)}</div>'
+        return equation_refs.link(latex, numbers) or self.render(equation_refs.resolve_inside(latex, numbers), False)
 
 
 class KramdownMathExtension(Extension):

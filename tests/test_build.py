@@ -140,10 +140,40 @@ def test_every_placeholder_is_now_a_figure(post):
     assert ids == ["figure-beta-slider", "figure-x2-fit", "figure-ellipse"]
 
 
-def test_bare_urls_become_links_as_in_jekyll(post):
-    hrefs = [a["href"] for a in post.select(".post-body a")]
-    assert "https://arxiv.org/pdf/1612.08083" in hrefs
-    assert "https://www.science.org/doi/10.1126/science.aax6239" in hrefs
+def test_bare_urls_become_links_as_in_jekyll():
+    import markdown
+
+    from pelicanconf import MARKDOWN
+
+    out = markdown.markdown("GLUs (https://arxiv.org/pdf/1612.08083) introduced", **MARKDOWN)
+    assert '<a href="https://arxiv.org/pdf/1612.08083">https://arxiv.org/pdf/1612.08083</a>' in out
+
+
+def test_paper_links_become_numbered_citations_with_a_references_list(post):
+    citations = [(a.get_text(), a["href"]) for a in post.select(".post-body a.citation")]
+    assert citations == [
+        ("[1]", "#ref-dauphin2017glu"),
+        ("[2]", "#ref-shazeer2020glu"),
+        ("[3]", "#ref-zhang2024relu2"),
+        ("[4]", "#ref-gidon2020dendritic"),
+        ("[3]", "#ref-zhang2024relu2"),
+    ]
+    first = post.select_one("a.citation")
+    assert first["title"] == (
+        "Yann N. Dauphin, Angela Fan, Michael Auli and David Grangier (2017). "
+        "Language Modeling with Gated Convolutional Networks"
+    )
+    refs = post.select(".references li")
+    assert [li["id"] for li in refs] == [
+        "ref-dauphin2017glu",
+        "ref-shazeer2020glu",
+        "ref-zhang2024relu2",
+        "ref-gidon2020dendritic",
+    ]
+    assert refs[3].select_one(".ref-title").get_text().startswith("Dendritic action potentials")
+    assert len(refs[2].select("a.backref")) == 2
+    text = post.select_one(".post-body").get_text()
+    assert "GLUs [1] introduced" in text and "https://arxiv.org/pdf" not in text
 
 
 def test_every_page_type_exists(site):

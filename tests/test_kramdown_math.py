@@ -147,3 +147,31 @@ def test_real_katex_renders_html_and_mathml():
     assert 'class="katex"' in out and "<math" in out and "katex-error" not in out
     with pytest.raises(Exception, match="Undefined control sequence"):
         katex_render.render(r"\notamacro{x}", False)
+
+
+def test_labelled_equations_are_numbered_and_referenced_with_links():
+    text = (
+        "See \\eqref{eq:square} and $\\ref{eq:gate}$.\n\n"
+        "$$x^2 = x^2\\sigma(x) + x^2\\sigma(-x) \\label{eq:square}$$\n\n"
+        "$$y = 1$$\n\n"
+        "$$g(x) \\label{eq:gate}$$\n\n"
+        "Inside maths: $a \\eqref{eq:gate}$."
+    )
+    out = md(text)
+    assert '<a class="eqref" href="#eq-eq-square">(1)</a>' in out
+    assert '<a class="eqref" href="#eq-eq-gate">2</a>' in out
+    assert '<div class="math-display" id="eq-eq-square">' in out and "\\tag{1}" in out
+    assert '<div class="math-display" id="eq-eq-gate">' in out and "\\tag{2}" in out
+    assert "\\text{(2)}" in out and "\\label" not in out
+
+
+def test_an_explicit_tag_keeps_its_text():
+    out = md("$$e = mc^2 \\tag{E} \\label{emc}$$\n\nsee \\eqref{emc}")
+    assert '<a class="eqref" href="#eq-emc">(E)</a>' in out
+
+
+def test_a_reference_to_an_unknown_label_names_the_line_and_the_labels():
+    with pytest.raises(MathError) as err:
+        md("$$a \\label{known}$$\n\nSee \\eqref{missing}.")
+    assert err.value.line == 3
+    assert "missing" in str(err.value) and "known" in str(err.value)

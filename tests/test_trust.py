@@ -103,12 +103,13 @@ def test_every_internal_link_anchor_and_asset_resolves(site):
 def test_external_links_are_well_formed_and_point_where_the_draft_meant(site):
     doc = BeautifulSoup((site / POST_URL.strip("/") / "index.html").read_text(), "html.parser")
     external = [a["href"] for a in doc.select(".post-body a[href]") if urlsplit(a["href"]).scheme]
+    assert len(external) == 4  # the references list: each paper the draft links
     for url in external:
         parts = urlsplit(url)
         assert parts.scheme == "https" and "." in parts.netloc and " " not in url, url
-    arxiv = sorted({re.search(r"arxiv\.org/pdf/(\d{4}\.\d{5})", u).group(1) for u in external if "arxiv" in u})
+    arxiv = sorted({re.search(r"arxiv\.org/abs/(\d{4}\.\d{5})$", u).group(1) for u in external if "arxiv" in u})
     assert arxiv == ["1612.08083", "2002.05202", "2402.03804"]
-    assert [u for u in external if "doi" in u] == ["https://www.science.org/doi/10.1126/science.aax6239"]
+    assert [u for u in external if "doi" in u] == ["https://doi.org/10.1126/science.aax6239"]
 
 
 # ---------------------------------------------------------------- escaping, inline code, CSP

@@ -31,6 +31,7 @@ import tempfile
 import threading
 import time
 import traceback
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -56,6 +57,12 @@ PHONE = {"viewport": {"width": 412, "height": 823}, "device_scale_factor": 1.75,
 BUDGET_BYTES = 120 * 1024
 TEXT_TYPES = ("text/", "javascript", "json", "svg", "xml")
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+NAMES = {
+    "performance": "Performance",
+    "accessibility": "Accessibility",
+    "best-practices": "Best practices",
+    "seo": "SEO",
+}
 
 CLS_SO_FAR = """new Promise(resolve => {
   let total = 0;
@@ -197,12 +204,21 @@ def sizes(response) -> tuple[str, str, int, int]:
     """(url, resource type, raw, gzip) of one response; gzip only for text types, as servers do."""
     try:
         body = response.body()
-    except Exception:  # a redirect or an evicted body: fall back to the declared length
-        body = None
+    except Exception:  # Chromium evicts big bodies (the baseline's 14 MB page): ask the local server again
+        body = refetch(response.url)
     raw = len(body) if body is not None else int(response.headers.get("content-length", 0))
     kind = response.headers.get("content-type", "")
     packed = len(gzip.compress(body, 9)) if body and any(t in kind for t in TEXT_TYPES) else raw
     return response.url, response.request.resource_type, raw, packed
+
+
+def refetch(url: str) -> bytes | None:
+    """The body of a local URL, fetched again outside the browser (None for a redirect or an error)."""
+    try:
+        with urllib.request.urlopen(url, timeout=60) as answer:
+            return answer.read()
+    except OSError:
+        return None
 
 
 def scroll_through(page) -> None:
@@ -266,7 +282,7 @@ def katex_without_js(browser, url: str) -> tuple[int, int, int]:
 
 @dataclass
 class Lighthouse:
-    scores: dict[str, float]  # median over the runs, 0–100
+    scores: dict[str, float | None]  # median over the runs, 0–100; None if no run could score it
     median: dict  # the whole report of the run with the median performance score
 
 
@@ -286,8 +302,24 @@ def lighthouse(url: str, runs: int, save_to: Path) -> Lighthouse:
         (save_to / f"run{n + 1}.json").write_text(result.stdout)
         reports.append(report)
     by_perf = sorted(reports, key=lambda r: r["categories"]["performance"]["score"] or 0)
-    scores = {c: statistics.median_low([100 * (r["categories"][c]["score"] or 0) for r in reports]) for c in CATEGORIES}
-    return Lighthouse(scores, by_perf[len(by_perf) // 2])
+    return Lighthouse({c: median_score(reports, c) for c in CATEGORIES}, by_perf[len(by_perf) // 2])
+
+
+def median_score(reports: list[dict], category: str) -> float | None:
+    """Median of the runs' scores (0–100); Lighthouse gives no score when one of its audits errored."""
+    scores = [
+        100 * r["categories"][category]["score"] for r in reports if r["categories"][category]["score"] is not None
+    ]
+    return statistics.median_low(scores) if scores else None
+
+
+def errored_audits(report: dict) -> list[str]:
+    """Audits Lighthouse could not run (they leave their category without a score)."""
+    return [
+        f"`{key}`: {audit.get('errorMessage', '')[:200]}"
+        for key, audit in report["audits"].items()
+        if audit.get("scoreDisplayMode") == "error"
+    ]
 
 
 def metric(report: dict, audit: str) -> float:
@@ -326,16 +358,17 @@ def kb(n: float) -> str:
     return f"{n / 1048576:,.2f} MB" if n >= 1048576 else f"{n / 1024:,.1f} KB"
 
 
-def ratio(ours: float, base: float) -> str:
-    return f"{ours / base:.2g}" if base else "—"
+def ratio(ours: float | None, base: float | None) -> str:
+    return f"{ours / base:.2g}" if base and ours is not None else "—"
 
 
 def row(name: str, ours: str, base: str = "", last: str = "") -> str:
     return f"| {name} | {ours} | {base} | {last} |"
 
 
-def compare(name: str, ours: float, base: float, fmt) -> str:
-    return row(name, fmt(ours), fmt(base), ratio(ours, base))
+def compare(name: str, ours: float | None, base: float | None, fmt) -> str:
+    shown = [fmt(v) if v is not None else "no score (audit error)" for v in (ours, base)]
+    return row(name, shown[0], shown[1], ratio(ours, base))
 
 
 def verdict(ok: bool) -> str:
@@ -404,7 +437,7 @@ def lighthouse_rows(r: Results) -> list[str]:
         ),
     ]
     for category in CATEGORIES:
-        name = category.replace("-", " ").capitalize() + " score"
+        name = f"{NAMES[category]} score"
         rows.append(compare(name, r.lh_ours.scores[category], r.lh_base.scores[category], lambda v: f"{v:.0f}"))
     return rows
 
@@ -443,8 +476,9 @@ def budget_checks(r: Results) -> list[tuple[str, str, bool]]:
         ),
     ]
     for category, floor in [("performance", 98), ("accessibility", 100), ("best-practices", 100), ("seo", 100)]:
-        name = category.replace("-", " ").capitalize()
-        checks.append((f"Lighthouse {name} ≥ {floor}", f"{lh.scores[category]:.0f}", lh.scores[category] >= floor))
+        score = lh.scores[category]
+        shown = f"{score:.0f}" if score is not None else "no score (audit error)"
+        checks.append((f"Lighthouse {NAMES[category]} ≥ {floor}", shown, score is not None and score >= floor))
     checks += [
         (
             "CLS 0.00 (Lighthouse load; scrolling all figures)",
@@ -472,8 +506,13 @@ def notes(r: Results) -> str:
     for category in CATEGORIES:
         failing = failing_audits(r.lh_ours.median, category)
         if failing:
-            lines += ["", f"Lighthouse {category} audits scoring below 1 (ours, median run):"]
+            lines += ["", f"Lighthouse {NAMES[category]} audits scoring below 1 (ours, median run):"]
             lines += [f"- {line}" for line in failing]
+    for name, lh in [("ours", r.lh_ours), ("baseline", r.lh_base)]:
+        errors = errored_audits(lh.median)
+        if errors:
+            lines += ["", f"Lighthouse audits that could not run ({name}, median run):"]
+            lines += [f"- {line}" for line in errors]
     return "\n".join(lines)
 
 

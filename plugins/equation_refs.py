@@ -1,0 +1,77 @@
+"""Numbered display equations: `\\label{key}` numbers an equation, `\\eqref{key}` links to it.
+
+KaTeX knows `\\tag` but not `\\label`/`\\eqref`, so they are resolved here, at
+build time, before KaTeX sees the formula: labelled display equations are
+numbered 1, 2, … in order (an explicit `\\tag{…}` keeps its own text), the label
+becomes a `\\tag`, and the equation's box gets the id `eq-key`. A reference that
+is a whole formula or stands in prose (`\\eqref{key}`) becomes a link "(n)";
+inside a larger formula it becomes the plain text "(n)".
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+LABEL = re.compile(r"\\label\{([^{}]+)\}")
+TAG = re.compile(r"\\tag\*?\{([^{}]*)\}")
+REF = re.compile(r"\\(eq)?ref\{([^{}]+)\}")
+WHOLE_REF = re.compile(r"\s*\\(eq)?ref\{([^{}]+)\}\s*")
+
+
+def anchor(key: str) -> str:
+    return "eq-" + re.sub(r"[^\w-]+", "-", key).strip("-").lower()
+
+
+def number_labels(display_formulas: list[str]) -> dict[str, str]:
+    """key → the number (or explicit tag) its equation shows, in document order."""
+    numbers, counter = {}, 0
+    for latex in display_formulas:
+        m = LABEL.search(latex)
+        if not m:
+            continue
+        tag = TAG.search(latex)
+        if tag:
+            numbers[m.group(1)] = tag.group(1)
+        else:
+            counter += 1
+            numbers[m.group(1)] = str(counter)
+    return numbers
+
+
+def prepare_display(latex: str, numbers: dict[str, str]) -> tuple[str, str | None]:
+    """(LaTeX for KaTeX, the box's id) for a display formula."""
+    m = LABEL.search(latex)
+    if not m:
+        return resolve_inside(latex, numbers), None
+    latex = LABEL.sub("", latex)
+    if not TAG.search(latex):
+        latex += rf" \tag{{{numbers[m.group(1)]}}}"
+    return resolve_inside(latex, numbers), anchor(m.group(1))
+
+
+def resolve_inside(latex: str, numbers: dict[str, str]) -> str:
+    """References inside a formula become plain numbers (KaTeX cannot link without `trust`)."""
+
+    def text(m: re.Match) -> str:
+        n = lookup(m.group(2), numbers)
+        return rf"\text{{({n})}}" if m.group(1) else rf"\text{{{n}}}"
+
+    return REF.sub(text, latex)
+
+
+def lookup(key: str, numbers: dict[str, str]) -> str:
+    if key not in numbers:
+        known = ", ".join(sorted(numbers)) or "none"
+        raise KeyError(f"no equation has \\label{{{key}}} (labels: {known})")
+    return numbers[key]
+
+
+def link(latex: str, numbers: dict[str, str]) -> str | None:
+    """HTML link if the formula is only a reference (`$\\eqref{key}$`), else None."""
+    m = WHOLE_REF.fullmatch(latex)
+    if not m:
+        return None
+    n = html.escape(lookup(m.group(2), numbers))
+    label = f"({n})" if m.group(1) else n
+    return f'<a class="eqref" href="#{anchor(m.group(2))}">{label}</a>'
