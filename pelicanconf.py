@@ -23,6 +23,9 @@ EXTRA_PATH_METADATA = {
     "extra/favicon.svg": {"path": "favicon.svg"},
 }
 OUTPUT_PATH = "output"
+# sitemap.xml and robots.txt are theme templates. (pelican-sitemap stamps index
+# pages with the build time, which would make every build's bytes different.)
+TEMPLATE_PAGES = {"robots.txt": "robots.txt", "sitemap.xml": "sitemap.xml"}
 BIBLIOGRAPHY = str(ROOT / "content" / "references.bib")  # plugins/citations.py
 IGNORE_FILES = [".*", "*.meta.json"]  # figure metadata is read by the figure tag, not published
 THEME = str(ROOT / "theme")
@@ -65,6 +68,8 @@ PLUGINS = [
     "plugins.figure_tag",
     "plugins.citations",
     "plugins.katex_fonts",
+    "plugins.reading",
+    "plugins.social_cards",
     "plugins.mermaid_check",
     "plugins.site_assets",
     "plugins.epigraph",

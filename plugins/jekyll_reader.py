@@ -89,6 +89,15 @@ def split_front_matter(path: str, text: str) -> tuple[dict, str, int]:
     return meta, text[m.end() :], text.count("\n", 0, m.end())
 
 
+def flatten_toc(tokens: list[dict], out: list | None = None) -> list[dict]:
+    """Markdown's nested toc tokens as a flat list of {level, id, name} for templates."""
+    out = [] if out is None else out
+    for token in tokens:
+        out.append({"level": token["level"], "id": token["id"], "name": token["name"]})
+        flatten_toc(token.get("children", []), out)
+    return out
+
+
 def words(value) -> list[str]:
     """Jekyll's list fields: a YAML list, or a string of space-separated words."""
     if value is None:
@@ -124,7 +133,9 @@ class JekyllMarkdownReader(MarkdownReader):
 
         root = self.settings["PATH"]
         content = resolve_images(content, text, source_path, root, figure_alts(root), missing)
-        return content, self.metadata(source_path, front)
+        metadata = self.metadata(source_path, front)
+        metadata["toc"] = flatten_toc(getattr(self._md, "toc_tokens", []))
+        return content, metadata
 
     def metadata(self, path: str, front: dict) -> dict:
         """Pelican metadata from Jekyll front matter."""

@@ -59,6 +59,8 @@ def copy_plotly(dest: Path) -> None:
 def copy_assets(pelican) -> None:
     vendor = Path(pelican.output_path) / VENDOR
     write_katex_assets(Path(pelican.output_path), vendor / "katex")
+    # KaTeX's own copy-tex: copying rendered maths copies its LaTeX source.
+    shutil.copyfile(require(NODE_MODULES / "katex/dist/contrib/copy-tex.min.js"), vendor / "katex/copy-tex.min.js")
     dirs = vendor_dirs()
     copy_mermaid(vendor / dirs["MERMAID_DIR"])
     copy_plotly(vendor / dirs["PLOTLY_DIR"])

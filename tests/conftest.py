@@ -120,6 +120,18 @@ class PageWatch:
         return [u for u in self.requests if not u.startswith((self.base, "data:", "blob:"))]
 
 
+def wait_until(page, expression: str, timeout: float = 15.0) -> None:
+    """Poll a JavaScript expression until it is truthy. (Playwright's wait_for_function
+    compiles its predicate with eval, which the site's CSP rightly forbids.)"""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for: {expression}")
+        page.wait_for_timeout(50)
+
+
 def open_page(browser, server, width=1280, height=900, scheme="light", js=True, **kwargs):
     context = browser.new_context(
         viewport={"width": width, "height": height}, color_scheme=scheme, java_script_enabled=js, **kwargs

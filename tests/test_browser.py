@@ -172,7 +172,7 @@ def test_pruned_katex_css_and_subset_fonts_render_like_the_full_ones(browser, se
                 name = route.request.url.split("/vendor/katex/", 1)[1]
                 route.fulfill(path=dist / name, content_type="font/woff2" if name.endswith("woff2") else "text/css")
 
-            page.route("**/vendor/katex/**", serve_full)
+            page.route("**/vendor/katex/**/*.{css,woff2}", serve_full)
         page.goto(server + POST_URL)
         page.evaluate("document.fonts.ready")
         shots = [image.imread(io.BytesIO(f.screenshot())) for f in page.locator(FORMULA_BLOCKS).all()]

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from figures.activations import relu, swish_relu_gap_constant
-from tests.conftest import POST_URL, ROOT
+from tests.conftest import POST_URL, ROOT, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -34,7 +34,7 @@ def set_slider(page, figure_id, index):
         f"#figure-{figure_id} input[type=range]",
         f"el => {{ el.value = {index}; el.dispatchEvent(new Event('input', {{bubbles: true}})); }}",
     )
-    page.wait_for_function(f"document.querySelector('#figure-{figure_id} .figure-plot').dataset.state === '{index}'")
+    wait_until(page, f"document.querySelector('#figure-{figure_id} .figure-plot').dataset.state === '{index}'")
 
 
 def states(figure_id):
@@ -87,13 +87,13 @@ def test_the_keyboard_moves_a_slider(reader):
     start = int(slider.input_value())
     slider.focus()
     page.keyboard.press("ArrowRight")
-    page.wait_for_function(f"document.querySelector('#figure-x2-fit .figure-plot').dataset.state === '{start + 1}'")
+    wait_until(page, f"document.querySelector('#figure-x2-fit .figure-plot').dataset.state === '{start + 1}'")
     assert trace(page, "x2-fit", 1)["y"] != before
     n = start + 2  # slider index 0 is n = 1
     assert figure.locator("output").inner_text().startswith(f"n = {n} neurons")
     assert slider.get_attribute("aria-valuetext") == f"n = {n}"
     page.keyboard.press("Home")
-    page.wait_for_function("document.querySelector('#figure-x2-fit .figure-plot').dataset.state === '0'")
+    wait_until(page, "document.querySelector('#figure-x2-fit .figure-plot').dataset.state === '0'")
 
 
 def test_the_neuron_slider_changes_both_fits(reader):
@@ -111,7 +111,7 @@ def test_a_mouse_click_on_the_slider_moves_it(reader):
     box = slider.bounding_box()
     page.mouse.click(box["x"] + box["width"] - 3, box["y"] + box["height"] / 2)
     last = len(states("ellipse")) - 1
-    page.wait_for_function(f"document.querySelector('#figure-ellipse .figure-plot').dataset.state === '{last}'")
+    wait_until(page, f"document.querySelector('#figure-ellipse .figure-plot').dataset.state === '{last}'")
     assert "n = 8 neurons" in figure.locator("output").inner_text()
     titles = page.evaluate("document.querySelector('#figure-ellipse .figure-plot').layout.annotations.map(a => a.text)")
     assert titles[0].startswith("ReLU: ") and titles[1].startswith("SwiGLU: ")
@@ -122,7 +122,7 @@ def test_switching_the_theme_restyles_figures_in_place(reader):
     font = "document.querySelector('#figure-beta-slider .figure-plot')._fullLayout.font.color"
     light = page.evaluate(font)
     page.locator(".theme-toggle").click()
-    page.wait_for_function(f"{font} !== '{light}'")
+    wait_until(page, f"{font} !== '{light}'")
     assert page.evaluate(font) != light
 
 

@@ -1,0 +1,82 @@
+"""A social card image (1200×630 PNG) per article, for OpenGraph and Twitter previews.
+
+Drawn with matplotlib (no browser): the site's name, the title and subtitle on
+the site's colours, with the date. Cards are cached by their text, and written
+with fixed metadata, so the same article always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import textwrap
+from pathlib import Path
+
+from pelican import signals
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / "build" / "cache" / "social"
+FOLDER = "social"  # under the output folder
+
+
+def card_png(site: str, title: str, subtitle: str, date: str) -> bytes:
+    key = hashlib.sha256("\0".join([site, title, subtitle, date, "v1"]).encode()).hexdigest()[:20]
+    cached = CACHE / f"{key}.png"
+    if cached.exists():
+        return cached.read_bytes()
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(12, 6.3), dpi=100)
+    fig.patch.set_facecolor("#fdfcf9")
+    fig.add_artist(plt.Rectangle((0, 0), 0.012, 1, color="#1d4e89", transform=fig.transFigure))
+    fig.text(0.06, 0.86, site, fontsize=24, color="#59616b", weight="bold", family="DejaVu Sans")
+    wrapped = textwrap.fill(title, 28)
+    fig.text(0.06, 0.64, wrapped, fontsize=60, color="#1f2328", weight="bold", va="top", family="DejaVu Sans")
+    lines = wrapped.count("\n") + 1
+    if subtitle:
+        fig.text(0.06, 0.58 - 0.13 * lines, textwrap.fill(subtitle, 50), fontsize=30, color="#59616b",
+                 style="italic", va="top", family="DejaVu Serif")
+    fig.text(0.06, 0.08, date, fontsize=20, color="#59616b", family="DejaVu Sans")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", metadata={"Software": None}, facecolor=fig.get_facecolor())
+    plt.close(fig)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    cached.write_bytes(buffer.getvalue())
+    return buffer.getvalue()
+
+
+_articles: list = []  # set when all generators are done; read when the output is complete
+
+
+def name_cards(generator) -> None:
+    for article in generator.articles:
+        article.social_image = f"{FOLDER}/{article.slug}.png"
+
+
+def remember_articles(generators) -> None:
+    _articles[:] = [a for g in generators for a in getattr(g, "articles", [])]
+
+
+def write_cards(pelican) -> None:
+    folder = Path(pelican.output_path) / FOLDER
+    for article in _articles:
+        folder.mkdir(parents=True, exist_ok=True)
+        png = card_png(
+            html.unescape(pelican.settings["SITENAME"]),
+            html.unescape(article.title),
+            html.unescape(getattr(article, "subtitle", "") or ""),
+            article.locale_date,
+        )
+        (folder / f"{article.slug}.png").write_bytes(png)
+
+
+def register():
+    # article_generator_finalized: articles known, before templates render (they link the card).
+    signals.article_generator_finalized.connect(name_cards)
+    # all_generators_finalized: remember the articles; finalized: the output folder is complete.
+    signals.all_generators_finalized.connect(remember_articles)
+    signals.finalized.connect(write_cards)

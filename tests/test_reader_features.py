@@ -1,0 +1,199 @@
+"""Reader features on a demo post: contents, citations, footnotes, equation links, copy as LaTeX,
+previous/next, sharing metadata. Built with the real content plus tests/fixtures/ posts."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.conftest import POST_URL, ROOT, copy_content, open_page, run_build, wait_until, write_settings
+
+DEMO_URL = "/2026/11/20/reader-features/"
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("demo")
+    content = copy_content(folder / "content")
+    for post in (ROOT / "tests" / "fixtures").glob("*.md"):
+        shutil.copy(post, content / "posts" / post.name)
+    output = folder / "output"
+    result = run_build(write_settings(folder, content), output)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return output
+
+
+@pytest.fixture(scope="module")
+def demo_server(demo_site):
+    from tools.serve import make_server
+
+    httpd = make_server(demo_site, "127.0.0.1", 0, generation=None)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def page_of(site: Path, url: str) -> BeautifulSoup:
+    return BeautifulSoup((site / url.strip("/") / "index.html").read_text(), "html.parser")
+
+
+# ------------------------------------------------------------------ built HTML
+
+
+def test_the_contents_list_every_heading(demo_site):
+    doc = page_of(demo_site, DEMO_URL)
+    for toc in (doc.select_one("nav.toc-side"), doc.select_one("details.toc-top")):
+        assert [a.get_text() for a in toc.select("a")] == ["Gates", "The exact square", "Diagrams", "Papers"]
+        assert all(doc.find(id=a["href"][1:]) for a in toc.select("a"))
+
+
+def test_a_post_without_headings_has_no_contents(demo_site):
+    assert page_of(demo_site, POST_URL).select(".toc") == []
+
+
+def test_headings_have_anchor_links(demo_site):
+    heading = page_of(demo_site, DEMO_URL).select_one("h2#gates")
+    assert heading.select_one("a.headerlink")["href"] == "#gates"
+
+
+def test_labelled_equations_are_numbered_and_linked(demo_site):
+    doc = page_of(demo_site, DEMO_URL)
+    assert doc.select_one("#eq-eq-gate .katex-tag").get_text() == "(1)"
+    assert doc.select_one("#eq-eq-square .katex-tag").get_text() == "(2)"
+    assert [(a["href"], a.get_text()) for a in doc.select("a.eqref")] == [
+        ("#eq-eq-gate", "(1)"),
+        ("#eq-eq-square", "(2)"),
+    ]
+
+
+def test_footnotes_are_listed_with_back_links(demo_site):
+    doc = page_of(demo_site, DEMO_URL)
+    assert len(doc.select(".footnote li")) == 2
+    assert doc.select_one(".footnote .katex")  # maths inside a footnote is rendered too
+
+
+def test_reading_time_updated_date_and_neighbours(demo_site):
+    demo, swiglu = page_of(demo_site, DEMO_URL), page_of(demo_site, POST_URL)
+    meta = demo.select_one(".post-meta").get_text(" ", strip=True)
+    assert "updated" in meta and "25 November 2026" in meta and "min read" in meta
+    assert demo.select_one(".post-nav a[rel=next]")["href"] == POST_URL
+    assert swiglu.select_one(".post-nav a[rel=prev]")["href"] == DEMO_URL
+    minutes = int(swiglu.select_one(".post-meta").get_text().split(" min read")[0].split("·")[-1])
+    assert 3 <= minutes <= 15
+
+
+def test_sharing_metadata_canonical_url_sitemap_and_robots(demo_site):
+    doc = page_of(demo_site, POST_URL)
+    og = {m["property"]: m["content"] for m in doc.select("meta[property]")}
+    assert og["og:title"] == "SwiGLU Intuition" and og["og:type"] == "article"
+    assert og["og:url"] == POST_URL and doc.select_one("link[rel=canonical]")["href"] == POST_URL
+    card = demo_site / og["og:image"].lstrip("/")
+    assert card.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert doc.select_one('meta[name="twitter:card"]')["content"] == "summary_large_image"
+    sitemap = (demo_site / "sitemap.xml").read_text()
+    assert f"<loc>{POST_URL}</loc>" in sitemap and f"<loc>{DEMO_URL}</loc>" in sitemap
+    assert "Sitemap: /sitemap.xml" in (demo_site / "robots.txt").read_text()
+
+
+# ------------------------------------------------------------------ in the browser
+
+
+@pytest.fixture
+def demo_reader(browser, demo_server):
+    opened = []
+
+    def open_(path=DEMO_URL, **kwargs):
+        context, page, watch = open_page(browser, demo_server, **kwargs)
+        opened.append((context, watch))
+        page.goto(demo_server + path)
+        return page
+
+    yield open_
+    for context, watch in opened:
+        context.close()
+        assert watch.problems == [] and watch.other_hosts() == []
+
+
+@pytest.mark.browser
+def test_the_contents_sit_beside_the_text_on_wide_screens_and_fold_on_phones(demo_reader):
+    wide = demo_reader(width=1400)
+    assert wide.locator("nav.toc-side").is_visible() and not wide.locator("details.toc-top").is_visible()
+    side, body = wide.locator("nav.toc-side").bounding_box(), wide.locator(".post-body").bounding_box()
+    assert side["x"] + side["width"] <= body["x"]
+    phone = demo_reader(width=375)
+    assert not phone.locator("nav.toc-side").is_visible()
+    details = phone.locator("details.toc-top")
+    assert details.is_visible() and not details.locator("nav").is_visible()
+    details.locator("summary").click()
+    assert details.locator("nav").is_visible()
+
+
+@pytest.mark.browser
+def test_the_current_section_is_highlighted(demo_reader):
+    page = demo_reader(width=1400, height=700)
+    page.locator("#papers").scroll_into_view_if_needed()
+    page.evaluate("window.scrollTo(0, document.getElementById('papers').offsetTop - 100)")
+    wait_until(page, "document.querySelector('nav.toc-side a[aria-current]')?.getAttribute('href') === '#papers'")
+
+
+@pytest.mark.browser
+def test_hovering_a_citation_shows_title_authors_and_year(demo_reader):
+    page = demo_reader()
+    page.locator("a.citation").first.hover()
+    tip = page.locator("#preview")
+    assert tip.is_visible()
+    text = tip.inner_text()
+    assert "Language Modeling with Gated Convolutional Networks" in text and "Dauphin" in text and "2017" in text
+    page.keyboard.press("Escape")
+    assert not tip.is_visible()
+
+
+@pytest.mark.browser
+def test_tapping_a_footnote_previews_it_then_a_second_tap_follows(browser, demo_server):
+    context, page, watch = open_page(browser, demo_server, width=375, has_touch=True, is_mobile=True)
+    page.goto(demo_server + DEMO_URL)
+    mark = page.locator("sup a.footnote-ref").first
+    mark.tap()
+    assert page.locator("#preview").inner_text().strip().startswith("The first footnote")
+    assert "#fn" not in page.url
+    mark.tap()
+    wait_until(page, "location.hash.startsWith('#fn')")
+    context.close()
+    assert watch.problems == []
+
+
+@pytest.mark.browser
+def test_copying_rendered_maths_copies_its_latex(browser, demo_server):
+    context, page, watch = open_page(browser, demo_server, permissions=["clipboard-read", "clipboard-write"])
+    page.goto(demo_server + DEMO_URL)
+    wait_until(page, "document.readyState === 'complete'")
+    copied = page.evaluate(
+        """() => {
+          const formula = document.querySelector('#eq-eq-square .katex');
+          const range = document.createRange();
+          range.selectNode(formula);
+          getSelection().removeAllRanges();
+          getSelection().addRange(range);
+          let text = null;
+          document.addEventListener('copy', e => { setTimeout(() => {}, 0); }, {once: true});
+          const data = new DataTransfer();
+          const event = new ClipboardEvent('copy', {clipboardData: data, bubbles: true, cancelable: true});
+          formula.dispatchEvent(event);
+          return data.getData('text/plain');
+        }"""
+    )
+    context.close()
+    assert "t^2\\sigma(t) + t^2\\sigma(-t) = t^2" in copied
+    assert watch.problems == []
+
+
+@pytest.mark.browser
+def test_equation_links_jump_to_the_equation(demo_reader):
+    page = demo_reader()
+    page.locator("a.eqref").first.click()
+    wait_until(page, "location.hash === '#eq-eq-gate'")
+    assert page.locator("#eq-eq-gate").is_visible()
