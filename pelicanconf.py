@@ -66,6 +66,7 @@ AUTHOR_FEED_RSS = None
 PLUGINS = [
     "plugins.jekyll_reader",
     "plugins.figure_tag",
+    "plugins.figure_pages",
     "plugins.citations",
     "plugins.katex_fonts",
     "plugins.reading",

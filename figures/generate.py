@@ -59,7 +59,21 @@ def write(out: FigureOutput, assets: Path = ASSETS) -> None:
 
 def _make(figure_id: str) -> tuple[FigureOutput, float]:
     start = time.perf_counter()
-    return load(figure_id).make(), time.perf_counter() - start
+    out = load(figure_id).make()
+    if out.kind == "interactive":
+        add_fallbacks(out)
+    return out, time.perf_counter() - start
+
+
+def add_fallbacks(out: FigureOutput) -> None:
+    """Beside an interactive figure's JSON: a static SVG of its default state (no-JS readers,
+    feeds, print) and its data for every slider state as CSV."""
+    from figures.export import csv_files
+    from figures.static import static_svg
+
+    spec = json.loads(out.files[f"figures/{out.id}.json"])
+    out.files[f"figures/{out.id}.svg"] = static_svg(spec)
+    out.files.update(csv_files(spec, out.id))
 
 
 def generate(

@@ -31,7 +31,18 @@ class FigureTagError(ValueError):
         super().__init__(f"line {line}: {message}")
 
 
-def interactive_html(figure_id: str, meta: dict, spec: dict, site_url: str) -> str:
+def figure_links(figure_id: str, meta: dict, site_url: str, own_page: bool) -> str:
+    """Links under a figure: its page of its own, and its data as CSV."""
+    e = html.escape
+    links = [] if own_page else [f'<a href="{e(site_url)}/figures/{e(figure_id)}/">Open full width</a>']
+    for rel in meta["files"]:
+        if rel.endswith(".csv"):
+            what = "grid data" if rel.endswith("-grid.csv") else "data"
+            links.append(f'<a href="{e(site_url)}/assets/{e(rel)}" download>Download {what} (CSV)</a>')
+    return f'<p class="figure-links">{" · ".join(links)}</p>'
+
+
+def interactive_html(figure_id: str, meta: dict, spec: dict, site_url: str, own_page: bool = False) -> str:
     slider = spec["slider"]
     states, default = slider["states"], slider["default"]
     base = f"figure-{figure_id}"
@@ -50,7 +61,11 @@ def interactive_html(figure_id: str, meta: dict, spec: dict, site_url: str) -> s
         f' aria-valuetext="{e(states[default]["label"])}" aria-controls="{base}-readout" disabled>'
         f'<output id="{base}-readout" for="{base}-slider" aria-live="polite">{e(states[default]["text"])}</output>'
         f"</div>"
+        # The default state as a picture: shown without JavaScript, in feeds and in print.
+        f'<img class="figure-static" src="{e(site_url)}/assets/figures/{e(figure_id)}.svg" alt="{e(meta["label"])}"'
+        f' width="640" height="{wide}" loading="lazy" decoding="async">'
         f"<figcaption>{e(meta['caption'])}</figcaption>"
+        f"{figure_links(figure_id, meta, site_url, own_page)}"
         f"</figure>"
     )
 

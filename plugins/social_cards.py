@@ -38,8 +38,16 @@ def card_png(site: str, title: str, subtitle: str, date: str) -> bytes:
     fig.text(0.06, 0.64, wrapped, fontsize=60, color="#1f2328", weight="bold", va="top", family="DejaVu Sans")
     lines = wrapped.count("\n") + 1
     if subtitle:
-        fig.text(0.06, 0.58 - 0.13 * lines, textwrap.fill(subtitle, 50), fontsize=30, color="#59616b",
-                 style="italic", va="top", family="DejaVu Serif")
+        fig.text(
+            0.06,
+            0.58 - 0.13 * lines,
+            textwrap.fill(subtitle, 50),
+            fontsize=30,
+            color="#59616b",
+            style="italic",
+            va="top",
+            family="DejaVu Serif",
+        )
     fig.text(0.06, 0.08, date, fontsize=20, color="#59616b", family="DejaVu Sans")
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", metadata={"Software": None}, facecolor=fig.get_facecolor())

@@ -243,3 +243,24 @@ def test_two_builds_are_byte_identical(site, tmp_path):
     assert files == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
     different = [f for f in files if (site / f).read_bytes() != (again / f).read_bytes()]
     assert different == []
+
+
+def test_every_interactive_figure_has_a_static_picture_csv_data_and_a_page_of_its_own(post, site):
+    for figure in post.select(".post-body figure.figure-interactive"):
+        figure_id = figure["id"].removeprefix("figure-")
+        img = figure.select_one("img.figure-static")
+        assert img["src"] == f"/assets/figures/{figure_id}.svg" and img["alt"]
+        assert (site / img["src"].lstrip("/")).read_bytes().startswith(b"<?xml")
+        links = {a.get_text(): a["href"] for a in figure.select(".figure-links a")}
+        assert links["Open full width"] == f"/figures/{figure_id}/"
+        assert (site / f"assets/figures/{figure_id}.csv").read_text().startswith("state,trace,x,y")
+        own = soup(site, f"/figures/{figure_id}/")
+        assert own.select_one(f"figure#figure-{figure_id} .figure-plot[data-figure-src]")
+        assert own.select_one(".figure-used-by a")["href"] == f"{POST_URL}#figure-{figure_id}"
+        assert not own.select(".figure-links a[href^='/figures/']")  # no link to itself
+
+
+def test_the_feed_shows_static_figures(published):
+    feed = (published / "feeds/all.atom.xml").read_text()
+    assert feed.count('class="figure-static"') == 3
+    assert "https://example.org/assets/figures/" in feed

@@ -197,3 +197,31 @@ def test_equation_links_jump_to_the_equation(demo_reader):
     page.locator("a.eqref").first.click()
     wait_until(page, "location.hash === '#eq-eq-gate'")
     assert page.locator("#eq-eq-gate").is_visible()
+
+
+@pytest.mark.browser
+def test_without_javascript_figures_show_their_static_pictures(reader):
+    page, _ = reader(POST_URL, js=False)
+    for figure_id in ("beta-slider", "x2-fit", "ellipse"):
+        img = page.locator(f"#figure-{figure_id} img.figure-static")
+        img.scroll_into_view_if_needed()
+        assert img.is_visible()
+        wait_until(page, f"document.querySelector('#figure-{figure_id} img.figure-static').naturalWidth > 0")
+        assert not page.locator(f"#figure-{figure_id} .figure-plot").is_visible()
+
+
+@pytest.mark.browser
+def test_printing_shows_static_figures_and_hides_controls(reader):
+    page, _ = reader(POST_URL)
+    page.emulate_media(media="print")
+    assert page.locator("#figure-ellipse img.figure-static").is_visible()
+    assert not page.locator("#figure-ellipse .figure-controls").is_visible()
+    assert not page.locator(".theme-toggle").is_visible()
+    assert page.evaluate("getComputedStyle(document.querySelector('main')).maxWidth") == "none"
+
+
+@pytest.mark.browser
+def test_a_figure_page_shows_the_figure_at_full_width(reader):
+    page, _ = reader("/figures/ellipse/", width=1400)
+    wait_until(page, "!!document.querySelector('#figure-ellipse .figure-plot[data-ready]')")
+    assert page.locator("#figure-ellipse").bounding_box()["width"] > 1000

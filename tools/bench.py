@@ -138,6 +138,7 @@ class AuthorCosts:
     figures_total: float = 0.0
     tests: float | None = None
     tests_summary: str = "skipped (--quick)"
+    tests_failed: list[str] = field(default_factory=list)
 
 
 def time_builds(work: Path, ours: Path, costs: AuthorCosts) -> None:
@@ -167,6 +168,7 @@ def time_tests(costs: AuthorCosts) -> None:
     seconds, result = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], timeout=3600)
     lines = [line for line in result.stdout.strip().splitlines() if line.strip()]
     costs.tests = seconds
+    costs.tests_failed = [line for line in lines if line.startswith(("FAILED", "ERROR"))]
     costs.tests_summary = (lines[-1].strip("= ") if lines else "no output") + (
         "" if result.returncode == 0 else f" (exit {result.returncode})"
     )
@@ -508,6 +510,13 @@ def notes(r: Results) -> str:
         if failing:
             lines += ["", f"Lighthouse {NAMES[category]} audits scoring below 1 (ours, median run):"]
             lines += [f"- {line}" for line in failing]
+    for category in CATEGORIES[1:]:
+        failing = failing_audits(r.lh_base.median, category)
+        if failing:
+            lines += ["", f"Lighthouse {NAMES[category]} audits scoring below 1 (baseline, median run):"]
+            lines += [f"- {line}" for line in failing]
+    if r.costs.tests_failed:
+        lines += ["", "Tests that failed while the bench ran:"] + [f"- {line}" for line in r.costs.tests_failed]
     for name, lh in [("ours", r.lh_ours), ("baseline", r.lh_base)]:
         errors = errored_audits(lh.median)
         if errors:

@@ -1,0 +1,59 @@
+"""A page of its own for each interactive figure, at full width: /figures/ID/.
+
+The page shows the same figure as the posts (plot, slider, caption, static
+fallback, CSV links) with the list of posts that use it. It is written by a
+Pelican generator with the theme's `figure.html` template.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from pelican import signals
+from pelican.generators import Generator
+
+from figures.generate import read_meta
+from figures.registry import FIGURE_IDS
+from plugins.figure_tag import TAG, interactive_html
+
+
+class FigurePagesGenerator(Generator):
+    def generate_output(self, writer) -> None:
+        assets = Path(self.settings["PATH"]) / "assets"
+        site_url = self.settings.get("SITEURL", "")
+        articles = self.context.get("articles", [])
+        for figure_id in FIGURE_IDS:
+            meta = read_meta(figure_id, assets)
+            if not meta or meta["kind"] != "interactive":
+                continue
+            used_by = [
+                a
+                for a in articles
+                if re.search(
+                    TAG.pattern.replace(r"(?P<id>\S+)", re.escape(figure_id)),
+                    Path(a.source_path).read_text(),
+                    re.MULTILINE,
+                )
+            ]
+            spec = json.loads((assets / "figures" / f"{figure_id}.json").read_text())
+            writer.write_file(
+                f"figures/{figure_id}/index.html",
+                self.get_template("figure"),
+                self.context,
+                figure_meta=meta,
+                figure_html=interactive_html(figure_id, meta, spec, site_url, own_page=True),
+                used_by=used_by,
+                relative_urls=self.settings["RELATIVE_URLS"],
+                url=f"figures/{figure_id}/",
+            )
+
+
+def get_generators(pelican):
+    return FigurePagesGenerator
+
+
+def register():
+    # get_generators: adds a generator that runs after articles are read.
+    signals.get_generators.connect(get_generators)
