@@ -14,6 +14,7 @@ help:
 	@echo 'make figures     regenerate every figure (python -m figures)'
 	@echo 'make publish     build for publishing with publishconf.py'
 	@echo 'make test        install what the tests need (Chromium included) and run every test'
+	@echo 'make bench       measure page weight, Lighthouse scores and build times against a naive baseline'
 	@echo 'make lint        ruff format --check and ruff check'
 	@echo 'make clean       remove the output folder'
 
@@ -50,6 +51,10 @@ test: install $(BIN)/.test-deps
 	bash tools/setup.sh chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+bench: install $(BIN)/.test-deps
+	bash tools/setup.sh chromium
+	$(BIN)/python -m tools.bench
+
 lint: $(BIN)/.test-deps
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
@@ -57,4 +62,4 @@ lint: $(BIN)/.test-deps
 clean:
 	rm -rf $(OUTPUTDIR) $(OUTPUTDIR).previous
 
-.PHONY: help install html figures serve devserver publish test lint clean
+.PHONY: help install html figures serve devserver publish test bench lint clean

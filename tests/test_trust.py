@@ -156,7 +156,7 @@ def test_front_matter_values_are_escaped(tmp_path):
 def test_figure_captions_and_names_are_escaped():
     from plugins.figure_tag import interactive_html
 
-    meta = {"label": 'a "quoted" <name>', "caption": "<script>x</script>"}
+    meta = {"label": 'a "quoted" <name>', "caption": "<script>x</script>", "files": []}
     spec = {
         "layout": {"height": 300},
         "narrow": {"height": 300},
