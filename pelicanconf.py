@@ -15,7 +15,9 @@ SITEURL = ""
 RELATIVE_URLS = False  # root-relative links: right on every page, 404 included
 
 PATH = "content"
-ARTICLE_PATHS = ["posts"]
+# A Jekyll post dropped anywhere in content/ (posts/, _posts/ or content/ itself) is an article.
+ARTICLE_PATHS = [""]
+ARTICLE_EXCLUDES = ["pages", "assets", "extra"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["assets", "extra"]
 EXTRA_PATH_METADATA = {
