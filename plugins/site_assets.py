@@ -9,6 +9,7 @@ its on-demand chunks, and one plotly.js bundle.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -19,6 +20,16 @@ from plugins.katex_assets import write_katex_assets
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
 VENDOR = "theme/vendor"  # under OUTPUT_PATH; the theme's templates link here
+
+
+def place(source: Path, dest: Path) -> None:
+    """Hard-link a vendor file into the output (every build copies 5 MB otherwise);
+    copy where a link is impossible (another file system)."""
+    dest.unlink(missing_ok=True)
+    try:
+        os.link(source, dest)
+    except OSError:
+        shutil.copyfile(source, dest)
 
 
 def package_version(name: str) -> str:
@@ -45,22 +56,22 @@ def copy_mermaid(dest: Path) -> None:
     dist = require(NODE_MODULES / "mermaid" / "dist")
     chunks = dest / "chunks" / "mermaid.esm.min"
     chunks.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(dist / "mermaid.esm.min.mjs", dest / "mermaid.esm.min.mjs")
+    place(dist / "mermaid.esm.min.mjs", dest / "mermaid.esm.min.mjs")
     for chunk in sorted((dist / "chunks" / "mermaid.esm.min").glob("*.mjs")):
-        shutil.copyfile(chunk, chunks / chunk.name)
+        place(chunk, chunks / chunk.name)
 
 
 def copy_plotly(dest: Path) -> None:
     bundle = require(NODE_MODULES / "plotly.js-cartesian-dist-min" / "plotly-cartesian.min.js")
     dest.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(bundle, dest / "plotly.min.js")
+    place(bundle, dest / "plotly.min.js")
 
 
 def copy_assets(pelican) -> None:
     vendor = Path(pelican.output_path) / VENDOR
     write_katex_assets(Path(pelican.output_path), vendor / "katex")
     # KaTeX's own copy-tex: copying rendered maths copies its LaTeX source.
-    shutil.copyfile(require(NODE_MODULES / "katex/dist/contrib/copy-tex.min.js"), vendor / "katex/copy-tex.min.js")
+    place(require(NODE_MODULES / "katex/dist/contrib/copy-tex.min.js"), vendor / "katex/copy-tex.min.js")
     dirs = vendor_dirs()
     copy_mermaid(vendor / dirs["MERMAID_DIR"])
     copy_plotly(vendor / dirs["PLOTLY_DIR"])

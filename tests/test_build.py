@@ -206,6 +206,12 @@ def test_publishing_makes_absolute_urls_and_feeds(published):
     assert (published / "feeds/theory.atom.xml").is_file()
     page = BeautifulSoup((published / "2026/11/26/swiglu-intuition/index.html").read_text(), "html.parser")
     assert page.select_one(".post-meta a")["href"] == "https://example.org/category/theory/"
+    url = "https://example.org/2026/11/26/swiglu-intuition/"
+    assert page.select_one("link[rel=canonical]")["href"] == url
+    assert page.select_one('meta[property="og:url"]')["content"] == url
+    assert page.select_one('meta[property="og:image"]')["content"] == "https://example.org/social/swiglu-intuition.png"
+    assert "Sitemap: https://example.org/sitemap.xml" in (published / "robots.txt").read_text()
+    assert "<loc>https://example.org/2026/11/26/swiglu-intuition/</loc>" in (published / "sitemap.xml").read_text()
 
 
 def test_publishing_names_static_assets_by_content_hash(published):

@@ -224,7 +224,7 @@ def refetch(url: str) -> bytes | None:
 
 
 def scroll_through(page) -> None:
-    """Scroll like a reader, a screen at a time, so that lazy figures load; then back to the top."""
+    """Scroll like a reader, 400 px at a time, so that lazy figures and diagrams load."""
     height = page.evaluate("document.documentElement.scrollHeight")
     for y in range(0, height + 800, 400):
         page.evaluate(f"window.scrollTo(0, {y})")
@@ -303,8 +303,12 @@ def lighthouse(url: str, runs: int, save_to: Path) -> Lighthouse:
             raise RuntimeError(f"lighthouse {url}: {report['runtimeError']}")
         (save_to / f"run{n + 1}.json").write_text(result.stdout)
         reports.append(report)
-    by_perf = sorted(reports, key=lambda r: r["categories"]["performance"]["score"] or 0)
-    return Lighthouse({c: median_score(reports, c) for c in CATEGORIES}, by_perf[len(by_perf) // 2])
+    # The median run: by performance score, ties broken by LCP.
+    ranked = sorted(
+        reports,
+        key=lambda r: (r["categories"]["performance"]["score"] or 0, -metric(r, "largest-contentful-paint")),
+    )
+    return Lighthouse({c: median_score(reports, c) for c in CATEGORIES}, ranked[len(ranked) // 2])
 
 
 def median_score(reports: list[dict], category: str) -> float | None:
@@ -316,7 +320,7 @@ def median_score(reports: list[dict], category: str) -> float | None:
 
 
 def errored_audits(report: dict) -> list[str]:
-    """Audits Lighthouse could not run (they leave their category without a score)."""
+    """Audits Lighthouse could not run (a weighted one leaves its category without a score)."""
     return [
         f"`{key}`: {audit.get('errorMessage', '')[:200]}"
         for key, audit in report["audits"].items()
@@ -335,22 +339,25 @@ def failing_audits(report: dict, category: str) -> list[str]:
         audit = report["audits"][ref["id"]]
         if audit.get("score") is None or audit["score"] >= 1 or audit.get("scoreDisplayMode") == "informative":
             continue
-        shown = audit.get("displayValue") or f"score {audit['score']:.2f}"
+        shown = audit.get("displayValue") or audit.get("explanation") or f"score {audit['score']:.2f}"
         items = (audit.get("details") or {}).get("items") or []
         flagged = "; ".join(describe(i) for i in items[:4]) + (f"; … {len(items)} in all" if len(items) > 4 else "")
         lines.append(f"`{ref['id']}` (weight {ref.get('weight', 0)}): {audit['title']}: {shown}. {flagged}".strip())
     return lines
 
 
+ITEM_KEYS = ["url", "scriptUrl", "line", "message", "description"]
+
+
 def describe(item: dict) -> str:
-    """A short text for one item of an audit's details table."""
-    node = item.get("node") or {}
-    parts = [
-        node.get("snippet") or item.get("url") or item.get("source", {}).get("url") or item.get("description"),
-        node.get("explanation") or item.get("description") if node else None,
-        f"{item['wastedBytes']:,.0f} B wasted" if item.get("wastedBytes") else None,
-    ]
-    return " ".join(str(p).replace("\n", " ")[:200] for p in parts if p)
+    """A short text for one item of an audit's details table (shapes differ between audits)."""
+    node = item.get("node") if isinstance(item.get("node"), dict) else {}
+    location = item.get("sourceLocation") if isinstance(item.get("sourceLocation"), dict) else {}
+    parts = [node.get("snippet"), location.get("url"), *(item.get(k) for k in ITEM_KEYS), node.get("explanation")]
+    if item.get("wastedBytes"):
+        parts.append(f"{item['wastedBytes']:,.0f} B wasted")
+    texts = [str(p).replace("\n", " ")[:200] for p in parts if p and isinstance(p, str | int | float)]
+    return " · ".join(dict.fromkeys(texts))
 
 
 # ---------------------------------------------------------------- the table
@@ -542,10 +549,13 @@ def machine() -> str:
     chrome = subprocess.run([chromium(), "--version"], capture_output=True, text=True).stdout.strip()
     node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
     when = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
-    return (
+    text = (
         f"Date: {when}  \nMachine: {nproc} CPUs ({cpu}), {mem_kb / 1048576:.1f} GB RAM, {platform.platform()}  \n"
         f"Python {platform.python_version()}, Node {node}, {chrome}"
     )
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        text += "  \nNote: PYTHONDONTWRITEBYTECODE is set, so every build compiles its modules from source (slower)."
+    return text
 
 
 def measure(work: Path, runs: int, quick: bool) -> Results:
@@ -594,9 +604,8 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     try:
         results = measure(work, runs=1 if args.quick else 3, quick=args.quick)
-        print(machine() + "\n")
-        print(table(results))
-        print(notes(results))
+        report = [machine() + "\n", table(results), notes(results)]
+        print("\n".join(report))
         print(
             f"\nThe bench took {time.perf_counter() - start:.0f} s." + (f" Files kept in {work}." if args.keep else "")
         )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -25,6 +26,14 @@ CACHE = ROOT / "build" / "cache" / "compressed"
 TEXT = {".html", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ".txt", ".csv", ".map"}
 HASHED_DIRS = ["theme", "assets"]  # under the output folder
 KEEP_NAMES = re.compile(r"^theme/vendor/(mermaid|plotly)-")  # versioned folders
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write through a new file: vendor files in the output are hard links to
+    node_modules (plugins/site_assets.py), and must never be changed in place."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
 
 
 def digest(data: bytes) -> str:
@@ -65,7 +74,7 @@ def hash_assets(output: Path) -> dict[str, str]:
             for old, new in renames.items():
                 updated = updated.replace(f'/{old}"', f'/{new}"')
             if updated != text:
-                page.write_text(updated)
+                write_text(page, updated)
     return renames
 
 
@@ -79,7 +88,7 @@ def rewrite_relative(path: Path, output: Path, renames: dict[str, str]) -> None:
         if old.startswith(here + "/"):
             updated = updated.replace(f"({old[len(here) + 1 :]})", f"({new[len(here) + 1 :]})")
     if updated != text:
-        path.write_text(updated)
+        write_text(path, updated)
 
 
 def compressed(data: bytes, kind: str) -> bytes:
