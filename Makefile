@@ -16,7 +16,7 @@ help:
 	@echo 'make test        install what the tests need (Chromium included) and run every test'
 	@echo 'make bench       measure page weight, Lighthouse scores and build times against a naive baseline'
 	@echo 'make lint        ruff format --check and ruff check'
-	@echo 'make clean       remove the output folder'
+	@echo 'make clean       remove the output folder and the build cache'
 
 # Set-up is incremental: each stamp is redone only when its lock file changes.
 $(BIN)/.site-deps: pyproject.toml requirements.lock
@@ -60,6 +60,6 @@ lint: $(BIN)/.test-deps
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(OUTPUTDIR) $(OUTPUTDIR).previous
+	rm -rf $(OUTPUTDIR) $(OUTPUTDIR).previous build/cache
 
 .PHONY: help install html figures serve devserver publish test bench lint clean

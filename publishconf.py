@@ -2,8 +2,9 @@
 
 import os
 import sys
+from pathlib import Path
 
-sys.path.append(os.curdir)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pelicanconf import *  # noqa: E402,F403
 
 # The public address; override with SITEURL=https://example.org make publish.
@@ -14,6 +15,5 @@ FEED_DOMAIN = SITEURL
 FEED_ALL_ATOM = "feeds/all.atom.xml"
 CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
 
-DELETE_OUTPUT_DIRECTORY = True
 # tools/build.py then renames static assets by content hash and writes .gz/.br files.
 PREPARE_FOR_HOST = True

@@ -17,7 +17,9 @@ PACKAGE = Path(__file__).resolve().parent
 FIGURE_IDS = ["beta-slider", "x2-fit", "ellipse", "act"]
 
 # Modules every figure depends on: a change to one of them makes all figures stale.
-SHARED_MODULES = ["activations.py", "nets.py", "output.py", "style.py", "registry.py", "static.py", "export.py"]
+SHARED_MODULES = [
+    "activations.py", "nets.py", "output.py", "style.py", "registry.py", "static.py", "export.py", "generate.py"
+]
 # Libraries whose version can change a figure's bytes.
 LIBRARIES = ["numpy", "scipy", "plotly", "matplotlib", "contourpy"]
 

@@ -12,7 +12,6 @@ repository and is never fetched at run time.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import re
 from dataclasses import dataclass
@@ -20,10 +19,11 @@ from pathlib import Path
 
 from pelican import signals
 
-CACHE = Path(__file__).resolve().parent.parent / "build" / "cache" / "bibliography"
+from plugins.build_cache import cached, fingerprint
+
 LINK = re.compile(r'(?P<open>\()?<a href="(?P<href>[^"]+)"[^>]*>(?P<text>.*?)</a>(?(open)\))')
-ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})")
-DOI = re.compile(r"(?:doi\.org/|/doi/(?:abs/|full/)?)(10\.\d{4,9}/[^\s?#]+)")
+ARXIV = re.compile(r"^https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?/?$")
+DOI = re.compile(r"^https?://(?:[\w-]+\.)*(?:doi\.org/|[\w.-]+/doi/(?:abs/|full/)?)(10\.\d{4,9}/[^\s?#]+)$")
 
 
 @dataclass
@@ -55,13 +55,11 @@ def load_bibliography(path: Path) -> list[Entry]:
     import json
     from dataclasses import asdict
 
-    cached = CACHE / f"{hashlib.sha256(path.read_bytes()).hexdigest()[:20]}.json"
-    if cached.exists():
-        return [Entry(**{**e, "ids": set(e["ids"])}) for e in json.loads(cached.read_text())]
-    entries = parse_bibliography(path)
-    CACHE.mkdir(parents=True, exist_ok=True)
-    cached.write_text(json.dumps([{**asdict(e), "ids": sorted(e.ids)} for e in entries]))
-    return entries
+    def parse() -> bytes:
+        return json.dumps([{**asdict(e), "ids": sorted(e.ids)} for e in parse_bibliography(path)]).encode()
+
+    stored = cached("bibliography", [path.read_bytes(), fingerprint(__file__, ["pybtex", "latexcodec"])], parse)
+    return [Entry(**{**e, "ids": set(e["ids"])}) for e in json.loads(stored)]
 
 
 def parse_bibliography(path: Path) -> list[Entry]:
@@ -113,10 +111,17 @@ def cite(content_html: str, entries: list[Entry]) -> str:
         n = order.index(entry) + 1
         uses[entry.key] = uses.get(entry.key, 0) + 1
         tip = html.escape(f"{entry.author_list()} ({entry.year}). {entry.title}")
-        return (
+        mark = (
             f'<a class="citation" id="cite-{entry.key}-{uses[entry.key]}" href="#ref-{entry.key}" title="{tip}">'
             f"[{n}]</a>"
         )
+        # A bare URL becomes the number; words the author linked ("Shazeer (2020)") stay.
+        bare = html.unescape(m.group("text")).strip() == html.unescape(m.group("href"))
+        if bare:
+            return mark
+        kept = m.group(0)[1:-1] if m.group("open") else m.group(0)
+        words = re.sub(r"^<a [^>]*>|</a>$", "", kept)
+        return f"{'(' if m.group('open') else ''}{words} {mark}{')' if m.group('open') else ''}"
 
     body = LINK.sub(replace, content_html)
     if not order:

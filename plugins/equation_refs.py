@@ -23,13 +23,26 @@ def anchor(key: str) -> str:
     return "eq-" + re.sub(r"[^\w-]+", "-", key).strip("-").lower()
 
 
+class LabelError(ValueError):
+    """A label used twice, or twice in one formula; `index` is the formula's position."""
+
+    def __init__(self, index: int, message: str):
+        self.index = index
+        super().__init__(message)
+
+
 def number_labels(display_formulas: list[str]) -> dict[str, str]:
     """key → the number (or explicit tag) its equation shows, in document order."""
     numbers, counter = {}, 0
-    for latex in display_formulas:
-        m = LABEL.search(latex)
-        if not m:
+    for index, latex in enumerate(display_formulas):
+        labels = LABEL.findall(latex)
+        if len(labels) > 1:
+            raise LabelError(index, f"one display formula has {len(labels)} labels ({', '.join(labels)}); keep one")
+        if not labels:
             continue
+        m = LABEL.search(latex)
+        if m.group(1) in numbers:
+            raise LabelError(index, f"\\label{{{m.group(1)}}} is used by two equations")
         tag = TAG.search(latex)
         if tag:
             numbers[m.group(1)] = tag.group(1)

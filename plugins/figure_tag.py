@@ -21,8 +21,14 @@ from pelican import signals
 
 from figures.generate import ASSETS, is_stale, read_meta
 from figures.registry import FIGURE_IDS
+from plugins.kramdown_math import mask_protected
 
 TAG = re.compile(r"^[ ]{0,3}\{%\s*figure\s+(?P<id>\S+)\s*%\}[ \t]*$")
+
+
+def figure_ids(markdown_text: str) -> list[str]:
+    """The ids of the figure tags in a post, outside code and comments."""
+    return [m.group("id") for line in mask_protected(markdown_text).split("\n") if (m := TAG.match(line))]
 
 
 class FigureTagError(ValueError):
@@ -106,13 +112,13 @@ class FigureTagPreprocessor(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         out = []
-        for number, line in enumerate(lines, start=1):
-            m = TAG.match(line)
-            if m:
-                block = figure_html(m.group("id"), number, self.assets, self.site_url)
-                out += ["", self.md.htmlStash.store(block), ""]
-            else:
-                out.append(line)
+        masked = mask_protected("\n".join(lines)).split("\n")  # same positions, code and comments blanked
+        for number, (line, seen) in enumerate(zip(lines, masked, strict=True), start=1):
+            m = TAG.match(seen)  # `seen` is blank inside code and comments: tags there stay text
+            # One line in, one line out: later steps report errors by line number.
+            out.append(
+                self.md.htmlStash.store(figure_html(m.group("id"), number, self.assets, self.site_url)) if m else line
+            )
         return out
 
 

@@ -132,7 +132,8 @@ class JekyllMarkdownReader(MarkdownReader):
             raise SourceError(source_path, line, message)
 
         root = self.settings["PATH"]
-        content = resolve_images(content, text, source_path, root, figure_alts(root), missing)
+        statics = tuple(self.settings["STATIC_PATHS"])
+        content = resolve_images(content, text, source_path, root, figure_alts(root), missing, statics)
         metadata = self.metadata(source_path, front)
         metadata["toc"] = flatten_toc(getattr(self._md, "toc_tokens", []))
         return content, metadata

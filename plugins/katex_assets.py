@@ -10,18 +10,17 @@ by their inputs, so a no-change rebuild costs no subsetting.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+from plugins.build_cache import cached, fingerprint
 from plugins.katex_fonts import FACE, font_usage
 from plugins.katex_render import KATEX_PACKAGE
 
 ROOT = Path(__file__).resolve().parent.parent
-CACHE = ROOT / "build" / "cache" / "katex-fonts"
 TOP_LEVEL = re.compile(r"(@font-face\{[^}]*\}|[^{}]+\{[^{}]*\})")
 # Drawn by CSS, not by the HTML: equation numbers are `(` counter `)` in KaTeX_Main.
 ALWAYS = {"KaTeX_Main-Regular.woff2": set("()0123456789")}
@@ -61,10 +60,11 @@ def pruned_css(css: str, classes: set[str], fonts: set[str]) -> str:
 def subset_font(source: Path, chars: set[str]) -> bytes:
     """The woff2 font cut down to `chars` (and the glyphs they need), cached by input."""
     text = "".join(sorted(chars))
-    key = hashlib.sha256(source.read_bytes() + text.encode()).hexdigest()[:20]
-    cached = CACHE / f"{source.stem}.{key}.woff2"
-    if cached.exists():
-        return cached.read_bytes()
+    inputs = [source.read_bytes(), text, fingerprint(__file__, ["fonttools", "brotli"])]
+    return cached("katex-fonts", inputs, lambda: _subset(source, text), suffix=".woff2")
+
+
+def _subset(source: Path, text: str) -> bytes:
     from fontTools import subset
 
     options = subset.Options()
@@ -77,8 +77,6 @@ def subset_font(source: Path, chars: set[str]) -> bytes:
     subsetter.subset(font)
     buffer = io.BytesIO()
     subset.save_font(font, buffer, options)
-    CACHE.mkdir(parents=True, exist_ok=True)
-    cached.write_bytes(buffer.getvalue())
     return buffer.getvalue()
 
 

@@ -49,7 +49,7 @@ PROTECTED = re.compile(
     | <!--.*?-->                                                     # HTML comment
     | <(?P<raw>pre|script|style|textarea)\b.*?</(?P=raw)\s*>         # raw text elements
     | <div\b[^>]*\bclass="[^"]*\bmermaid\b[^"]*"[^>]*>.*?</div\s*>    # Mermaid source
-    | (?<!`)(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)               # inline code span
+    | (?<!`)(?P<ticks>`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)(?P=ticks)(?!`)  # inline code (within a paragraph)
     """,
     re.DOTALL | re.MULTILINE | re.VERBOSE,
 )
@@ -150,7 +150,12 @@ class MathPreprocessor(Preprocessor):
         text = "\n".join(lines)
         out, pos = [], 0
         formulas = find_math(text)
-        numbers = equation_refs.number_labels([latex for _, _, latex, display in formulas if display])
+        displays = [(start, latex) for start, _, latex, display in formulas if display]
+        try:
+            numbers = equation_refs.number_labels([latex for _, latex in displays])
+        except equation_refs.LabelError as err:
+            start, latex = displays[err.index]
+            raise MathError(text.count("\n", 0, start) + 1, latex, str(err)) from err
         for start, end, latex, display in formulas:
             out.append(text[pos:start])
             pos = end

@@ -18,7 +18,7 @@ import struct
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
+IMG_SRC = re.compile(r"""(<img\b[^>]*?\bsrc=(["']))(.+?)(\2)""")
 
 
 def is_local(url: str) -> bool:
@@ -54,12 +54,20 @@ def figure_alts(content_root: str) -> dict[str, str]:
     return alts
 
 
-def resolve_images(page: str, source: str, source_path: str, content_root: str, alts: dict[str, str], error) -> str:
+def resolve_images(
+    page: str,
+    source: str,
+    source_path: str,
+    content_root: str,
+    alts: dict[str, str],
+    error,
+    static_paths: tuple[str, ...] = ("assets", "extra"),
+) -> str:
     """Rewrite local <img> paths to `{static}` links; call error(line, message) if one is missing."""
     post_dir = Path(source_path).parent
 
     def rewrite(m: re.Match) -> str:
-        url = m.group(2)
+        url = m.group(3)
         start = m.group(1)
         if " alt=" not in m.group(0) and " alt=" not in page[m.end() : page.find(">", m.end())]:
             alt = alts.get(unquote(urlsplit(url).path))
@@ -76,15 +84,20 @@ def resolve_images(page: str, source: str, source_path: str, content_root: str, 
                 start = start.replace("<img", f'<img width="{size[0]}" height="{size[1]}"', 1)
             if " loading=" not in tag:
                 start = start.replace("<img", '<img loading="lazy" decoding="async"', 1)
-        else:
-            at = source.find(url)
-            line = source.count("\n", 0, at) + 1 if at >= 0 else None
+        at = source.find(url)
+        line = source.count("\n", 0, at) + 1 if at >= 0 else None
+        if not target.is_file():
             error(
                 line,
                 f"image {url!r} not found (looked for {target}); generate it with `python -m figures` or fix the path",
             )
-        if path.startswith("/"):
-            return f"{start}{{static}}{path}{m.group(3)}"
-        return f"{start}{url}{m.group(3)}"
+        # Link it as a static file (so it follows SITEURL); it must live where static files are copied from.
+        in_content = target.resolve().relative_to(Path(content_root).resolve()).as_posix()
+        if not any(in_content.startswith(folder.rstrip("/") + "/") for folder in static_paths):
+            error(
+                line,
+                f"image {url!r} is not under a static folder ({', '.join(static_paths)}): move it to content/assets/",
+            )
+        return f"{start}{{static}}/{in_content}{m.group(4)}"
 
     return IMG_SRC.sub(rewrite, page)

@@ -9,7 +9,6 @@ the line where the diagram starts and Mermaid's own message.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import logging
@@ -19,11 +18,12 @@ from pathlib import Path
 
 from pelican import signals
 
+from plugins.build_cache import cached, fingerprint
+
 logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = Path(__file__).with_name("mermaid_check.mjs")
-CACHE = ROOT / "build" / "cache" / "mermaid"
 DIAGRAM = re.compile(r'<div\b[^>]*\bclass="[^"]*\bmermaid\b[^"]*"[^>]*>(.*?)</div>', re.DOTALL)
 
 
@@ -31,10 +31,12 @@ def diagrams_in(content) -> list[dict]:
     """Each diagram of a content object: its source and the line it starts on in the file."""
     found = []
     source_text = Path(content.source_path).read_text(errors="replace")
+    searched_to = 0  # diagrams appear in source order: search each after the previous one
     for i, m in enumerate(DIAGRAM.finditer(content._content or "")):
         source = html.unescape(m.group(1)).strip("\n")
         first = next((line.strip() for line in source.splitlines() if line.strip()), "")
-        at = source_text.find(first) if first else -1
+        at = source_text.find(first, searched_to) if first else -1
+        searched_to = at + 1 if at >= 0 else searched_to
         line = source_text.count("\n", 0, at) + 1 if at >= 0 else None
         found.append({"id": f"{content.source_path}:{line or '?'}#{i}", "source": source})
     return found
@@ -44,19 +46,18 @@ def parse_all(diagrams: list[dict]) -> list[dict]:
     """Mermaid's verdict on each diagram that fails to parse ([] when all parse)."""
     if not diagrams:
         return []
-    key = hashlib.sha256(json.dumps(diagrams, sort_keys=True).encode() + SCRIPT.read_bytes()).hexdigest()
-    cached = CACHE / f"{key}.json"
-    if cached.exists():
-        return json.loads(cached.read_text())
-    result = subprocess.run(
-        ["node", str(SCRIPT)], input=json.dumps(diagrams), capture_output=True, text=True, timeout=120, check=False
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"Mermaid check could not run (is `npm ci` done?): {result.stderr.strip()[-500:]}")
-    failures = json.loads(result.stdout)
-    CACHE.mkdir(parents=True, exist_ok=True)
-    cached.write_text(json.dumps(failures))
-    return failures
+
+    def run_node() -> bytes:
+        result = subprocess.run(
+            ["node", str(SCRIPT)], input=json.dumps(diagrams), capture_output=True, text=True, timeout=120, check=False
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"Mermaid check could not run (is `npm ci` done?): {result.stderr.strip()[-500:]}")
+        return result.stdout.encode()
+
+    versions = [(ROOT / "node_modules" / p / "package.json").read_bytes() for p in ("mermaid", "jsdom")]
+    inputs = [json.dumps(diagrams, sort_keys=True), SCRIPT.read_bytes(), fingerprint(__file__), *versions]
+    return json.loads(cached("mermaid", inputs, run_node))
 
 
 def check_diagrams(generators) -> None:

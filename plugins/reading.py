@@ -22,7 +22,7 @@ SECONDS_PER_FIGURE = 30
 def reading_minutes(html: str) -> int:
     doc = BeautifulSoup(html, "html.parser")
     formulas = len(doc.select(".katex"))
-    figures = len(doc.select("figure.figure, .mermaid, figure img"))
+    figures = len(doc.select("figure.figure, .mermaid, figure:not(.figure) img"))
     for skip in doc.select(".katex, .mermaid, figure, .references, script, style"):
         skip.decompose()
     words = len(re.findall(r"\w+", doc.get_text(" ")))

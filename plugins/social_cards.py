@@ -7,7 +7,6 @@ with fixed metadata, so the same article always gives the same bytes.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import io
 import textwrap
@@ -15,16 +14,18 @@ from pathlib import Path
 
 from pelican import signals
 
+from plugins.build_cache import cached, fingerprint
+
 ROOT = Path(__file__).resolve().parent.parent
-CACHE = ROOT / "build" / "cache" / "social"
 FOLDER = "social"  # under the output folder
 
 
 def card_png(site: str, title: str, subtitle: str, date: str) -> bytes:
-    key = hashlib.sha256("\0".join([site, title, subtitle, date, "v1"]).encode()).hexdigest()[:20]
-    cached = CACHE / f"{key}.png"
-    if cached.exists():
-        return cached.read_bytes()
+    inputs = [site, title, subtitle, date, fingerprint(__file__, ["matplotlib"])]
+    return cached("social", inputs, lambda: _draw(site, title, subtitle, date), suffix=".png")
+
+
+def _draw(site: str, title: str, subtitle: str, date: str) -> bytes:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -33,9 +34,19 @@ def card_png(site: str, title: str, subtitle: str, date: str) -> bytes:
     fig = plt.figure(figsize=(12, 6.3), dpi=100)
     fig.patch.set_facecolor("#fdfcf9")
     fig.add_artist(plt.Rectangle((0, 0), 0.012, 1, color="#1d4e89", transform=fig.transFigure))
-    fig.text(0.06, 0.86, site, fontsize=24, color="#59616b", weight="bold", family="DejaVu Sans")
+    fig.text(0.06, 0.86, site, fontsize=24, color="#59616b", weight="bold", family="DejaVu Sans", parse_math=False)
     wrapped = textwrap.fill(title, 28)
-    fig.text(0.06, 0.64, wrapped, fontsize=60, color="#1f2328", weight="bold", va="top", family="DejaVu Sans")
+    fig.text(
+        0.06,
+        0.64,
+        wrapped,
+        fontsize=60,
+        color="#1f2328",
+        weight="bold",
+        va="top",
+        family="DejaVu Sans",
+        parse_math=False,
+    )
     lines = wrapped.count("\n") + 1
     if subtitle:
         fig.text(
@@ -48,12 +59,10 @@ def card_png(site: str, title: str, subtitle: str, date: str) -> bytes:
             va="top",
             family="DejaVu Serif",
         )
-    fig.text(0.06, 0.08, date, fontsize=20, color="#59616b", family="DejaVu Sans")
+    fig.text(0.06, 0.08, date, fontsize=20, color="#59616b", family="DejaVu Sans", parse_math=False)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", metadata={"Software": None}, facecolor=fig.get_facecolor())
     plt.close(fig)
-    CACHE.mkdir(parents=True, exist_ok=True)
-    cached.write_bytes(buffer.getvalue())
     return buffer.getvalue()
 
 

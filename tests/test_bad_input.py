@@ -21,6 +21,11 @@ Some text with $x^2$ in it.
 CASES = {
     "invalid-inline-latex": (GOOD_POST + "\nBroken \\\\(\\frac{1}{\\\\) here.\n", 8, "\\frac{1}{"),
     "invalid-display-latex": (GOOD_POST + "\n$$\\begin{aligned} a \\end{matrix}$$\n", 8, "\\begin{aligned}"),
+    "invalid-latex-after-figures": (
+        GOOD_POST + "\n{% figure beta-slider %}\n\n{% figure act %}\n\nBroken \\\\(\\frac{1}{\\\\) here.\n",
+        12,
+        "\\frac{1}{",
+    ),
     "unknown-macro": (GOOD_POST + "\nAn $\\notamacro{x}$ here.\n", 8, "\\notamacro"),
     "unterminated-dollars": (GOOD_POST + "\nOpen $$x + y\n\nand never closed.\n", 8, "unterminated"),
     "malformed-yaml": ('---\ntitle: "A post\ntags: [maths\n---\n\nText.\n', 2, "malformed YAML front matter"),
@@ -31,6 +36,13 @@ CASES = {
     ),
     "no-title": ("---\ntags: maths\n---\n\nText.\n", None, "title"),
     "unknown-figure": (GOOD_POST + "\n{% figure no-such-figure %}\n", 8, "no-such-figure"),
+    "missing-image-single-quotes": (GOOD_POST + "\n<img src='/assets/images/nowhere.svg' alt='x'>\n", 8, "nowhere.svg"),
+    "image-outside-static-folders": (
+        GOOD_POST + '\n<img src="../pages/404.md" alt="x">\n',
+        8,
+        "not under a static folder",
+    ),
+    "duplicate-equation-label": (GOOD_POST + "\n$$a \\label{x}$$\n\n$$b \\label{x}$$\n", 10, "label{x}"),
     "mermaid-syntax-error": (
         GOOD_POST + "\n```mermaid\ngraph LR\n  a --> b[[unclosed\n```\n",
         9,
@@ -100,6 +112,13 @@ def test_a_file_that_is_not_utf8_names_its_line(tmp_path, good_build):
     assert result.returncode != 0
     assert f"{post.name}:8" in message and "not valid UTF-8" in message and "\\xe9" in message
     assert tree_digest(output) == before
+
+
+def test_a_figure_tag_inside_code_stays_text(tmp_path, good_build):
+    text = GOOD_POST + "\n```\n{% figure no-such-figure %}\n```\n"
+    result, post, output, before = build_broken(tmp_path, good_build, "tag-in-code", text.encode())
+    assert result.returncode == 0, result.stderr
+    assert "{% figure no-such-figure %}" in (output / "2026/11/27/tag-in-code/index.html").read_text()
 
 
 def test_a_duplicate_slug_names_both_files(tmp_path, good_build):

@@ -80,20 +80,23 @@ def test_the_limits_are_always_drawn_semi_transparent(reader):
     assert all(0 < o < 1 for o in opacities)
 
 
-def test_the_keyboard_moves_a_slider(reader):
-    page, figure = open_figure(reader, "x2-fit")
+@pytest.mark.parametrize("figure_id", ["beta-slider", "x2-fit", "ellipse"])
+def test_the_keyboard_moves_every_slider(reader, figure_id):
+    page, figure = open_figure(reader, figure_id)
     slider = figure.locator("input[type=range]")
-    before = trace(page, "x2-fit", 1)["y"]
     start = int(slider.input_value())
+    before = figure.locator("output").inner_text()
     slider.focus()
     page.keyboard.press("ArrowRight")
-    wait_until(page, f"document.querySelector('#figure-x2-fit .figure-plot').dataset.state === '{start + 1}'")
-    assert trace(page, "x2-fit", 1)["y"] != before
-    n = start + 2  # slider index 0 is n = 1
-    assert figure.locator("output").inner_text().startswith(f"n = {n} neurons")
-    assert slider.get_attribute("aria-valuetext") == f"n = {n}"
+    wait_until(page, f"document.querySelector('#figure-{figure_id} .figure-plot').dataset.state === '{start + 1}'")
+    expected = states(figure_id)[start + 1]
+    assert figure.locator("output").inner_text() == expected["text"] != before
+    assert slider.get_attribute("aria-valuetext") == expected["label"]
     page.keyboard.press("Home")
-    wait_until(page, "document.querySelector('#figure-x2-fit .figure-plot').dataset.state === '0'")
+    wait_until(page, f"document.querySelector('#figure-{figure_id} .figure-plot').dataset.state === '0'")
+    page.keyboard.press("End")
+    last = len(states(figure_id)) - 1
+    wait_until(page, f"document.querySelector('#figure-{figure_id} .figure-plot').dataset.state === '{last}'")
 
 
 def test_the_neuron_slider_changes_both_fits(reader):
@@ -105,13 +108,20 @@ def test_the_neuron_slider_changes_both_fits(reader):
     assert one[0] != eight[0] and one[1] != eight[1]
 
 
-def test_a_mouse_click_on_the_slider_moves_it(reader):
-    page, figure = open_figure(reader, "ellipse")
+@pytest.mark.parametrize("figure_id", ["beta-slider", "x2-fit", "ellipse"])
+def test_a_mouse_click_on_every_slider_moves_it(reader, figure_id):
+    page, figure = open_figure(reader, figure_id)
     slider = figure.locator("input[type=range]")
     box = slider.bounding_box()
     page.mouse.click(box["x"] + box["width"] - 3, box["y"] + box["height"] / 2)
-    last = len(states("ellipse")) - 1
-    wait_until(page, f"document.querySelector('#figure-ellipse .figure-plot').dataset.state === '{last}'")
+    last = len(states(figure_id)) - 1
+    wait_until(page, f"document.querySelector('#figure-{figure_id} .figure-plot').dataset.state === '{last}'")
+    assert figure.locator("output").inner_text() == states(figure_id)[last]["text"]
+
+
+def test_the_ellipse_panel_titles_follow_the_slider(reader):
+    page, figure = open_figure(reader, "ellipse")
+    set_slider(page, "ellipse", len(states("ellipse")) - 1)
     assert "n = 8 neurons" in figure.locator("output").inner_text()
     titles = page.evaluate("document.querySelector('#figure-ellipse .figure-plot').layout.annotations.map(a => a.text)")
     assert titles[0].startswith("ReLU: ") and titles[1].startswith("SwiGLU: ")

@@ -45,7 +45,7 @@ def test_the_cli_prints_progress_and_time(tmp_path):
     assert "beta-slider: done in" in result.stdout and "act: done in" in result.stdout
 
 
-@pytest.mark.parametrize("figure_id", ["beta-slider", "act", "x2-fit"])
+@pytest.mark.parametrize("figure_id", ["beta-slider", "act", "x2-fit", pytest.param("ellipse", marks=pytest.mark.slow)])
 def test_regeneration_is_byte_identical(tmp_path, figure_id):
     generate([figure_id], assets=tmp_path / "a", progress=lambda m: None)
     generate([figure_id], assets=tmp_path / "b", progress=lambda m: None)

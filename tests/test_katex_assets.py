@@ -46,7 +46,7 @@ def test_rules_for_unused_classes_and_fonts_are_dropped():
 
 
 def test_a_subset_font_keeps_exactly_the_characters_asked_for(tmp_path, monkeypatch):
-    monkeypatch.setattr("plugins.katex_assets.CACHE", tmp_path)
+    monkeypatch.setattr("plugins.build_cache.CACHE", tmp_path)
     source = katex_render.KATEX_PACKAGE / "dist" / "fonts" / "KaTeX_Main-Regular.woff2"
     path = tmp_path / "subset.woff2"
     path.write_bytes(subset_font(source, set("(x)=1")))

@@ -175,3 +175,7 @@ def test_a_reference_to_an_unknown_label_names_the_line_and_the_labels():
         md("$$a \\label{known}$$\n\nSee \\eqref{missing}.")
     assert err.value.line == 3
     assert "missing" in str(err.value) and "known" in str(err.value)
+
+
+def test_a_stray_backtick_does_not_hide_later_maths():
+    assert formulas("Press the ` key.\n\nThen $x^2$ grows.\n\nUse `code` here.") == [("x^2", False)]

@@ -82,6 +82,11 @@ ALL_DRAWN = """() => [...document.querySelectorAll('.figure-plot')].every(p => p
 
 def chromium() -> str:
     path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:  # not root: `tools/setup.sh chromium` installed Playwright's own Chromium
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as p:
+            path = p.chromium.executable_path if Path(p.chromium.executable_path).exists() else None
     if not path:
         raise RuntimeError("no Chromium found: install Debian's chromium or set CHROMIUM_PATH")
     return path

@@ -10,6 +10,7 @@ exits 1 with messages that name the file, and the last good output stays.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import logging
 import os
 import shutil
@@ -38,11 +39,16 @@ class Problems(logging.Handler):
 
 
 def recover(output: Path) -> None:
-    """If a build died between its two renames, put the previous site back."""
+    """Clean up after builds that died: put the previous site back if one died between
+    its two renames, and remove staging folders whose build process is gone."""
     previous = output.with_name(output.name + ".previous")
     if previous.exists() and not output.exists():
         previous.rename(output)
     shutil.rmtree(previous, ignore_errors=True)
+    for staging in output.parent.glob(f".{output.name}.building-*"):
+        pid = int(staging.name.rsplit("-", 1)[1]) if staging.name.rsplit("-", 1)[1].isdigit() else 0
+        if pid and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(staging, ignore_errors=True)
 
 
 def swap_in(staging: Path, output: Path) -> None:
@@ -87,17 +93,21 @@ def refresh_figures(content: Path) -> None:
 def build(settings_file: Path, output: Path) -> list[str]:
     """Build into a staging folder and swap it in; return problems (empty on success)."""
     output = output.resolve()
-    recover(output)
-    staging = output.with_name(f".{output.name}.building-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        problems = run_pelican(settings_file, staging)
-        if problems:
-            return problems
-        swap_in(staging, output)
-        return []
-    finally:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    # One build at a time per output folder (say `make html` while the dev server rebuilds).
+    with open(output.with_name(f".{output.name}.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        recover(output)
+        staging = output.with_name(f".{output.name}.building-{os.getpid()}")
         shutil.rmtree(staging, ignore_errors=True)
+        try:
+            problems = run_pelican(settings_file, staging)
+            if problems:
+                return problems
+            swap_in(staging, output)
+            return []
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,8 +21,9 @@ from pathlib import Path
 
 import brotli
 
+from plugins.build_cache import cached, fingerprint
+
 ROOT = Path(__file__).resolve().parent.parent
-CACHE = ROOT / "build" / "cache" / "compressed"
 TEXT = {".html", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ".txt", ".csv", ".map"}
 HASHED_DIRS = ["theme", "assets"]  # under the output folder
 KEEP_NAMES = re.compile(r"^theme/vendor/(mermaid|plotly)-")  # versioned folders
@@ -92,13 +93,10 @@ def rewrite_relative(path: Path, output: Path, renames: dict[str, str]) -> None:
 
 
 def compressed(data: bytes, kind: str) -> bytes:
-    key = CACHE / f"{hashlib.sha256(data).hexdigest()}.{kind}"
-    if key.exists():
-        return key.read_bytes()
-    out = gzip.compress(data, 9, mtime=0) if kind == "gz" else brotli.compress(data, quality=11)
-    CACHE.mkdir(parents=True, exist_ok=True)
-    key.write_bytes(out)
-    return out
+    def compress() -> bytes:
+        return gzip.compress(data, 9, mtime=0) if kind == "gz" else brotli.compress(data, quality=11)
+
+    return cached("compressed", [data, kind, fingerprint(__file__, ["brotli"])], compress, suffix=f".{kind}")
 
 
 def precompress(output: Path) -> int:

@@ -148,20 +148,25 @@ class SiteHandler(SimpleHTTPRequestHandler):
             return
 
 
-def rebuild(generation: Generation) -> None:
+def rebuild(generation: Generation, output: Path) -> None:
     """Build in a fresh process (clean plugin state); announce success to open pages."""
-    result = subprocess.run([sys.executable, "-m", "tools.build"], cwd=ROOT)
+    result = subprocess.run([sys.executable, "-m", "tools.build", "--output", str(output)], cwd=ROOT)
     if result.returncode == 0:
         generation.bump()
 
 
-def watch_and_rebuild(generation: Generation) -> None:
+def wanted(_change, path: str) -> bool:
+    """Source changes only: not bytecode, and not figures the build itself regenerates."""
+    return "__pycache__" not in path and "/content/assets/figures/" not in path
+
+
+def watch_and_rebuild(generation: Generation, output: Path) -> None:
     from watchfiles import watch
 
     paths = [ROOT / p for p in WATCHED if (ROOT / p).exists()]
-    for changes in watch(*paths, watch_filter=lambda _, path: "__pycache__" not in path):
+    for changes in watch(*paths, watch_filter=wanted):
         print(f"Changed: {', '.join(sorted({Path(p).name for _, p in changes}))}; rebuilding…", flush=True)
-        rebuild(generation)
+        rebuild(generation, output)
 
 
 def make_server(output: Path, host: str, port: int, generation: Generation | None) -> ThreadingHTTPServer:
@@ -180,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     generation = None if args.no_reload else Generation()
     if generation:
-        threading.Thread(target=watch_and_rebuild, args=(generation,), daemon=True).start()
+        threading.Thread(target=watch_and_rebuild, args=(generation, args.output.resolve()), daemon=True).start()
     server = make_server(args.output.resolve(), args.host, args.port, generation)
     print(f"Serving {args.output} at http://{args.host}:{args.port}/ (Ctrl-C to stop)", flush=True)
     try:

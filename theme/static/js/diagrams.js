@@ -55,11 +55,17 @@ async function draw() {
   }
 }
 
+// Draws run one after another: a theme change during a draw waits for it.
+let drawing = Promise.resolve();
+function redraw() {
+  drawing = drawing.then(draw).catch((err) => console.error(err));
+}
+
 function start() {
   if (mermaidReady) return;
   mermaidReady = import(document.querySelector("script[data-mermaid]").dataset.mermaid);
-  draw();
-  document.addEventListener("themechange", draw);
+  redraw();
+  document.addEventListener("themechange", redraw);
 }
 
 const observer = new IntersectionObserver((entries) => {

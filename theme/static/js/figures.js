@@ -83,7 +83,9 @@
           var index = Number(input.value), state = spec.slider.states[index];
           input.setAttribute("aria-valuetext", state.label);
           output.textContent = state.text;
-          pending = pending.then(function () { return applyState(Plotly, plot, spec, index); });
+          // A failed update must not block the next ones: report it and carry on.
+          pending = pending.then(function () { return applyState(Plotly, plot, spec, index); })
+            .catch(function (err) { console.error(err); });
         });
         document.addEventListener("themechange", function () { Plotly.relayout(plot, themeLayout()); });
         if (Number(input.value) !== spec.slider.default) input.dispatchEvent(new Event("input"));
