@@ -81,3 +81,29 @@ def test_a_folder_without_its_slash_redirects(server):
 def test_unknown_paths_get_the_404_page(server):
     status, headers, body = get(server, "/nothing/here/")
     assert status == 404 and b"Page not found" in body
+
+
+def test_open_pages_are_told_to_reload_after_a_rebuild(site):
+    """The dev server injects a same-origin reload script and pushes an event per successful build."""
+    import threading
+
+    from tools.serve import Generation, make_server
+
+    generation = Generation()
+    httpd = make_server(site, "127.0.0.1", 0, generation)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    server = f"http://127.0.0.1:{httpd.server_address[1]}"
+    try:
+        _, _, page = get(server, POST_URL)
+        assert page.count(b'<script src="/__livereload.js"></script></body>') == 1
+        status, headers, script = get(server, "/__livereload.js")
+        assert status == 200 and b"EventSource" in script
+        conn = http.client.HTTPConnection("127.0.0.1", httpd.server_address[1], timeout=10)
+        conn.request("GET", "/__reload")
+        response = conn.getresponse()
+        assert response.getheader("Content-Type") == "text/event-stream"
+        threading.Timer(0.2, generation.bump).start()
+        assert response.fp.readline() == b"data: reload\n"
+        conn.close()
+    finally:
+        httpd.shutdown()
