@@ -8,7 +8,6 @@ Pelican generator with the theme's `figure.html` template.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 from pelican import signals
@@ -16,7 +15,7 @@ from pelican.generators import Generator
 
 from figures.generate import read_meta
 from figures.registry import FIGURE_IDS
-from plugins.figure_tag import TAG, interactive_html
+from plugins.figure_tag import figure_ids, interactive_html
 
 
 class FigurePagesGenerator(Generator):
@@ -24,19 +23,12 @@ class FigurePagesGenerator(Generator):
         assets = Path(self.settings["PATH"]) / "assets"
         site_url = self.settings.get("SITEURL", "")
         articles = self.context.get("articles", [])
+        tags = {a.source_path: figure_ids(Path(a.source_path).read_text()) for a in articles}
         for figure_id in FIGURE_IDS:
             meta = read_meta(figure_id, assets)
             if not meta or meta["kind"] != "interactive":
                 continue
-            used_by = [
-                a
-                for a in articles
-                if re.search(
-                    TAG.pattern.replace(r"(?P<id>\S+)", re.escape(figure_id)),
-                    Path(a.source_path).read_text(),
-                    re.MULTILINE,
-                )
-            ]
+            used_by = [a for a in articles if figure_id in tags[a.source_path]]
             spec = json.loads((assets / "figures" / f"{figure_id}.json").read_text())
             writer.write_file(
                 f"figures/{figure_id}/index.html",

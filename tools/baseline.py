@@ -23,12 +23,14 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from plugins.figure_tag import TAG
+
 ROOT = Path(__file__).resolve().parent.parent
 POST = ROOT / "content" / "posts" / "2026-11-26-swiglu-intuition.md"
 ASSETS = ROOT / "content" / "assets"
 NODE_MODULES = ROOT / "node_modules"
 
-FIGURE_TAG = re.compile(r"^[ ]{0,3}\{%\s*figure\s+(\S+)\s*%\}[ \t]*$", re.MULTILINE)
+FIGURE_TAG = re.compile(TAG.pattern, re.MULTILINE)  # the site's own tag syntax
 PLACEHOLDER = "BASELINEFIGURE{}END"
 
 STYLE = """
