@@ -86,18 +86,13 @@ class SiteHandler(SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-cache")
         super().end_headers()
 
-    def inside_output(self) -> Path | None:
-        """The requested file if it lies inside the output folder, else None."""
-        path = unquote(urlsplit(self.path).path)
+    def inside_output(self, path: str) -> Path | None:
+        """The requested path if it lies inside the output folder (it may not exist), else None."""
         if "\0" in path or any(part == ".." for part in path.split("/")):
             return None
         target = (self.output / path.lstrip("/")).resolve()
         root = self.output.resolve()
-        if target != root and root not in target.parents:
-            return None
-        if target.is_dir():
-            target = target / "index.html"
-        return target if target.is_file() else None
+        return target if target == root or root in target.parents else None
 
     def do_GET(self):
         if self.generation and self.path == "/__reload":
@@ -105,14 +100,16 @@ class SiteHandler(SimpleHTTPRequestHandler):
         if self.generation and self.path == "/__livereload.js":
             return self.send_bytes(RELOAD_SCRIPT, TYPES[".js"])
         path = unquote(urlsplit(self.path).path)
-        if path.endswith("/") is False and (self.output / path.lstrip("/")).is_dir() and ".." not in path:
-            self.send_response(HTTPStatus.MOVED_PERMANENTLY)
-            self.send_header("Location", path + "/")
-            self.end_headers()
-            return None
-        target = self.inside_output()
+        target = self.inside_output(path)
+        if target is not None and target.is_dir():
+            if not path.endswith("/"):  # so that the page's relative links resolve
+                self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+                self.send_header("Location", path + "/")
+                self.end_headers()
+                return None
+            target = target / "index.html"
         status = HTTPStatus.OK
-        if target is None:
+        if target is None or not target.is_file():
             status, target = HTTPStatus.NOT_FOUND, self.output / "404.html"
             if not target.is_file():
                 return self.send_bytes(b"Not found\n", TYPES[".txt"], status)
