@@ -5,7 +5,9 @@ the source of the module that computes it, and the versions of the libraries
 it uses. So a changed input, a changed plugin or an upgraded library all miss
 the cache, and a warm machine publishes the same bytes as a fresh one.
 Writes go through a temporary file, so a killed build never leaves half a value.
-`make clean` removes the cache.
+The cache lives in `build/cache`, or in the folder named by the environment
+variable `BUILD_CACHE_DIR` (tests point it at an empty folder to build cold).
+`make clean` removes the default cache.
 """
 
 from __future__ import annotations
@@ -17,7 +19,13 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CACHE = ROOT / "build" / "cache"
+DEFAULT_CACHE = ROOT / "build" / "cache"
+
+
+def cache_dir() -> Path:
+    """Where values are stored: $BUILD_CACHE_DIR, else build/cache. Read on every call,
+    so a test (or a second build in one process) can switch to a cold cache."""
+    return Path(os.environ.get("BUILD_CACHE_DIR") or DEFAULT_CACHE)
 
 
 def fingerprint(code_file: str, libraries: Iterable[str] = ()) -> bytes:
@@ -37,7 +45,7 @@ def cached(namespace: str, inputs: Iterable[bytes | str], compute: Callable[[], 
     for part in inputs:
         digest.update(part.encode() if isinstance(part, str) else part)
         digest.update(b"\0")
-    path = CACHE / namespace / f"{digest.hexdigest()[:32]}{suffix}"
+    path = cache_dir() / namespace / f"{digest.hexdigest()[:32]}{suffix}"
     if path.exists():
         return path.read_bytes()
     value = compute()

@@ -46,11 +46,30 @@ def test_rules_for_unused_classes_and_fonts_are_dropped():
 
 
 def test_a_subset_font_keeps_exactly_the_characters_asked_for(tmp_path, monkeypatch):
-    monkeypatch.setattr("plugins.build_cache.CACHE", tmp_path)
+    monkeypatch.setenv("BUILD_CACHE_DIR", str(tmp_path / "cache"))
     source = katex_render.KATEX_PACKAGE / "dist" / "fonts" / "KaTeX_Main-Regular.woff2"
     path = tmp_path / "subset.woff2"
     path.write_bytes(subset_font(source, set("(x)=1")))
     cmap = TTFont(path).getBestCmap()
     assert {chr(c) for c in cmap} == set("(x)=1")
     assert path.stat().st_size < source.stat().st_size / 4
-    assert subset_font(source, set("(x)=1")) == path.read_bytes()  # deterministic (and cached)
+
+
+def test_a_subset_font_is_the_same_computed_cold_twice_and_read_warm(tmp_path, monkeypatch):
+    """Two computations into empty caches agree byte for byte (a fresh machine publishes
+    what a warm one does), and the warm read returns them without computing again."""
+    import plugins.katex_assets
+
+    source = katex_render.KATEX_PACKAGE / "dist" / "fonts" / "KaTeX_Main-Regular.woff2"
+    chars = set("(x)=1")
+    monkeypatch.setenv("BUILD_CACHE_DIR", str(tmp_path / "first"))
+    cold = subset_font(source, chars)
+    assert list((tmp_path / "first" / "katex-fonts").glob("*.woff2")), "the value was not stored"
+    monkeypatch.setenv("BUILD_CACHE_DIR", str(tmp_path / "second"))
+    assert subset_font(source, chars) == cold  # computed again, from nothing
+
+    def no_computing(*args):
+        raise AssertionError("a warm cache computed the subset again")
+
+    monkeypatch.setattr(plugins.katex_assets, "_subset", no_computing)
+    assert subset_font(source, chars) == cold  # read from the filled cache
