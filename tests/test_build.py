@@ -21,10 +21,12 @@ def post(site):
     return soup(site, POST_URL)
 
 
+@pytest.mark.build
 def test_the_post_is_at_its_jekyll_date_and_slug(site):
     assert (site / "2026/11/26/swiglu-intuition/index.html").is_file()
 
 
+@pytest.mark.build
 def test_every_visible_formula_is_rendered(post):
     body = post.select_one(".post-body")
     displays = body.select(".math-display > .katex-display")
@@ -34,6 +36,7 @@ def test_every_visible_formula_is_rendered(post):
     assert not body.select(".katex-error")
 
 
+@pytest.mark.build
 def test_no_raw_delimiters_reach_the_reader(post):
     text = post.select_one(".post-body").get_text()
     visible = re.sub(r"\s+", " ", text)
@@ -43,11 +46,13 @@ def test_no_raw_delimiters_reach_the_reader(post):
     assert "\\(" not in visible and "\\)" not in visible
 
 
+@pytest.mark.build
 def test_maths_has_mathml_for_screen_readers(post):
     assert len(post.select(".post-body math")) == 23
     assert post.select_one("annotation[encoding='application/x-tex']").get_text().startswith("\\sigma(x)")
 
 
+@pytest.mark.build
 def test_front_matter_is_shown(post, site):
     assert post.select_one(".post-header h1").get_text() == "SwiGLU Intuition"
     assert post.select_one(".post-header .subtitle").get_text() == "SwiGLY wiggly networks"
@@ -63,6 +68,7 @@ def test_front_matter_is_shown(post, site):
     assert post.title.get_text() == "SwiGLU Intuition · Wiggly Networks"
 
 
+@pytest.mark.build
 def test_katex_css_and_fonts_are_served_from_the_site(post, site):
     css_link = post.select_one("link[href$='katex.min.css']")["href"]
     css = (site / css_link.lstrip("/")).read_text()
@@ -72,13 +78,28 @@ def test_katex_css_and_fonts_are_served_from_the_site(post, site):
         assert (site / css_link.lstrip("/")).parent.joinpath(font).is_file(), font
 
 
-def test_the_served_katex_css_comes_from_the_package_the_renderer_runs(site):
+def test_the_render_server_loads_the_katex_package_whose_css_is_served():
+    """pelican-katex bundles its own katex.js (0.19.0); the node process it starts must
+    load npm's package instead, the one whose CSS and fonts the site ships."""
+    import subprocess
+
     import pelican_katex.rendering as rendering
 
     from plugins import katex_render
 
     katex_render.configure()
-    assert rendering.KATEX_PATH == str(katex_render.KATEX_PACKAGE)
+    command = rendering.RenderServer.build_command(socket="unused.sock")
+    loaded = command[command.index("--katex") + 1]  # what render-katex.js will require()
+    script = "console.log(require(process.argv[1]).version)"
+    node = subprocess.run([command[0], "-e", script, loaded], capture_output=True, text=True, check=True)
+    assert node.stdout.strip() == katex_render.katex_version()
+    assert (katex_render.KATEX_PACKAGE / "dist" / "katex.min.css").is_file()
+
+
+@pytest.mark.build
+def test_the_served_katex_css_comes_from_the_package_the_renderer_runs(site):
+    from plugins import katex_render
+
     package_css = (katex_render.KATEX_PACKAGE / "dist" / "katex.min.css").read_text()
     served = (site / "theme/vendor/katex/katex.min.css").read_text()
     for rule in re.findall(r"[^{}]+\{[^{}]*\}", served):
@@ -88,10 +109,12 @@ def test_the_served_katex_css_comes_from_the_package_the_renderer_runs(site):
             assert "{" + body in package_css, rule
 
 
+@pytest.mark.build
 def test_no_katex_javascript_is_shipped(site):
     assert not list(site.rglob("katex*.js"))
 
 
+@pytest.mark.build
 def test_the_page_points_at_no_other_host(site):
     for page in site.rglob("*.html"):
         doc = BeautifulSoup(page.read_text(), "html.parser")
@@ -102,6 +125,7 @@ def test_the_page_points_at_no_other_host(site):
             assert url.startswith("/"), f"{page}: {tag}"
 
 
+@pytest.mark.build
 def test_mermaid_blocks_become_diagram_divs_and_load_mermaid_only_there(site, post):
     assert len(post.select(".post-body div.mermaid")) == 1
     assert post.select_one("script[type=module][src$='diagrams.js']")
@@ -119,12 +143,14 @@ def test_fenced_mermaid_becomes_a_diagram_div():
     assert '<div class="mermaid">graph LR\n  a --&gt; b</div>' in out
 
 
+@pytest.mark.build
 def test_the_cited_blockquote_is_an_epigraph(post):
     epigraph = post.select_one(".post-body figure.epigraph")
     assert "divine benevolence" in epigraph.blockquote.get_text()
     assert epigraph.figcaption.get_text() == "— Noam Shazeer"
 
 
+@pytest.mark.build
 def test_fig_1_is_served_with_alt_text(post, site):
     img = post.select_one(".post-body figure img[src$='act.svg']")
     assert img["src"] == "/assets/images/theory/act.svg"
@@ -132,6 +158,7 @@ def test_fig_1_is_served_with_alt_text(post, site):
     assert (site / "assets/images/theory/act.svg").is_file()
 
 
+@pytest.mark.build
 def test_every_placeholder_is_now_a_figure(post):
     text = post.select_one(".post-body").get_text()
     for placeholder in ("[interactive beta slider", "[1d x^2", "[2d ellipse]", "{%"):
@@ -149,6 +176,7 @@ def test_bare_urls_become_links_as_in_jekyll():
     assert '<a href="https://arxiv.org/pdf/1612.08083">https://arxiv.org/pdf/1612.08083</a>' in out
 
 
+@pytest.mark.build
 def test_paper_links_become_numbered_citations_with_a_references_list(post):
     citations = [(a.get_text(), a["href"]) for a in post.select(".post-body a.citation")]
     assert citations == [
@@ -176,6 +204,7 @@ def test_paper_links_become_numbered_citations_with_a_references_list(post):
     assert "GLUs [1] introduced" in text and "https://arxiv.org/pdf" not in text
 
 
+@pytest.mark.build
 def test_every_page_type_exists(site):
     for path in (
         "index.html",
@@ -200,6 +229,7 @@ def published(tmp_path_factory):
     return output
 
 
+@pytest.mark.build
 def test_publishing_makes_absolute_urls_and_feeds(published):
     feed = (published / "feeds/all.atom.xml").read_text()
     assert '<link href="https://example.org/2026/11/26/swiglu-intuition/" rel="alternate"/>' in feed
@@ -214,6 +244,7 @@ def test_publishing_makes_absolute_urls_and_feeds(published):
     assert "<loc>https://example.org/2026/11/26/swiglu-intuition/</loc>" in (published / "sitemap.xml").read_text()
 
 
+@pytest.mark.build
 def test_publishing_names_static_assets_by_content_hash(published):
     import hashlib
 
@@ -229,6 +260,7 @@ def test_publishing_names_static_assets_by_content_hash(published):
         assert (published / "theme/vendor/katex" / font).is_file()
 
 
+@pytest.mark.build
 def test_publishing_precompresses_every_text_file(published):
     import gzip
 
@@ -241,16 +273,21 @@ def test_publishing_precompresses_every_text_file(published):
         assert brotli.decompress(path.with_name(path.name + ".br").read_bytes()) == path.read_bytes(), path
 
 
-def test_two_builds_are_byte_identical(site, tmp_path):
-    again = tmp_path / "again"
-    result = run_build(write_settings(tmp_path, ROOT / "content"), again)
+@pytest.mark.build
+def test_two_builds_are_byte_identical_even_with_an_empty_cache(site, tmp_path):
+    """The second build starts from an empty build cache, so every cached step (font
+    subsets, social cards, diagram checks, the bibliography) is computed again."""
+    again, cold = tmp_path / "again", tmp_path / "cold-cache"
+    result = run_build(write_settings(tmp_path, ROOT / "content"), again, env={"BUILD_CACHE_DIR": str(cold)})
     assert result.returncode == 0, result.stderr
+    assert {p.name for p in cold.iterdir()} >= {"katex-fonts", "social", "mermaid", "bibliography"}
     files = sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
     different = [f for f in files if (site / f).read_bytes() != (again / f).read_bytes()]
     assert different == []
 
 
+@pytest.mark.build
 def test_every_interactive_figure_has_a_static_picture_csv_data_and_a_page_of_its_own(post, site):
     for figure in post.select(".post-body figure.figure-interactive"):
         figure_id = figure["id"].removeprefix("figure-")
@@ -266,6 +303,7 @@ def test_every_interactive_figure_has_a_static_picture_csv_data_and_a_page_of_it
         assert not own.select(".figure-links a[href^='/figures/']")  # no link to itself
 
 
+@pytest.mark.build
 def test_the_feed_shows_static_figures(published):
     feed = (published / "feeds/all.atom.xml").read_text()
     assert feed.count('class="figure-static"') == 3
