@@ -111,10 +111,9 @@ def cite(content_html: str, entries: list[Entry]) -> str:
         n = order.index(entry) + 1
         uses[entry.key] = uses.get(entry.key, 0) + 1
         tip = html.escape(f"{entry.author_list()} ({entry.year}). {entry.title}")
-        mark = (
-            f'<a class="citation" id="cite-{entry.key}-{uses[entry.key]}" href="#ref-{entry.key}" title="{tip}">'
-            f"[{n}]</a>"
-        )
+        key = html.escape(entry.key)  # BibTeX keys may hold quotes or angle brackets
+        mark = f'<a class="citation" id="cite-{key}-{uses[entry.key]}" href="#ref-{key}" title="{tip}">[{n}]</a>'
+
         # A bare URL becomes the number; words the author linked ("Shazeer (2020)") stay.
         bare = html.unescape(m.group("text")).strip() == html.unescape(m.group("href"))
         if bare:
@@ -127,14 +126,14 @@ def cite(content_html: str, entries: list[Entry]) -> str:
     if not order:
         return content_html
     items = []
+    e = html.escape
     for entry in order:
         backs = " ".join(
-            f'<a class="backref" href="#cite-{entry.key}-{i}" aria-label="Back to citation {i}">↩</a>'
+            f'<a class="backref" href="#cite-{e(entry.key)}-{i}" aria-label="Back to citation {i}">↩</a>'
             for i in range(1, uses[entry.key] + 1)
         )
-        e = html.escape
         items.append(
-            f'<li id="ref-{entry.key}"><span class="ref-authors">{e(entry.author_list())}</span> '
+            f'<li id="ref-{e(entry.key)}"><span class="ref-authors">{e(entry.author_list())}</span> '
             f'(<span class="ref-year">{e(entry.year)}</span>). <cite class="ref-title">{e(entry.title)}</cite>. '
             f'{e(entry.venue)}{". " if entry.venue else ""}<a href="{e(entry.url)}">{e(entry.url)}</a> {backs}</li>'
         )
@@ -144,16 +143,22 @@ def cite(content_html: str, entries: list[Entry]) -> str:
     )
 
 
-_ENTRIES: dict[str, list[Entry]] = {}
+def entries_for(settings: dict, path: str) -> list[Entry]:
+    """The bibliography's entries, parsed once per build. Pelican hands every content
+    object of a build the same settings dict and reads a new one for the next build,
+    so the entries live there, not in a module global that a long-running process
+    (the dev server, a test session) would carry from one build into the next."""
+    per_build = settings.setdefault("_CITATIONS_ENTRIES", {})
+    if path not in per_build:
+        per_build[path] = load_bibliography(Path(path))
+    return per_build[path]
 
 
 def add_citations(content) -> None:
     path = content.settings.get("BIBLIOGRAPHY")
     if not path or not content._content or "<a " not in content._content:
         return
-    if path not in _ENTRIES:
-        _ENTRIES[path] = load_bibliography(Path(path))
-    content._content = cite(content._content, _ENTRIES[path])
+    content._content = cite(content._content, entries_for(content.settings, path))
 
 
 def register():

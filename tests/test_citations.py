@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from plugins.citations import cite, identify, load_bibliography
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from plugins.citations import Entry, cite, identify, load_bibliography
 from tests.conftest import ROOT
 
 ENTRIES = load_bibliography(ROOT / "content" / "references.bib")
@@ -33,7 +37,91 @@ def test_links_to_unknown_papers_are_left_alone():
     assert cite(html, ENTRIES) == html
 
 
-def test_authors_are_listed_in_full_and_escaped():
+def test_authors_are_listed_in_full_with_accents_decoded():
     entry = next(e for e in ENTRIES if e.key == "li2023othello")
     assert entry.author_list().startswith("Kenneth Li, Aspen K. Hopkins")
     assert "Viégas" in entry.author_list()
+
+
+def test_bibliography_text_is_escaped_in_the_html():
+    """A title, author, venue, URL or key with <, & or " is text in the page, never markup."""
+    evil = Entry(
+        key='k"><b>x',
+        authors=["A <i>B</i> & C", 'D "E"'],
+        title='<script>alert(1)</script> & "quoted"',
+        year="2020",
+        venue="<em>Venue</em> & Co",
+        url='https://example.org/?a=1&b="2"',
+        ids={"https://example.org/paper"},
+    )
+    out = cite('<p>See <a href="https://example.org/paper">https://example.org/paper</a>.</p>', [evil])
+    assert "<script>" not in out and "<i>B</i>" not in out and "<em>" not in out and "<b>x" not in out
+    doc = BeautifulSoup(out, "html.parser")
+    mark = doc.select_one("a.citation")
+    assert mark["title"] == 'A <i>B</i> & C and D "E" (2020). <script>alert(1)</script> & "quoted"'
+    assert mark["href"] == '#ref-k"><b>x' and mark["id"] == 'cite-k"><b>x-1'
+    item = doc.select_one(".references li")
+    assert item["id"] == 'ref-k"><b>x'
+    assert item.select_one(".ref-title").get_text() == '<script>alert(1)</script> & "quoted"'
+    assert item.select_one(".ref-authors").get_text() == 'A <i>B</i> & C and D "E"'
+    assert "<em>Venue</em> & Co" in item.get_text()
+    assert item.select("a")[0]["href"] == 'https://example.org/?a=1&b="2"'
+    assert item.select_one("a.backref")["href"] == '#cite-k"><b>x-1'
+
+
+BIB = """@article{{{key},
+  title = {{{title}}},
+  author = {{Ada Lovelace}},
+  year = {{1843}},
+  eprint = {{{eprint}}},
+}}
+"""
+
+POST = """Title: Two papers
+Date: 2026-11-01
+
+First https://arxiv.org/abs/1111.11111 and second https://arxiv.org/abs/2222.22222.
+"""
+
+
+def build_tiny_site(content: Path, output: Path, bibliography: Path) -> str:
+    """Pelican in-process, only the citations plugin, on one post; the post's HTML."""
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    settings = read_settings(
+        None,
+        override={
+            "PATH": str(content),
+            "OUTPUT_PATH": str(output),
+            "PLUGINS": ["plugins.citations"],
+            "BIBLIOGRAPHY": str(bibliography),
+            "MARKDOWN": {"extensions": ["pymdownx.magiclink"], "output_format": "html5"},
+            "LOAD_CONTENT_CACHE": False,
+            "CACHE_CONTENT": False,
+            "FEED_ALL_ATOM": None,
+            "CATEGORY_FEED_ATOM": None,
+            "ARTICLE_URL": "post/",
+            "ARTICLE_SAVE_AS": "post/index.html",
+        },
+    )
+    Pelican(settings).run()
+    return (output / "post" / "index.html").read_text()
+
+
+def test_two_builds_in_one_process_each_see_only_their_own_bibliography(tmp_path, monkeypatch):
+    """As in the dev server: the author edits references.bib between two builds."""
+    monkeypatch.setenv("BUILD_CACHE_DIR", str(tmp_path / "cache"))
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "post.md").write_text(POST)
+    bib = tmp_path / "references.bib"
+
+    bib.write_text(BIB.format(key="first", title="The First Paper", eprint="1111.11111"))
+    first = BeautifulSoup(build_tiny_site(content, tmp_path / "one", bib), "html.parser")
+    assert [li["id"] for li in first.select(".references li")] == ["ref-first"]
+
+    bib.write_text(BIB.format(key="second", title="The Second Paper", eprint="2222.22222"))
+    second = BeautifulSoup(build_tiny_site(content, tmp_path / "two", bib), "html.parser")
+    assert [li["id"] for li in second.select(".references li")] == ["ref-second"]
+    assert "First Paper" not in str(second) and "arxiv.org/abs/1111.11111" in str(second)
