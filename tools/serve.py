@@ -134,6 +134,8 @@ class SiteHandler(SimpleHTTPRequestHandler):
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
+        if self.command == "HEAD":  # headers only: a HEAD must not hold the connection open
+            return
         seen = self.generation.number
         try:
             while True:
