@@ -90,6 +90,7 @@ def build_broken(tmp_path, good_build, name: str, data: bytes):
     return result, post, output, before
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("name", CASES)
 def test_bad_input_fails_naming_the_file_and_keeps_the_last_good_site(tmp_path, good_build, name):
     text, line, offending = CASES[name]
@@ -101,10 +102,12 @@ def test_bad_input_fails_naming_the_file_and_keeps_the_last_good_site(tmp_path, 
         assert f"{post.name}:{line}" in message, message
     assert offending in message, message
     assert "katex-error" not in message
+    assert "Traceback" not in message, "an author error must read as one clear message"
     assert tree_digest(output) == before
     assert not list(tmp_path.glob(".output.building-*")), "staging folder left behind"
 
 
+@pytest.mark.build
 def test_a_file_that_is_not_utf8_names_its_line(tmp_path, good_build):
     data = GOOD_POST.encode() + b"\nCaf\xe9 au lait\n"
     result, post, output, before = build_broken(tmp_path, good_build, "latin1", data)
@@ -114,6 +117,7 @@ def test_a_file_that_is_not_utf8_names_its_line(tmp_path, good_build):
     assert tree_digest(output) == before
 
 
+@pytest.mark.build
 def test_a_figure_tag_inside_code_stays_text(tmp_path, good_build):
     text = GOOD_POST + "\n```\n{% figure no-such-figure %}\n```\n"
     result, post, output, before = build_broken(tmp_path, good_build, "tag-in-code", text.encode())
@@ -121,6 +125,7 @@ def test_a_figure_tag_inside_code_stays_text(tmp_path, good_build):
     assert "{% figure no-such-figure %}" in (output / "2026/11/27/tag-in-code/index.html").read_text()
 
 
+@pytest.mark.build
 def test_a_duplicate_slug_names_both_files(tmp_path, good_build):
     text = GOOD_POST.replace("A good post", "Same slug")
     result, post, output, before = build_broken(tmp_path, good_build, "fine", text.encode())
@@ -135,6 +140,7 @@ def test_a_duplicate_slug_names_both_files(tmp_path, good_build):
     assert tree_digest(output) == before
 
 
+@pytest.mark.build
 def test_a_good_post_builds(tmp_path, good_build):
     result, post, output, before = build_broken(tmp_path, good_build, "fine", GOOD_POST.encode())
     assert result.returncode == 0, result.stderr

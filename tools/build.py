@@ -5,6 +5,9 @@ the output only when the build had no error and no warning.
 
 Any error or warning (invalid LaTeX, bad front matter, a missing image, …)
 exits 1 with messages that name the file, and the last good output stays.
+An author's mistake reads as one line naming the file, line and offending text;
+an exception from build code (a bug) shows its traceback and the post it was
+processing.
 """
 
 from __future__ import annotations
@@ -15,10 +18,41 @@ import logging
 import os
 import shutil
 import sys
+import textwrap
 import time
+import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def author_errors() -> tuple[type[Exception], ...]:
+    """Exceptions that mean "fix your post": their message already names the file, line
+    and offending text, so a traceback would only bury it. Anything else is a bug."""
+    from plugins.equation_refs import LabelError
+    from plugins.figure_tag import FigureTagError
+    from plugins.jekyll_reader import SourceError
+    from plugins.kramdown_math import MathError
+
+    return (SourceError, MathError, FigureTagError, LabelError)
+
+
+def processed_file(err: BaseException) -> str | None:
+    """The content file the failing code was working on: the innermost Pelican content
+    object found in the traceback's frames (signal handlers get one as an argument)."""
+    from pelican.contents import Content
+
+    for frame, _ in reversed(list(traceback.walk_tb(err.__traceback__))):
+        for value in frame.f_locals.values():
+            if isinstance(value, Content) and value.source_path:
+                return value.source_path
+    return None
+
+
+def bug_report(err: BaseException) -> str:
+    """The traceback of an exception that is not an author error, indented under the message."""
+    lines = "".join(traceback.format_exception(err)).rstrip()
+    return "a bug in the build code, not a problem in the post:\n" + textwrap.indent(lines, "    ")
 
 
 class Problems(logging.Handler):
@@ -33,9 +67,20 @@ class Problems(logging.Handler):
         # Pelican logs "Could not process <file>" inside its except block but
         # hides the exception unless DEBUG is set: fetch the cause here.
         cause = sys.exc_info()[1] or (record.exc_info[1] if record.exc_info else None)
-        if cause is not None and str(cause) not in message:
-            message = f"{message}\n    {cause}"
+        if cause is not None:
+            if record.levelno >= logging.ERROR and not isinstance(cause, author_errors()):
+                message = f"{message}\n    {bug_report(cause)}"
+            elif str(cause) not in message:
+                message = f"{message}\n    {cause}"
         self.messages.append(f"{record.levelname.lower()}: {message}")
+
+    def crashed(self, err: Exception) -> None:
+        """An exception that escaped Pelican (a signal handler, the figures, publishing)."""
+        if isinstance(err, author_errors()):
+            self.messages.append(f"error: {type(err).__name__}: {err}")
+            return
+        where = processed_file(err)
+        self.messages.append(f"error: {f'while processing {where}: ' if where else ''}{bug_report(err)}")
 
 
 def recover(output: Path) -> None:
@@ -77,7 +122,7 @@ def run_pelican(settings_file: Path, staging: Path) -> list[str]:
 
             prepare(staging)  # hashed asset names and .gz/.br files (publishconf.py)
     except Exception as err:  # report it like any other build problem
-        problems.messages.append(f"error: {type(err).__name__}: {err}")
+        problems.crashed(err)
     finally:
         logging.getLogger().removeHandler(problems)
     return problems.messages
