@@ -62,10 +62,13 @@ CASES = {
 
 
 def tree_digest(folder: Path) -> str:
+    """One hash of every name (folders too) and every file's bytes under `folder`."""
     digest = hashlib.sha256()
     for path in sorted(folder.rglob("*")):
+        digest.update(str(path.relative_to(folder)).encode() + b"\0")
         if path.is_file():
-            digest.update(str(path.relative_to(folder)).encode() + path.read_bytes())
+            data = path.read_bytes()
+            digest.update(len(data).to_bytes(8, "big") + data)
     return digest.hexdigest()
 
 

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+import pytest
 from bs4 import BeautifulSoup
 
 from tests.conftest import POST_URL, ROOT, copy_content, run_build, write_settings
@@ -17,12 +18,15 @@ from tests.conftest import POST_URL, ROOT, copy_content, run_build, write_settin
 # ---------------------------------------------------------------- atomic output
 
 
+@pytest.mark.build
 def test_an_interrupted_build_leaves_the_last_good_site(site, tmp_path):
     import shutil
 
+    from tests.test_bad_input import tree_digest
+
     output = tmp_path / "output"
     shutil.copytree(site, output)
-    before = sorted(p.relative_to(output) for p in output.rglob("*"))
+    before = tree_digest(output)
     build = subprocess.Popen(
         [
             sys.executable,
@@ -36,13 +40,43 @@ def test_an_interrupted_build_leaves_the_last_good_site(site, tmp_path):
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,  # so the kill takes its KaTeX node server too, as Ctrl-C would
     )
-    deadline = time.monotonic() + 60
-    while not list(tmp_path.glob(".output.building-*/theme")) and time.monotonic() < deadline:
-        time.sleep(0.01)
-    build.send_signal(signal.SIGKILL)  # mid-build: pages are being written into the staging folder
-    build.wait()
-    assert sorted(p.relative_to(output) for p in output.rglob("*")) == before
+    deadline = time.monotonic() + 120
+    staging = []
+    # Kill it as soon as pages are being written into its staging folder.
+    while build.poll() is None and time.monotonic() < deadline:
+        staging = [s for s in tmp_path.glob(".output.building-*") if next(s.rglob("*.*"), None)]
+        if staging:
+            break
+        time.sleep(0.005)
+    kill_process_group(build)
+    assert staging, "the build never wrote into a staging folder: the output itself may have been rewritten"
+    assert staging[0].exists(), "the build finished before it was killed: nothing was interrupted"
+    assert tree_digest(output) == before
+
+
+def kill_process_group(process: subprocess.Popen) -> None:
+    """SIGKILL a process and its group, and remove the folders its KaTeX servers left in /tmp."""
+    import os
+    import shutil
+
+    leftovers = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[2]) == process.pid:  # field 5: pgid
+                args = (stat.parent / "cmdline").read_bytes().split(b"\0")
+                if b"--socket" in args:
+                    leftovers.append(Path(os.fsdecode(args[args.index(b"--socket") + 1])).parent)
+        except (OSError, IndexError, ValueError):
+            continue  # the process ended meanwhile
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass  # the build, and all it started, had already ended
+    process.wait()
+    for folder in leftovers:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_a_build_that_died_between_its_two_renames_is_recovered(site, tmp_path):
