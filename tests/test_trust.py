@@ -79,6 +79,7 @@ def kill_process_group(process: subprocess.Popen) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+@pytest.mark.build
 def test_a_build_that_died_between_its_two_renames_is_recovered(site, tmp_path):
     import shutil
 
@@ -112,6 +113,7 @@ def resolve(site: Path, url: str) -> Path | None:
     return path if path.is_file() else None
 
 
+@pytest.mark.build
 def test_every_internal_link_anchor_and_asset_resolves(site):
     pages = sorted(site.rglob("*.html"))
     assert len(pages) >= 8
@@ -134,6 +136,7 @@ def test_every_internal_link_anchor_and_asset_resolves(site):
     assert broken == []
 
 
+@pytest.mark.build
 def test_external_links_are_well_formed_and_point_where_the_draft_meant(site):
     doc = BeautifulSoup((site / POST_URL.strip("/") / "index.html").read_text(), "html.parser")
     external = [a["href"] for a in doc.select(".post-body a[href]") if urlsplit(a["href"]).scheme]
@@ -149,6 +152,7 @@ def test_external_links_are_well_formed_and_point_where_the_draft_meant(site):
 # ---------------------------------------------------------------- escaping, inline code, CSP
 
 
+@pytest.mark.build
 def test_no_page_has_inline_scripts_or_event_handlers(site):
     for page in site.rglob("*.html"):
         doc = BeautifulSoup(page.read_text(), "html.parser")
@@ -159,6 +163,7 @@ def test_no_page_has_inline_scripts_or_event_handlers(site):
             assert not handlers, f"{page}: {tag.name} has {handlers}"
 
 
+@pytest.mark.build
 def test_every_page_carries_a_strict_content_security_policy(site):
     for page in site.rglob("*.html"):
         meta = BeautifulSoup(page.read_text(), "html.parser").select_one('meta[http-equiv="Content-Security-Policy"]')
@@ -170,6 +175,7 @@ def test_every_page_carries_a_strict_content_security_policy(site):
         assert all("http" not in v and "*" not in v for v in policy.values())
 
 
+@pytest.mark.build
 def test_front_matter_values_are_escaped(tmp_path):
     content = copy_content(tmp_path / "content")
     (content / "posts" / "2026-11-27-evil.md").write_text(
