@@ -8,6 +8,7 @@ from bs4 import BeautifulSoup
 
 from plugins.citations import Entry, cite, identify, load_bibliography
 from tests.conftest import ROOT
+from tests.test_build_errors import disconnect_receivers_from
 
 ENTRIES = load_bibliography(ROOT / "content" / "references.bib")
 
@@ -105,7 +106,10 @@ def build_tiny_site(content: Path, output: Path, bibliography: Path) -> str:
             "ARTICLE_SAVE_AS": "post/index.html",
         },
     )
-    Pelican(settings).run()
+    try:
+        Pelican(settings).run()
+    finally:
+        disconnect_receivers_from("plugins.citations")  # signals outlive the build
     return (output / "post" / "index.html").read_text()
 
 
