@@ -19,13 +19,9 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CACHE = ROOT / "build" / "cache"
-
-
-def cache_dir() -> Path:
-    """Where values are stored: $BUILD_CACHE_DIR, else build/cache. Read on every call,
-    so a test (or a second build in one process) can switch to a cold cache."""
-    return Path(os.environ.get("BUILD_CACHE_DIR") or DEFAULT_CACHE)
+# $BUILD_CACHE_DIR, read when the build starts, moves the cache (tests build cold with
+# an empty folder); in-process tests monkeypatch CACHE itself.
+CACHE = Path(os.environ.get("BUILD_CACHE_DIR") or ROOT / "build" / "cache")
 
 
 def fingerprint(code_file: str, libraries: Iterable[str] = ()) -> bytes:
@@ -45,7 +41,7 @@ def cached(namespace: str, inputs: Iterable[bytes | str], compute: Callable[[], 
     for part in inputs:
         digest.update(part.encode() if isinstance(part, str) else part)
         digest.update(b"\0")
-    path = cache_dir() / namespace / f"{digest.hexdigest()[:32]}{suffix}"
+    path = CACHE / namespace / f"{digest.hexdigest()[:32]}{suffix}"
     if path.exists():
         return path.read_bytes()
     value = compute()

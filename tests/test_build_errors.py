@@ -32,7 +32,7 @@ def build_with_plugin(tmp_path, monkeypatch, capsys):
     given code; return (exit status, what it printed to stderr)."""
     # No figures here: making them into an empty assets folder would take half a minute.
     monkeypatch.setattr(build, "refresh_figures", lambda content: None)
-    monkeypatch.setenv("BUILD_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr("plugins.build_cache.CACHE", tmp_path / "cache")
     monkeypatch.syspath_prepend(str(tmp_path))
     name = f"crashing_{tmp_path.name.replace('-', '_')}"  # a fresh module for each test
 

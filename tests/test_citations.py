@@ -115,7 +115,7 @@ def build_tiny_site(content: Path, output: Path, bibliography: Path) -> str:
 
 def test_two_builds_in_one_process_each_see_only_their_own_bibliography(tmp_path, monkeypatch):
     """As in the dev server: the author edits references.bib between two builds."""
-    monkeypatch.setenv("BUILD_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr("plugins.build_cache.CACHE", tmp_path / "cache")
     content = tmp_path / "content"
     content.mkdir()
     (content / "post.md").write_text(POST)

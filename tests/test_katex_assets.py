@@ -46,7 +46,7 @@ def test_rules_for_unused_classes_and_fonts_are_dropped():
 
 
 def test_a_subset_font_keeps_exactly_the_characters_asked_for(tmp_path, monkeypatch):
-    monkeypatch.setenv("BUILD_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr("plugins.build_cache.CACHE", tmp_path / "cache")
     source = katex_render.KATEX_PACKAGE / "dist" / "fonts" / "KaTeX_Main-Regular.woff2"
     path = tmp_path / "subset.woff2"
     path.write_bytes(subset_font(source, set("(x)=1")))
@@ -62,10 +62,10 @@ def test_a_subset_font_is_the_same_computed_cold_twice_and_read_warm(tmp_path, m
 
     source = katex_render.KATEX_PACKAGE / "dist" / "fonts" / "KaTeX_Main-Regular.woff2"
     chars = set("(x)=1")
-    monkeypatch.setenv("BUILD_CACHE_DIR", str(tmp_path / "first"))
+    monkeypatch.setattr("plugins.build_cache.CACHE", tmp_path / "first")
     cold = subset_font(source, chars)
     assert list((tmp_path / "first" / "katex-fonts").glob("*.woff2")), "the value was not stored"
-    monkeypatch.setenv("BUILD_CACHE_DIR", str(tmp_path / "second"))
+    monkeypatch.setattr("plugins.build_cache.CACHE", tmp_path / "second")
     assert subset_font(source, chars) == cold  # computed again, from nothing
 
     def no_computing(*args):
