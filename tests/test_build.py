@@ -278,7 +278,7 @@ def test_two_builds_are_byte_identical_even_with_an_empty_cache(site, tmp_path):
     """The second build starts from an empty build cache, so every cached step (font
     subsets, social cards, diagram checks, the bibliography) is computed again."""
     again, cold = tmp_path / "again", tmp_path / "cold-cache"
-    result = run_build(write_settings(tmp_path, ROOT / "content"), again, env={"BUILD_CACHE_DIR": str(cold)})
+    result = run_build(write_settings(tmp_path, ROOT / "content"), again, env={"SITE_BUILD_CACHE": str(cold)})
     assert result.returncode == 0, result.stderr
     assert {p.name for p in cold.iterdir()} >= {"katex-fonts", "social", "mermaid", "bibliography"}
     files = sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
