@@ -113,7 +113,6 @@ def cite(content_html: str, entries: list[Entry]) -> str:
         tip = html.escape(f"{entry.author_list()} ({entry.year}). {entry.title}")
         key = html.escape(entry.key)  # BibTeX keys may hold quotes or angle brackets
         mark = f'<a class="citation" id="cite-{key}-{uses[entry.key]}" href="#ref-{key}" title="{tip}">[{n}]</a>'
-
         # A bare URL becomes the number; words the author linked ("Shazeer (2020)") stay.
         bare = html.unescape(m.group("text")).strip() == html.unescape(m.group("href"))
         if bare:
