@@ -280,7 +280,7 @@ def test_two_builds_are_byte_identical_even_with_an_empty_cache(site, tmp_path):
     again, cold = tmp_path / "again", tmp_path / "cold-cache"
     result = run_build(write_settings(tmp_path, ROOT / "content"), again, env={"SITE_BUILD_CACHE": str(cold)})
     assert result.returncode == 0, result.stderr
-    assert {p.name for p in cold.iterdir()} >= {"katex-fonts", "social", "mermaid", "bibliography"}
+    assert list((cold / "katex-fonts").iterdir()), "the build did not use the empty cache it was given"
     files = sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
     different = [f for f in files if (site / f).read_bytes() != (again / f).read_bytes()]
