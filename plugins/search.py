@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from pathlib import Path
 
 from pelican import signals
@@ -43,20 +44,38 @@ def search_settings(settings: dict) -> dict:
     return {key: settings.get(key, default) for key, default in DEFAULTS.items()}
 
 
-async def write_index(output: Path, pages: list[tuple[str, str]], config: dict) -> None:
-    """Index `pages` ((path relative to the output, HTML)) into output/pagefind/."""
+async def write_index(index_dir: Path, pages: list[tuple[str, str]], config: dict) -> None:
+    """Index `pages` ((path relative to the output, HTML)) into `index_dir` (output/pagefind/)."""
     from pagefind.index import IndexConfig, PagefindIndex
 
     index_config = IndexConfig(
         root_selector=config["SEARCH_ROOT_SELECTOR"],
         exclude_selectors=config["SEARCH_EXCLUDE_SELECTORS"],
         force_language="en",  # one index, whatever a post's lang attribute says
-        output_path=str(output / OUTPUT_SUBDIR),
+        output_path=str(index_dir),
     )
     async with PagefindIndex(config=index_config) as index:
         for rel, html in pages:  # sorted by the caller: the same order gives the same bytes
             url = "/" + rel.removesuffix("index.html")
             await index.add_html_file(content=html, url=url)
+
+
+def build_index(index_dir: Path, pages: list[tuple[str, str]], config: dict) -> None:
+    """write_index from synchronous code. In a thread of its own: asyncio.run() refuses to
+    start inside a thread that already runs an event loop (Playwright's, in tests and bench)."""
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(write_index(index_dir, pages, config))
+        except BaseException as err:  # re-raised in the caller's thread
+            errors.append(err)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join()
+    if errors:
+        raise errors[0]
 
 
 def index_articles(generator, writer=None) -> None:
@@ -70,7 +89,7 @@ def index_articles(generator, writer=None) -> None:
         path = output / article.save_as
         pages.append((article.save_as, path.read_text(encoding="utf-8")))
     try:
-        asyncio.run(write_index(output, pages, config))
+        build_index(output / OUTPUT_SUBDIR, pages, config)
     except FileNotFoundError as err:  # pagefind_bin missing
         raise RuntimeError(
             f"search index: {err}. Install the locked packages (make install) or set SEARCH_INDEX = False"

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import gzip
 import json
 from pathlib import Path
 
 import pytest
 
-from plugins.search import DEFAULTS, write_index
+from plugins.search import DEFAULTS, build_index
 from tests.conftest import POST_URL, open_page, run_build, wait_until, write_settings
 from tests.test_accessibility import axe_violations
 
@@ -37,7 +36,7 @@ def test_the_index_keeps_tex_and_drops_glyphs_navigation_and_references(tmp_path
     <figure><figcaption>Caption about ellipses</figcaption></figure>
     <section class="references">Referenced paperword</section>
     <nav class="post-nav">Nextpostword</nav></article></body></html>"""
-    asyncio.run(write_index(tmp_path, [("gates/index.html", page)], DEFAULTS))
+    build_index(tmp_path / "pagefind", [("gates/index.html", page)], DEFAULTS)
     [record] = fragments(tmp_path / "pagefind").values()
     assert record["url"] == "/gates/"
     assert record["meta"]["title"] == "Gates"
