@@ -213,3 +213,30 @@ def test_the_browser_reports_no_csp_violation_through_nginx(hosted, browser):
     page.wait_for_url(url + POST_URL)
     context.close()
     assert watch.problems == [] and watch.other_hosts() == []
+
+
+# ---- GitHub Pages ----
+
+WORKFLOW = Path(__file__).resolve().parent.parent / ".github" / "workflows" / "pages.yml"
+
+
+def test_the_pages_workflow_passes_actionlint():
+    import shutil
+    import subprocess
+    import sys
+
+    actionlint = Path(sys.executable).parent / "actionlint"  # from the test extra
+    actionlint = str(actionlint) if actionlint.exists() else shutil.which("actionlint")
+    assert actionlint, "actionlint is missing: install the test extra (make test does)"
+    result = subprocess.run([actionlint, "-no-color", str(WORKFLOW)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_pages_workflow_pins_actions_to_commits_and_builds_with_the_makefile():
+    text = WORKFLOW.read_text()
+    uses = re.findall(r"uses:\s*(\S+)", text)
+    assert uses and all(re.fullmatch(r"actions/[\w-]+@[0-9a-f]{40}", u) for u in uses), uses
+    for needed in ("actions/upload-pages-artifact@", "actions/deploy-pages@", "actions/configure-pages@"):
+        assert needed in text
+    assert "run: make check" in text and "run: make publish" in text
+    assert "SITEURL: ${{ steps.pages.outputs.base_url }}" in text
