@@ -36,7 +36,9 @@ def test_the_index_keeps_tex_and_drops_glyphs_navigation_and_references(tmp_path
     <figure><figcaption>Caption about ellipses</figcaption></figure>
     <section class="references">Referenced paperword</section>
     <nav class="post-nav">Nextpostword</nav></article></body></html>"""
-    build_index(tmp_path / "pagefind", [("gates/index.html", page)], DEFAULTS)
+    source = tmp_path / "gates.html"
+    source.write_text(page)
+    build_index(tmp_path / "pagefind", [("gates/index.html", source)], DEFAULTS)
     [record] = fragments(tmp_path / "pagefind").values()
     assert record["url"] == "/gates/"
     assert record["meta"]["title"] == "Gates"

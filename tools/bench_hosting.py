@@ -132,16 +132,15 @@ def nginx_publish_build(folder: Path) -> Iterator[str]:
 
 def time_pagefind(output: Path) -> tuple[float, int]:
     """Seconds Pagefind takes to index the posts of a built site, and how many it indexed.
-    Same pages and settings as plugins/search.py; the index goes to a scratch folder."""
+    Same selectors and settings as plugins/search.py; the index goes to a scratch folder."""
     import tempfile
 
     from plugins.search import DEFAULTS, build_index
 
     pages = []
     for path in sorted(output.rglob("*.html")):
-        html = path.read_text(encoding="utf-8")
-        if '<article class="post"' in html and path.name != "404.html":
-            pages.append((path.relative_to(output).as_posix(), html))
+        if path.name != "404.html" and '<article class="post"' in path.read_text(encoding="utf-8"):
+            pages.append((path.relative_to(output).as_posix(), path))
     with tempfile.TemporaryDirectory() as scratch:
         start = time.perf_counter()
         build_index(Path(scratch) / "pagefind", pages, DEFAULTS)
