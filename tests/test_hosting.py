@@ -161,7 +161,7 @@ def links_in(html: str) -> list[str]:
     found = []
     for tag in doc.find_all(True):
         for name, value in tag.attrs.items():
-            if name in ("href", "src") or name.startswith("data-"):
+            if name in ("href", "src", "content") or name.startswith("data-"):  # content: og:image
                 found += value if isinstance(value, list) else [value]
     return found
 

@@ -74,7 +74,7 @@ def nginx_serving(site: Path, prefix: Path, port: int | None = None) -> Iterator
     conf.write_text(main_config(prefix, server, brotli))
     # -g 'daemon off;': the process we start is the master, so its pid is the one to stop.
     proc = subprocess.Popen(
-        [nginx_binary(), "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"],
+        [nginx_binary(), "-p", str(prefix), "-c", str(conf), "-e", str(prefix / "error.log"), "-g", "daemon off;"],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
