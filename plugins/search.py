@@ -26,6 +26,11 @@ from pelican import signals
 log = logging.getLogger(__name__)
 
 OUTPUT_SUBDIR = "pagefind"  # theme/templates/_search.html points the browser here
+# Pagefind's ready-made UIs: the site's own dialog (theme/static/js/search.js) uses only the
+# search API (pagefind.js, its worker, wasm and index), so these are not published.
+UNUSED_BUNDLE_FILES = [
+    f"pagefind-{ui}.{ext}" for ui in ("ui", "component-ui", "modular-ui") for ext in ("js", "css")
+] + ["pagefind-highlight.js"]
 DEFAULTS = {
     "SEARCH_INDEX": True,
     # The post as a reader sees it, without the site's header and footer.
@@ -83,6 +88,8 @@ def build_index(index_dir: Path, pages: list[tuple[str, Path]], config: dict) ->
         result = subprocess.run(command, capture_output=True, text=True)
         if result.returncode != 0:
             raise RuntimeError(f"search index: pagefind failed:\n{result.stdout}{result.stderr}")
+    for name in UNUSED_BUNDLE_FILES:
+        (index_dir / name).unlink(missing_ok=True)
 
 
 def index_articles(generator, writer=None) -> None:
