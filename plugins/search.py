@@ -7,6 +7,11 @@ by its TeX: KaTeX's glyph spans and MathML presentation are skipped and the
 MathML `<annotation encoding="application/x-tex">` is kept, so `\\sigma` and
 "sigmoid" find the post and excerpts show the TeX a reader would type.
 
+What is indexed is chosen by CSS selectors given to Pagefind (its root and
+exclude selectors) rather than by data-pagefind-* attributes in the pages:
+KaTeX's and Mermaid's markup is generated, and one list here is easier to
+read than attributes spread over templates.
+
 Settings (defaults below): SEARCH_INDEX (False turns indexing off),
 SEARCH_ROOT_SELECTOR, SEARCH_EXCLUDE_SELECTORS. The browser side is
 theme/static/js/search.js, which loads nothing until search is opened.
