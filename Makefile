@@ -13,7 +13,7 @@ help:
 	@echo 'make html        install what the build needs and build the site into $(OUTPUTDIR)/'
 	@echo 'make figures     regenerate every figure (python -m figures)'
 	@echo 'make publish     build for publishing with publishconf.py'
-	@echo 'make test        install what the tests need (Chromium included) and run every test'
+	@echo 'make test        install what the tests need (Chromium and nginx included) and run every test'
 	@echo 'make bench       measure page weight, Lighthouse scores and build times against a naive baseline'
 	@echo 'make lint        ruff format --check and ruff check'
 	@echo 'make clean       remove the output folder and the build cache'
@@ -49,10 +49,12 @@ publish: install
 
 test: install $(BIN)/.test-deps
 	bash tools/setup.sh chromium
+	bash tools/setup.sh nginx
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install $(BIN)/.test-deps
 	bash tools/setup.sh chromium
+	bash tools/setup.sh nginx
 	$(BIN)/python -m tools.bench
 
 lint: $(BIN)/.test-deps

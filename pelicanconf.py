@@ -76,6 +76,7 @@ PLUGINS = [
     "plugins.mermaid_check",
     "plugins.site_assets",
     "plugins.epigraph",
+    "plugins.search",  # Pagefind index of the posts (output/pagefind/)
 ]
 
 MARKDOWN = {
@@ -117,7 +118,8 @@ MARKDOWN = {
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
-        "script-src 'self'",
+        # Pagefind's search runs WebAssembly: 'wasm-unsafe-eval' compiles wasm, never JS.
+        "script-src 'self' 'wasm-unsafe-eval'",
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data:",
         "font-src 'self'",

@@ -9,6 +9,7 @@
 - Every text file gets `.gz` and `.br` siblings (when smaller), for hosts that
   serve precompressed files. Compression is deterministic (gzip mtime 0) and
   cached by content, since Brotli at its best level takes seconds on plotly.js.
+- A `_headers` file (Netlify, Cloudflare Pages) from the header table in tools/headers.py.
 """
 
 from __future__ import annotations
@@ -115,6 +116,10 @@ def precompress(output: Path) -> int:
 
 
 def prepare(output: Path) -> None:
-    """Hash asset names, then precompress (so compressed files match the final bytes)."""
+    """Hash asset names, then precompress (so compressed files match the final bytes),
+    then write the hosts' `_headers` file."""
+    from tools.headers import write_netlify_headers
+
     hash_assets(output)
     precompress(output)
+    write_netlify_headers(output)

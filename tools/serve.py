@@ -24,7 +24,7 @@ from urllib.parse import unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from pelicanconf import CONTENT_SECURITY_POLICY  # noqa: E402  (one policy for meta tag and header)
+from tools.headers import CSP_HEADER  # noqa: E402  (one header table for every host)
 
 WATCHED = ["content", "theme", "plugins", "figures", "pelicanconf.py"]
 
@@ -80,8 +80,8 @@ class SiteHandler(SimpleHTTPRequestHandler):
             super().log_message(format, *args)
 
     def end_headers(self):
-        # The same policy as the pages' meta tag; a header can also forbid framing.
-        self.send_header("Content-Security-Policy", f"{CONTENT_SECURITY_POLICY}; frame-ancestors 'none'")
+        # The same policy as the pages' meta tag, plus frame-ancestors (tools/headers.py).
+        self.send_header("Content-Security-Policy", CSP_HEADER)
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Cache-Control", "no-cache")
         super().end_headers()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set-up steps the Makefile runs: `site` (venv + build dependencies),
-# `test` (test dependencies), `chromium` (a browser for the browser tests).
+# `test` (test dependencies), `chromium` (a browser for the browser tests),
+# `nginx` (Debian's nginx and its brotli_static module, for the hosting tests and bench).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
@@ -40,8 +41,18 @@ case "${1:-}" in
       "$VENV/bin/python" -m playwright install chromium
     fi
     ;;
+  nginx)
+    # The tests start their own nginx on a loopback port (never the system service).
+    if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then
+      if [ -e /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ] || ! command -v apt-get >/dev/null; then
+        exit 0
+      fi
+    fi
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx libnginx-mod-http-brotli-static
+    ;;
   *)
-    echo "usage: $0 site|test|chromium" >&2
+    echo "usage: $0 site|test|chromium|nginx" >&2
     exit 2
     ;;
 esac

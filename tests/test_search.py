@@ -1,0 +1,122 @@
+"""Search: the Pagefind index (plugins/search.py) and the search dialog (theme/static/js/search.js)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from plugins.search import DEFAULTS, build_index
+from tests.conftest import POST_URL, open_page, run_build, wait_until, write_settings
+from tests.test_accessibility import axe_violations
+
+KATEX_SIGMA = (
+    '<span class="katex"><span class="katex-mathml"><math><semantics><mrow><mi>σ</mi></mrow>'
+    '<annotation encoding="application/x-tex">\\sigma(x)</annotation></semantics></math></span>'
+    '<span class="katex-html" aria-hidden="true"><span class="mord mathnormal">σ</span></span></span>'
+)
+
+
+def fragments(index_dir: Path) -> dict[str, dict]:
+    """Pagefind's per-page records (gzip, a signature, then JSON), by URL."""
+    records = {}
+    for path in sorted((index_dir / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes())
+        record = json.loads(data[data.index(b"{") :])
+        records[record["url"]] = record
+    return records
+
+
+def test_the_index_keeps_tex_and_drops_glyphs_navigation_and_references(tmp_path):
+    page = f"""<html lang="en"><body><header>Site navigation words</header>
+    <article class="post"><h1>Gates</h1><nav class="toc">Contents tocword</nav>
+    <p>The sigmoid {KATEX_SIGMA} squashes.</p>
+    <figure><figcaption>Caption about ellipses</figcaption></figure>
+    <section class="references">Referenced paperword</section>
+    <nav class="post-nav">Nextpostword</nav></article></body></html>"""
+    source = tmp_path / "gates.html"
+    source.write_text(page)
+    build_index(tmp_path / "pagefind", [("gates/index.html", source)], DEFAULTS)
+    [record] = fragments(tmp_path / "pagefind").values()
+    assert record["url"] == "/gates/"
+    assert record["meta"]["title"] == "Gates"
+    text = record["content"]
+    assert "sigmoid" in text and "\\sigma(x)" in text and "Caption about ellipses" in text
+    assert "σ" not in text  # neither KaTeX's glyph spans nor the MathML presentation
+    for left_out in ("navigation", "tocword", "paperword", "Nextpostword"):
+        assert left_out not in text
+
+
+@pytest.mark.build
+def test_the_site_index_holds_the_post_only(site):
+    records = fragments(site / "pagefind")
+    assert list(records) == [POST_URL]
+    record = records[POST_URL]
+    assert record["meta"]["title"] == "SwiGLU Intuition"
+    text = record["content"]
+    assert "\\sigma(x)" in text and "sigmoid" in text and "Shazeer" in text
+    assert "#maths" in text  # tags
+    assert "Move β" in text  # a figure caption
+    assert "graph LR" not in text  # Mermaid source
+    assert (site / "pagefind" / "pagefind.js").is_file()
+
+
+@pytest.mark.build
+def test_two_builds_write_identical_index_bytes(site, tmp_path):
+    from tests.conftest import ROOT
+
+    again = tmp_path / "output"
+    result = run_build(write_settings(tmp_path, ROOT / "content"), again)
+    assert result.returncode == 0, result.stderr
+    first = {p.relative_to(site): p.read_bytes() for p in sorted((site / "pagefind").rglob("*")) if p.is_file()}
+    second = {p.relative_to(again): p.read_bytes() for p in sorted((again / "pagefind").rglob("*")) if p.is_file()}
+    assert first.keys() == second.keys()
+    assert [k for k in first if first[k] != second[k]] == []
+
+
+@pytest.mark.browser
+def test_search_loads_nothing_until_opened_then_finds_the_post(reader, server):
+    page, watch = reader("/")
+    assert not [u for u in watch.requests if "/pagefind/" in u]
+    page.keyboard.press("/")
+    page.wait_for_selector(".search-dialog[open]")
+    assert page.evaluate("document.activeElement.id") == "search-input"
+    for query, hit in (("ellipse", "ellipse"), ("Shazeer", "Shazeer"), ("sigmoid", "sigmoid"), ("\\sigma", "sigma")):
+        page.fill("#search-input", query)
+        wait_until(page, f"document.querySelector('.search-status').textContent.includes({json.dumps(query)})")
+        first = page.locator(".search-results li").first
+        assert first.locator("a").inner_text() == "SwiGLU Intuition"
+        marks = [m.lower() for m in first.locator("mark").all_inner_texts()]
+        assert any(hit.lower() in m for m in marks), (query, marks)
+    assert any(u.endswith(".pagefind") for u in watch.requests)  # the wasm ran under the CSP
+    page.fill("#search-input", "sigmoid")
+    wait_until(page, "document.querySelector('.search-results a') !== null")
+    page.locator(".search-results a").first.click()
+    page.wait_for_url(server + POST_URL)
+
+
+@pytest.mark.browser
+def test_the_button_opens_search_and_escape_returns_focus(reader):
+    page, _ = reader(POST_URL)
+    page.click(".search-toggle")
+    page.wait_for_selector(".search-dialog[open]")
+    page.keyboard.type("swiglu")
+    wait_until(page, "document.querySelector('.search-results a') !== null")
+    page.keyboard.press("Escape")
+    wait_until(page, "!document.querySelector('.search-dialog').open")
+    assert page.evaluate("document.activeElement.className") == "search-toggle"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_open_search_dialog_passes_axe(browser, server, scheme):
+    context, page, watch = open_page(browser, server, scheme=scheme, bypass_csp=True)
+    page.goto(server + "/")
+    page.click(".search-toggle")
+    page.keyboard.type("sigmoid")
+    wait_until(page, "document.querySelector('.search-results mark') !== null")
+    violations = axe_violations(page)
+    context.close()
+    assert violations == [] and watch.problems == []
