@@ -265,13 +265,14 @@ def render_diagrams(generators) -> None:
         contents += getattr(generator, "drafts", []) + getattr(generator, "hidden_pages", [])
     diagrams = [d for content in contents for d in diagrams_in(content)]
     settings = generators[0].settings
-    settings["DIAGRAM_FONT"] = None  # per build: a dev server's next build may have no diagram
+    context = generators[0].context  # the templates' context, shared by all generators
+    settings["DIAGRAM_FONT"] = context["DIAGRAM_FONT_URL"] = None  # per build: the next may have no diagram
     if not diagrams:
         return
     font = label_font([d["source"] for d in diagrams])
     font_name = f"labels-{hashlib.sha256(font).hexdigest()[:10]}.woff2"
     settings["DIAGRAM_FONT"] = (font_name, font)  # site_assets writes it into the output
-    font_url = f"{settings.get('SITEURL', '')}/{FONT_DIR}/{font_name}"
+    font_url = context["DIAGRAM_FONT_URL"] = f"{settings.get('SITEURL', '')}/{FONT_DIR}/{font_name}"  # preloaded
     drawn = render_all([d["source"] for d in diagrams], font)
     svgs: dict[int, list[str | None]] = {}
     for d, result in zip(diagrams, drawn, strict=True):

@@ -1,5 +1,8 @@
-// Interactive figures: plotly.js and each figure's JSON load only when a figure
-// nears the viewport. A native range input drives each figure (keyboard, mouse,
+// Interactive figures, static until touched: each shows its picture (in the box
+// reserved for the plot) until the reader shows intent: a pointer over or a touch on
+// the figure, or focus on its slider. Only then do plotly.js and the figure's JSON
+// load; scrolling past costs nothing. A slider moved meanwhile is kept: the figure
+// opens at that state. A native range input drives each figure (keyboard, mouse,
 // touch); the theme toggle restyles plots in place.
 (function () {
   "use strict";
@@ -76,8 +79,6 @@
         return Plotly.relayout(plot, Object.assign(themeLayout(), sizeLayout(spec)));
       }).then(function () {
         narrowScreen.addEventListener("change", function () { Plotly.relayout(plot, sizeLayout(spec)); });
-        plot.dataset.ready = "true";
-        input.disabled = false;
         var pending = Promise.resolve();
         input.addEventListener("input", function () {
           var index = Number(input.value), state = spec.slider.states[index];
@@ -88,21 +89,38 @@
             .catch(function (err) { console.error(err); });
         });
         document.addEventListener("themechange", function () { Plotly.relayout(plot, themeLayout()); });
+        // The reader may have moved the slider while plotly.js was on its way: open there.
         if (Number(input.value) !== spec.slider.default) input.dispatchEvent(new Event("input"));
+        // Ready (and the static picture hidden, see site.css) once the plot shows that state.
+        return pending.then(function () { plot.dataset.ready = "true"; });
       });
     }).catch(function (err) {
       plot.dataset.error = String(err);
-      figure.classList.add("figure-failed");
+      figure.classList.add("figure-failed"); // the static picture stays
+      input.disabled = true;
       console.error(err);
     });
   }
 
-  var plots = Array.prototype.slice.call(document.querySelectorAll(".figure-plot[data-figure-src]"));
-  if (!("IntersectionObserver" in window)) { plots.forEach(draw); return; }
-  var observer = new IntersectionObserver(function (entries) {
-    entries.forEach(function (entry) {
-      if (entry.isIntersecting) { observer.unobserve(entry.target); draw(entry.target); }
-    });
-  }, { rootMargin: "300px 0px" });
-  plots.forEach(function (plot) { observer.observe(plot); });
+  // The first sign of intent on a figure draws it, once.
+  function drawOnIntent(plot) {
+    var figure = plot.closest("figure");
+    var input = figure.querySelector("input[type=range]");
+    var started = false;
+    function start() {
+      if (started) return;
+      started = true;
+      figure.removeEventListener("pointerenter", start);
+      figure.removeEventListener("touchstart", start);
+      input.removeEventListener("focus", start);
+      draw(plot);
+    }
+    figure.addEventListener("pointerenter", start);
+    figure.addEventListener("touchstart", start, { passive: true });
+    input.addEventListener("focus", start);
+    // Usable before plotly.js arrives: draw() reads its value when the figure opens.
+    input.disabled = false;
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll(".figure-plot[data-figure-src]"), drawOnIntent);
 })();
