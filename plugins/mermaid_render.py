@@ -49,7 +49,6 @@ DIAGRAM = re.compile(r'<div\b[^>]*\bclass="[^"]*\bmermaid\b[^"]*"[^>]*>(.*?)</di
 STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 DEFS_THAT_DIFFER = re.compile(r"<(filter|linearGradient)\b.*?</\1>", re.DOTALL)  # unused by the drawing
 CLASSDEF = re.compile(r"^\s*classDef\s+(\S+)\s+(.*)$", re.MULTILINE)
-PARSE_LINE = re.compile(r"\bon line (\d+)")
 
 
 class MermaidError(RuntimeError):
@@ -71,11 +70,7 @@ def diagrams_in(content) -> list[dict]:
         at = source_text.find(first, searched_to) if first else -1
         searched_to = at + 1 if at >= 0 else searched_to
         line = source_text.count("\n", 0, at) + 1 if at >= 0 else None
-        # The first line of `source` may be blank-indented: count from its first non-blank line.
-        lead = next((n for n, text in enumerate(source.splitlines()) if text.strip()), 0)
-        found.append(
-            {"content": content, "index": i, "source": source, "path": content.source_path, "line": line, "lead": lead}
-        )
+        found.append({"content": content, "index": i, "source": source, "path": content.source_path, "line": line})
     return found
 
 
@@ -278,10 +273,10 @@ def render_diagrams(generators) -> None:
     for d, result in zip(diagrams, drawn, strict=True):
         content = d["content"]
         if "error" in result:
-            m = PARSE_LINE.search(result["error"])
-            line = d["line"] + int(m.group(1)) - 1 - d["lead"] if d["line"] and m else d["line"]
+            # The diagram's first line; Mermaid's message counts lines within the diagram
+            # (and past its end when a bracket is left open), so it is quoted as it is.
             message = " ".join(result["error"].split())
-            logger.error("%s:%s: Mermaid diagram does not parse: %s", d["path"], line or "?", message)
+            logger.error("%s:%s: Mermaid diagram does not parse: %s", d["path"], d["line"] or "?", message)
             svg = None
         else:
             svg_id = f"diagram-{content.slug}-{d['index'] + 1}"
