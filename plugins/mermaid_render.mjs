@@ -4,7 +4,8 @@
 // Each diagram is drawn twice under the same svg id, with Mermaid's "default" and "dark"
 // themes: the drawings are the same and only the <style> differs (plugins/mermaid_render.py
 // keeps one drawing and both styles). Labels are laid out in the font the site serves
-// (`font` is that woff2 file), so their widths do not depend on this machine's fonts.
+// (`font` is the whole woff2 file; the site serves a subset with the same widths), so their
+// widths do not depend on this machine's fonts.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import puppeteer from "puppeteer-core";

@@ -37,7 +37,8 @@ NODE_MODULES = ROOT / "node_modules"
 FONT_SOURCE = NODE_MODULES / "@fontsource/dejavu-sans/files/dejavu-sans-latin-400-normal.woff2"
 FONT_FAMILY = "DiagramLabels"  # the name mermaid_render.mjs lays labels out in
 FONT_DIR = "theme/vendor/diagrams"  # under OUTPUT_PATH
-ASCII = "".join(map(chr, range(32, 127)))  # always in the font, so plain-text edits keep it stable
+# Text Mermaid may write that is not in a diagram's source (numbers of pie charts, sequence numbers…).
+ALWAYS = " 0123456789%.,:;-+()"
 PLACEHOLDER = (
     "mermaid-svg-placeholder"  # rendered id, replaced per diagram: the cache does not depend on where a diagram sits
 )
@@ -48,6 +49,7 @@ AUTHOR_TEXT = "#333"  # Mermaid's default text colour, kept on nodes the author 
 DIAGRAM = re.compile(r'<div\b[^>]*\bclass="[^"]*\bmermaid\b[^"]*"[^>]*>(.*?)</div>', re.DOTALL)
 STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 DEFS_THAT_DIFFER = re.compile(r"<(filter|linearGradient)\b.*?</\1>", re.DOTALL)  # unused by the drawing
+DATA_POINTS = re.compile(r' data-points="[^"]*"')  # edge geometry for editors (base64), unused by the drawing
 CLASSDEF = re.compile(r"^\s*classDef\s+(\S+)\s+(.*)$", re.MULTILINE)
 
 
@@ -74,9 +76,16 @@ def diagrams_in(content) -> list[dict]:
     return found
 
 
-def label_font(sources: list[str]) -> bytes:
-    """DejaVu Sans cut down to ASCII and every character the build's diagrams use (about 6 KB)."""
-    chars = "".join(sorted(set(ASCII).union(*map(set, sources)) - set("\n\r\t")))
+def drawing_text(svg: str) -> str:
+    """The text a drawing shows (its labels), without markup or style."""
+    return html.unescape(re.sub(r"<[^>]+>", "", STYLE.sub("", svg)))
+
+
+def label_font(texts: list[str]) -> bytes:
+    """DejaVu Sans cut down to the characters the build's diagrams show (about 2 KB). Glyph
+    widths do not depend on the subset, so diagrams are drawn with the whole font and a
+    new character somewhere changes this file but redraws nothing."""
+    chars = "".join(sorted(set(ALWAYS).union(*map(set, texts)) - set("\n\r\t")))
 
     def subset() -> bytes:
         import io
@@ -115,7 +124,8 @@ def _raise_miss() -> bytes:
 
 
 def render_all(sources: list[str], font: bytes) -> list[dict]:
-    """{light, dark} or {error} for each source, from the cache or from one Chromium run."""
+    """{light, dark} or {error} for each source, from the cache or from one Chromium run.
+    `font` is the woff2 the labels are measured in (the whole DejaVu Sans)."""
     version = json.loads(require(NODE_MODULES / "mermaid/package.json").read_text())["version"]
     keys = [[source, f"mermaid={version}", font, SCRIPT.read_bytes()] for source in sources]
     results: list[dict | None] = []
@@ -135,6 +145,7 @@ def render_all(sources: list[str], font: bytes) -> list[dict]:
 
 
 def draw_in_chromium(sources: list[str], font: bytes) -> dict[str, dict]:
+    """Each source drawn by Mermaid in one headless Chromium, labels measured in FONT_SOURCE (`font`)."""
     chromium = find_chromium()
     if not chromium:
         raise MermaidError(
@@ -142,12 +153,9 @@ def draw_in_chromium(sources: list[str], font: bytes) -> dict[str, dict]:
             "install it (`sudo apt-get install chromium`, or `bash tools/setup.sh chromium`) "
             "or set CHROMIUM_PATH to a Chrome or Chromium binary"
         )
-    font_file = ROOT / "build" / "cache" / "diagram-font-current.woff2"
-    font_file.parent.mkdir(parents=True, exist_ok=True)
-    font_file.write_bytes(font)
     request = {
         "chromium": chromium,
-        "font": str(font_file),
+        "font": str(FONT_SOURCE),
         "diagrams": [{"key": str(i), "svgId": PLACEHOLDER, "source": s} for i, s in enumerate(sources)],
     }
     result = subprocess.run(
@@ -237,6 +245,7 @@ def one_svg(drawn: dict, source: str, svg_id: str, font_url: str) -> str:
         + "}"
     )
     svg = STYLE.sub(lambda _: f"<style>{style}</style>", light, count=1)
+    svg = DATA_POINTS.sub("", svg)
     svg = svg.replace(PLACEHOLDER, svg_id)
     return accessible(svg, svg_id)
 
@@ -253,6 +262,12 @@ def accessible(svg: str, svg_id: str) -> str:
     return head + ' role="img"' + rest
 
 
+def diagram_id(slug: str, index: int) -> str:
+    """Short (it prefixes every rule and element id of the SVG) and unique on any page, even an
+    index page showing several posts: a hash of the post's slug and the diagram's number."""
+    return f"d{hashlib.sha256(slug.encode()).hexdigest()[:6]}-{index + 1}"
+
+
 def render_diagrams(generators) -> None:
     contents = []
     for generator in generators:
@@ -264,11 +279,11 @@ def render_diagrams(generators) -> None:
     settings["DIAGRAM_FONT"] = context["DIAGRAM_FONT_URL"] = None  # per build: the next may have no diagram
     if not diagrams:
         return
-    font = label_font([d["source"] for d in diagrams])
+    drawn = render_all([d["source"] for d in diagrams], require(FONT_SOURCE).read_bytes())
+    font = label_font([drawing_text(r["light"]) for r in drawn if "light" in r])
     font_name = f"labels-{hashlib.sha256(font).hexdigest()[:10]}.woff2"
     settings["DIAGRAM_FONT"] = (font_name, font)  # site_assets writes it into the output
     font_url = context["DIAGRAM_FONT_URL"] = f"{settings.get('SITEURL', '')}/{FONT_DIR}/{font_name}"  # preloaded
-    drawn = render_all([d["source"] for d in diagrams], font)
     svgs: dict[int, list[str | None]] = {}
     for d, result in zip(diagrams, drawn, strict=True):
         content = d["content"]
@@ -279,7 +294,7 @@ def render_diagrams(generators) -> None:
             logger.error("%s:%s: Mermaid diagram does not parse: %s", d["path"], d["line"] or "?", message)
             svg = None
         else:
-            svg_id = f"diagram-{content.slug}-{d['index'] + 1}"
+            svg_id = diagram_id(content.slug, d["index"])
             svg = f'<div class="mermaid">{one_svg(result, d["source"], svg_id, font_url)}</div>'
         svgs.setdefault(id(content), []).append(svg)
     for content in contents:
