@@ -90,6 +90,20 @@ def test_a_changed_diagram_without_chromium_says_how_to_get_one(monkeypatch):
     assert "apt-get install chromium" in str(error.value) and "CHROMIUM_PATH" in str(error.value)
 
 
+@pytest.mark.build
+def test_chromium_draws_the_same_svg_twice_and_reports_bad_syntax():
+    """Without the cache: two runs of Mermaid in Chromium give the same bytes (builds are deterministic)."""
+    if not mermaid_render.find_chromium():
+        pytest.skip("no Chromium: install it or set CHROMIUM_PATH")
+    font = mermaid_render.FONT_SOURCE.read_bytes()
+    sources = ["graph LR\n  a[x₁] -->|1| b", "graph LR\n  a --> b[[unclosed"]
+    first = mermaid_render.draw_in_chromium(sources, font)
+    second = mermaid_render.draw_in_chromium(sources, font)
+    assert first == second
+    assert first[sources[0]]["light"].startswith(f'<svg id="{mermaid_render.PLACEHOLDER}"')
+    assert "Parse error on line" in first[sources[1]]["error"]
+
+
 TWO_DIAGRAMS = """---
 title: Two diagrams
 ---
