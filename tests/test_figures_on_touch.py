@@ -98,3 +98,9 @@ def test_without_javascript_the_static_pictures_show_at_their_own_size(reader):
         assert picture.is_visible()
         assert picture.evaluate("img => img.complete && img.naturalWidth > 0")
     assert page.locator(".figure-plot").first.is_hidden()
+
+
+def test_a_figure_on_its_own_page_is_interactive_at_once(reader):
+    page, watch = reader("/figures/x2-fit/")
+    wait_until(page, "document.querySelector('.figure-plot').dataset.ready === 'true'")
+    assert [u for u in watch.requests if "plotly" in u]

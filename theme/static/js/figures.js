@@ -8,6 +8,8 @@
   "use strict";
   var script = document.currentScript;
   var plotlySrc = script.getAttribute("data-plotly");
+  // A figure's own page (figure.html) is itself the reader's intent: draw at once.
+  var eager = script.hasAttribute("data-eager");
   var plotlyReady = null;
 
   function loadPlotly() {
@@ -68,6 +70,7 @@
     var figure = plot.closest("figure");
     var input = figure.querySelector("input[type=range]");
     var output = figure.querySelector("output");
+    input.disabled = false; // usable while plotly.js loads: its value is applied on arrival
     Promise.all([loadPlotly(), fetch(plot.dataset.figureSrc).then(function (r) {
       if (!r.ok) throw new Error(plot.dataset.figureSrc + ": HTTP " + r.status);
       return r.json();
@@ -118,9 +121,8 @@
     figure.addEventListener("pointerenter", start);
     figure.addEventListener("touchstart", start, { passive: true });
     input.addEventListener("focus", start);
-    // Usable before plotly.js arrives: draw() reads its value when the figure opens.
-    input.disabled = false;
+    input.disabled = false; // focusable, so that keyboard focus is a sign of intent
   }
 
-  Array.prototype.forEach.call(document.querySelectorAll(".figure-plot[data-figure-src]"), drawOnIntent);
+  Array.prototype.forEach.call(document.querySelectorAll(".figure-plot[data-figure-src]"), eager ? draw : drawOnIntent);
 })();
