@@ -9,7 +9,8 @@ the slow-4G network DevTools applies: 562.5 ms latency, 1,474.56 kbit/s down).
 
     python -m tools.bench_reading [--output output] [--touch-timing]
 
-`run(server_url)` returns the rows; `make bench` can add them to its table.
+`run(server_url)` returns the rows and `touch_timing(server_url)` the times; `make bench`
+can add them to its table.
 """
 
 from __future__ import annotations
@@ -128,18 +129,25 @@ def touch_to_interactive(browser, base: str, path: str = POST_URL, runs: int = 3
     return seconds
 
 
-def run(server_url: str, path: str = POST_URL, touch_timing: bool = False) -> dict:
-    """The reading rows at both viewports, and (optionally) the throttled touch-to-interactive times."""
+def with_browser(work):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium(), args=CHROME_FLAGS)
         try:
-            rows = [measure(browser, server_url, name, w, h, path) for name, (w, h) in VIEWPORTS.items()]
-            timing = touch_to_interactive(browser, server_url, path) if touch_timing else []
+            return work(browser)
         finally:
             browser.close()
-    return {"rows": rows, "touch_to_interactive_s": timing}
+
+
+def run(server_url: str, path: str = POST_URL) -> list[ReadingRow]:
+    """The reading rows, desktop then phone, for the post at `path` on `server_url`."""
+    return with_browser(lambda b: [measure(b, server_url, name, w, h, path) for name, (w, h) in VIEWPORTS.items()])
+
+
+def touch_timing(server_url: str, path: str = POST_URL, runs: int = 3) -> list[float]:
+    """Seconds from a tap to an interactive figure under mobile throttling, one per run."""
+    return with_browser(lambda b: touch_to_interactive(b, server_url, path, runs))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -148,12 +156,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--touch-timing", action="store_true", help="also time touch → interactive, throttled")
     args = parser.parse_args(argv)
     with serving(args.output) as base:
-        result = run(base, touch_timing=args.touch_timing)
-    for row in result["rows"]:
-        print(json.dumps(asdict(row), ensure_ascii=False))
-    if result["touch_to_interactive_s"]:
-        times = sorted(result["touch_to_interactive_s"])
-        print(f"touch → interactive (4x CPU, slow 4G): median {times[len(times) // 2]:.2f} s of {times}")
+        for row in run(base):
+            print(json.dumps(asdict(row), ensure_ascii=False))
+        if args.touch_timing:
+            times = sorted(touch_timing(base))
+            print(f"touch → interactive (4x CPU, slow 4G): median {times[len(times) // 2]:.2f} s of {times}")
     return 0
 
 
