@@ -78,7 +78,7 @@ def diagrams_in(content) -> list[dict]:
 
 def drawing_text(svg: str) -> str:
     """The text a drawing shows (its labels), without markup or style."""
-    return html.unescape(re.sub(r"<[^>]+>", "", STYLE.sub("", svg)))
+    return html.unescape(re.sub(r"<[^>]+>", " ", STYLE.sub("", svg)))
 
 
 def label_font(texts: list[str]) -> bytes:
@@ -219,10 +219,38 @@ def author_filled_classes(source: str) -> list[str]:
     return names
 
 
+def diagram_html(drawn: dict, source: str, svg_id: str, font_url: str) -> str:
+    """The diagram as page HTML: one SVG for both themes when Mermaid's two drawings are the
+    same but for colours in <style> (flowcharts, ER, Gantt…); otherwise (sequence, class,
+    state and pie diagrams write some colours into the drawing) both SVGs, and the site's
+    CSS shows the one for the current theme."""
+    if same_drawing(drawn["light"], drawn["dark"]):
+        return f'<div class="mermaid">{one_svg(drawn, source, svg_id, font_url)}</div>'
+    face = font_face(font_url)
+    light = themed_svg(drawn["light"], svg_id, face)
+    dark = themed_svg(drawn["dark"], f"{svg_id}-dark", face)
+    return f'<div class="mermaid mermaid-two-themes">{light}{dark}</div>'
+
+
+def same_drawing(light: str, dark: str) -> bool:
+    return DEFS_THAT_DIFFER.sub("", STYLE.sub("", light)) == DEFS_THAT_DIFFER.sub("", STYLE.sub("", dark))
+
+
+def font_face(font_url: str) -> str:
+    return f'@font-face{{font-family:{FONT_FAMILY};src:url("{font_url}") format("woff2");font-display:block;}}'
+
+
+def themed_svg(svg: str, svg_id: str, face: str) -> str:
+    """One theme's drawing alone, its unused rules dropped."""
+    rules = used_rules(css_rules(STYLE.search(svg).group(1)), STYLE.sub("", svg))
+    svg = STYLE.sub(lambda _: f"<style>{face}{''.join(rules)}</style>", svg, count=1)
+    return accessible(DATA_POINTS.sub("", svg).replace(PLACEHOLDER, svg_id), svg_id)
+
+
 def one_svg(drawn: dict, source: str, svg_id: str, font_url: str) -> str:
     """The light drawing with its style, the dark theme's differing rules scoped, and an accessible name."""
     light, dark = drawn["light"], drawn["dark"]
-    if DEFS_THAT_DIFFER.sub("", STYLE.sub("", light)) != DEFS_THAT_DIFFER.sub("", STYLE.sub("", dark)):
+    if not same_drawing(light, dark):
         raise MermaidError("Mermaid drew this diagram differently in its dark theme; one SVG cannot serve both")
     drawing = STYLE.sub("", light)
     light_rules = used_rules(css_rules(STYLE.search(light).group(1)), drawing)
@@ -233,9 +261,8 @@ def one_svg(drawn: dict, source: str, svg_id: str, font_url: str) -> str:
         f"#{PLACEHOLDER} .{name} span{{color:{AUTHOR_TEXT};fill:{AUTHOR_TEXT};}}"
         for name in author_filled_classes(source)
     ]
-    face = f'@font-face{{font-family:{FONT_FAMILY};src:url("{font_url}") format("woff2");font-display:block;}}'
     style = (
-        face
+        font_face(font_url)
         + "".join(light_rules)
         # screen only: print is always light, as the site's print stylesheet is.
         + "@media screen{"
@@ -258,6 +285,9 @@ def accessible(svg: str, svg_id: str) -> str:
     if "aria-labelledby=" not in head:
         nodes = re.findall(r'<g class="node\b.*?<span class="nodeLabel"[^>]*>(.*?)</span>', rest, re.DOTALL)
         names = [html.unescape(re.sub(r"<[^>]+>", "", n)).strip() for n in nodes]
+        if not names:  # not a flowchart: the words it shows, in order
+            words = " ".join(drawing_text(rest[1:]).split())
+            names = [words if len(words) <= 200 else words[:199] + "…"]
         head += f' aria-label="{html.escape("Diagram of " + ", ".join(names))}"'
     return head + ' role="img"' + rest
 
@@ -295,7 +325,7 @@ def render_diagrams(generators) -> None:
             svg = None
         else:
             svg_id = diagram_id(content.slug, d["index"])
-            svg = f'<div class="mermaid">{one_svg(result, d["source"], svg_id, font_url)}</div>'
+            svg = diagram_html(result, d["source"], svg_id, font_url)
         svgs.setdefault(id(content), []).append(svg)
     for content in contents:
         if id(content) in svgs:

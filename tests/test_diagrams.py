@@ -63,9 +63,16 @@ def test_the_svg_is_an_image_named_after_its_nodes():
     assert 'aria-label="Diagram of h1"' in head
 
 
-def test_a_drawing_that_differs_between_themes_is_refused():
+def test_a_drawing_that_differs_between_themes_comes_as_two_svgs():
     with pytest.raises(mermaid_render.MermaidError, match="differently"):
         one_svg(dark=DARK.replace("<rect>", '<rect x="1">'))
+    drawn = {"light": LIGHT.replace("P", mermaid_render.PLACEHOLDER)}
+    drawn["dark"] = DARK.replace("<rect>", '<rect fill="#1f2020">').replace("P", mermaid_render.PLACEHOLDER)
+    page = BeautifulSoup(mermaid_render.diagram_html(drawn, "", "d1", "/f.woff2"), "html.parser")
+    assert page.div["class"] == ["mermaid", "mermaid-two-themes"]
+    assert [svg["id"] for svg in page.select("div > svg")] == ["d1", "d1-dark"]
+    assert all(svg["role"] == "img" and svg["aria-label"] for svg in page.select("svg"))
+    assert "#d1-dark{fill:#ccc;}" in page.select("svg")[1].style.string
 
 
 def test_a_cached_diagram_never_starts_a_browser(tmp_path, monkeypatch):
@@ -119,22 +126,37 @@ graph LR
 graph TD
   c --> d
 </div>
+
+```mermaid
+sequenceDiagram
+  Alice->>Bob: Hello
+```
 """
 
 
-@pytest.mark.build
-def test_two_diagrams_on_a_page_have_their_own_ids_and_styles(tmp_path):
-    content = copy_content(tmp_path / "content")
+@pytest.fixture(scope="module")
+def diagrams_site(tmp_path_factory):
+    """The real content plus a post with three diagrams, one of a type drawn per theme."""
+    folder = tmp_path_factory.mktemp("diagrams")
+    content = copy_content(folder / "content")
     (content / "posts" / "2026-11-28-two-diagrams.md").write_text(TWO_DIAGRAMS)
-    output = tmp_path / "output"
-    result = run_build(write_settings(tmp_path, content), output)
+    output = folder / "output"
+    result = run_build(write_settings(folder, content), output)
     assert result.returncode == 0, result.stdout + result.stderr
+    return output
+
+
+@pytest.mark.build
+def test_diagrams_on_a_page_have_their_own_ids_and_styles(diagrams_site):
+    output = diagrams_site
     page = BeautifulSoup((output / "2026/11/28/two-diagrams/index.html").read_text(), "html.parser")
     svgs = page.select(".post-body .mermaid > svg")
-    first, second = mermaid_render.diagram_id("two-diagrams", 0), mermaid_render.diagram_id("two-diagrams", 1)
-    assert [s["id"] for s in svgs] == [first, second] and first != second
+    first, second, third = (mermaid_render.diagram_id("two-diagrams", i) for i in range(3))
+    # The sequence diagram has colours in its drawing: a light and a dark SVG.
+    assert [s["id"] for s in svgs] == [first, second, third, f"{third}-dark"] and first != second
+    assert svgs[3].parent["class"] == ["mermaid", "mermaid-two-themes"]
     for svg in svgs:
-        ids = set(re.findall(r"#(d[0-9a-f]{6}-\d+)", svg.style.string))
+        ids = set(re.findall(r"#(d[0-9a-f]{6}-\d+(?:-dark)?)", svg.style.string))
         assert ids == {svg["id"]}, ids  # every rule is scoped to its own diagram
     assert not page.select("script[src*=mermaid], script[src*=diagrams]")
     assert not list(output.glob("theme/vendor/mermaid*"))
@@ -214,3 +236,31 @@ def test_labels_use_the_served_font_so_widths_match_the_build(reader):
     )
     assert fits and all(fits), fits
     assert [u for u in watch.requests if "/vendor/diagrams/labels-" in u]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme,js", [("light", True), ("dark", True), ("dark", False)])
+def test_a_diagram_drawn_per_theme_shows_the_one_for_the_theme(browser, diagrams_site, scheme, js):
+    import threading
+
+    from tests.conftest import open_page
+    from tools.serve import make_server
+
+    httpd = make_server(diagrams_site, "127.0.0.1", 0, generation=None)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    try:
+        context, page, watch = open_page(browser, base, scheme=scheme, js=js)
+        page.goto(base + "/2026/11/28/two-diagrams/")
+
+        def shown():
+            return [s.get_attribute("id") for s in page.locator(".mermaid-two-themes > svg").all() if s.is_visible()]
+
+        assert shown() == [f"{mermaid_render.diagram_id('two-diagrams', 2)}{'-dark' if scheme == 'dark' else ''}"]
+        if js:
+            page.locator(".theme-toggle").click()
+            assert shown() == [f"{mermaid_render.diagram_id('two-diagrams', 2)}{'' if scheme == 'dark' else '-dark'}"]
+        context.close()
+        assert watch.problems == []
+    finally:
+        httpd.shutdown()
