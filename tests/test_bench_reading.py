@@ -9,8 +9,8 @@ from tools import bench_reading
 pytestmark = pytest.mark.browser
 
 
-def test_reading_rows_for_desktop_and_phone(server):
-    rows = bench_reading.run(server)
+def test_reading_rows_for_desktop_and_phone(browser, server):
+    rows = bench_reading.run(server, browser=browser)
     assert [r.viewport for r in rows] == ["desktop 1280×900", "phone 375×740"]
     for row in rows:
         assert 0 < row.before_scrolling <= row.after_reading < row.after_touching_figures

@@ -129,7 +129,10 @@ def touch_to_interactive(browser, base: str, path: str = POST_URL, runs: int = 3
     return seconds
 
 
-def with_browser(work):
+def with_browser(work, browser=None):
+    """work(browser) with the given Playwright browser, or a Chromium launched for it."""
+    if browser is not None:
+        return work(browser)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -140,14 +143,16 @@ def with_browser(work):
             browser.close()
 
 
-def run(server_url: str, path: str = POST_URL) -> list[ReadingRow]:
+def run(server_url: str, path: str = POST_URL, browser=None) -> list[ReadingRow]:
     """The reading rows, desktop then phone, for the post at `path` on `server_url`."""
-    return with_browser(lambda b: [measure(b, server_url, name, w, h, path) for name, (w, h) in VIEWPORTS.items()])
+    return with_browser(
+        lambda b: [measure(b, server_url, name, w, h, path) for name, (w, h) in VIEWPORTS.items()], browser
+    )
 
 
-def touch_timing(server_url: str, path: str = POST_URL, runs: int = 3) -> list[float]:
+def touch_timing(server_url: str, path: str = POST_URL, runs: int = 3, browser=None) -> list[float]:
     """Seconds from a tap to an interactive figure under mobile throttling, one per run."""
-    return with_browser(lambda b: touch_to_interactive(b, server_url, path, runs))
+    return with_browser(lambda b: touch_to_interactive(b, server_url, path, runs), browser)
 
 
 def main(argv: list[str] | None = None) -> int:
