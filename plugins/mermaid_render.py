@@ -123,7 +123,7 @@ def _raise_miss() -> bytes:
     raise _Miss
 
 
-def render_all(sources: list[str], font: bytes) -> list[dict]:
+def render_all(sources: list[str], font: bytes, where: list[str] | None = None) -> list[dict]:
     """{light, dark} or {error} for each source, from the cache or from one Chromium run.
     `font` is the woff2 the labels are measured in (the whole DejaVu Sans)."""
     version = json.loads(require(NODE_MODULES / "mermaid/package.json").read_text())["version"]
@@ -137,7 +137,11 @@ def render_all(sources: list[str], font: bytes) -> list[dict]:
     missing = sorted({s for s, r in zip(sources, results, strict=True) if r is None})
     if not missing:
         return results  # a no-change rebuild: no browser
-    drawn = draw_in_chromium(missing, font)
+    try:
+        drawn = draw_in_chromium(missing, font)
+    except MermaidError as error:
+        changed = sorted({w for w, r in zip(where or [], results, strict=False) if r is None})
+        raise MermaidError(f"{error}\n    changed: {', '.join(changed)}" if changed else str(error)) from None
     for i, (source, key) in enumerate(zip(sources, keys, strict=True)):
         if results[i] is None:
             results[i] = json.loads(cached("mermaid-svg", key, lambda s=source: json.dumps(drawn[s]).encode()))
@@ -309,7 +313,8 @@ def render_diagrams(generators) -> None:
     settings["DIAGRAM_FONT"] = context["DIAGRAM_FONT_URL"] = None  # per build: the next may have no diagram
     if not diagrams:
         return
-    drawn = render_all([d["source"] for d in diagrams], require(FONT_SOURCE).read_bytes())
+    where = [f"{d['path']}:{d['line'] or '?'}" for d in diagrams]
+    drawn = render_all([d["source"] for d in diagrams], require(FONT_SOURCE).read_bytes(), where)
     font = label_font([drawing_text(r["light"]) for r in drawn if "light" in r])
     font_name = f"labels-{hashlib.sha256(font).hexdigest()[:10]}.woff2"
     settings["DIAGRAM_FONT"] = (font_name, font)  # site_assets writes it into the output

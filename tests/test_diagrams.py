@@ -90,11 +90,13 @@ def test_a_cached_diagram_never_starts_a_browser(tmp_path, monkeypatch):
         mermaid_render.render_all(["graph LR\n a"], b"other font")
 
 
-def test_a_changed_diagram_without_chromium_says_how_to_get_one(monkeypatch):
+def test_a_changed_diagram_without_chromium_says_how_to_get_one_and_where_it_is(tmp_path, monkeypatch):
+    monkeypatch.setattr(build_cache, "CACHE", tmp_path)
     monkeypatch.setattr(mermaid_render, "find_chromium", lambda: None)
     with pytest.raises(mermaid_render.MermaidError) as error:
-        mermaid_render.draw_in_chromium(["graph LR\n a"], b"font")
+        mermaid_render.render_all(["graph LR\n a"], b"font", ["posts/x.md:12"])
     assert "apt-get install chromium" in str(error.value) and "CHROMIUM_PATH" in str(error.value)
+    assert "changed: posts/x.md:12" in str(error.value)
 
 
 @pytest.mark.build
