@@ -31,7 +31,11 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
+# npm ci also runs package.json's postinstall: it bundles plotly.js (core + heatmap).
+# Chromium: the build draws changed Mermaid diagrams with it (plugins/mermaid_render.py).
+# Not fatal here: without it, only a build with a changed diagram fails (saying how to fix it).
 install: $(BIN)/.site-deps node_modules/.installed
+	-bash tools/setup.sh chromium
 
 html: install
 	$(BIN)/python -m tools.build --output $(OUTPUTDIR)

@@ -73,7 +73,7 @@ PLUGINS = [
     "plugins.katex_fonts",
     "plugins.reading",
     "plugins.social_cards",
-    "plugins.mermaid_check",
+    "plugins.mermaid_render",
     "plugins.site_assets",
     "plugins.epigraph",
     "plugins.search",  # Pagefind index of the posts (output/pagefind/)
@@ -96,7 +96,7 @@ MARKDOWN = {
         # Classes instead of inline styles: colours come from the theme's CSS.
         "pymdownx.highlight": {"css_class": "highlight", "guess_lang": False},
         "pymdownx.superfences": {
-            # ```mermaid fences become <div class="mermaid"> for mermaid.js to draw.
+            # ```mermaid fences become <div class="mermaid">; plugins/mermaid_render.py draws them as SVG.
             "custom_fences": [
                 {
                     "name": "mermaid",
@@ -114,7 +114,7 @@ MARKDOWN = {
 # Every page carries this policy as a <meta> tag; tools/serve.py also sends it as a
 # header. Scripts only from this site, never inline or eval'd; nothing from other
 # hosts. Styles allow inline because KaTeX positions glyphs with style attributes
-# and Mermaid and plotly.js write <style> into the SVG they draw.
+# and Mermaid (at build time) and plotly.js write <style> into the SVG they draw.
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",

@@ -2,12 +2,15 @@
 
 They are installed by npm at pinned versions (package-lock.json) and never
 committed. Only what a browser fetches is copied: KaTeX's CSS and fonts cut
-down to what the site uses (plugins/katex_assets.py), Mermaid's ESM entry with
-its on-demand chunks, and one plotly.js bundle.
+down to what the site uses (plugins/katex_assets.py), our plotly.js bundle
+(core + heatmap, made by `npm run build:plotly` at install time) and the
+diagram label font that plugins/mermaid_render.py subset. No Mermaid: diagrams
+are drawn at build time.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -20,6 +23,7 @@ from plugins.katex_assets import write_katex_assets
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
 VENDOR = "theme/vendor"  # under OUTPUT_PATH; the theme's templates link here
+PLOTLY_BUNDLE = NODE_MODULES / ".bundles" / "plotly-heatmap.min.js"  # see package.json "build:plotly"
 
 
 def place(source: Path, dest: Path) -> None:
@@ -37,13 +41,10 @@ def package_version(name: str) -> str:
 
 
 def vendor_dirs() -> dict[str, str]:
-    """Folders under theme/vendor named with the package version, so a URL never changes
-    meaning and can be cached forever (Mermaid's chunks import each other by relative name,
-    so its files keep their names and the version goes in the folder)."""
-    return {
-        "MERMAID_DIR": f"mermaid-{package_version('mermaid')}",
-        "PLOTLY_DIR": f"plotly-{package_version('plotly.js-cartesian-dist-min')}",
-    }
+    """Folders under theme/vendor named with the version and a hash of the bundle, so a URL
+    never changes meaning and can be cached forever."""
+    digest = hashlib.sha256(require(PLOTLY_BUNDLE).read_bytes()).hexdigest()[:8]
+    return {"PLOTLY_DIR": f"plotly-{package_version('plotly.js')}-{digest}"}
 
 
 def require(path: Path) -> Path:
@@ -52,19 +53,17 @@ def require(path: Path) -> Path:
     return path
 
 
-def copy_mermaid(dest: Path) -> None:
-    dist = require(NODE_MODULES / "mermaid" / "dist")
-    chunks = dest / "chunks" / "mermaid.esm.min"
-    chunks.mkdir(parents=True, exist_ok=True)
-    place(dist / "mermaid.esm.min.mjs", dest / "mermaid.esm.min.mjs")
-    for chunk in sorted((dist / "chunks" / "mermaid.esm.min").glob("*.mjs")):
-        place(chunk, chunks / chunk.name)
-
-
 def copy_plotly(dest: Path) -> None:
-    bundle = require(NODE_MODULES / "plotly.js-cartesian-dist-min" / "plotly-cartesian.min.js")
     dest.mkdir(parents=True, exist_ok=True)
-    place(bundle, dest / "plotly.min.js")
+    place(require(PLOTLY_BUNDLE), dest / "plotly.min.js")
+
+
+def write_diagram_font(pelican, vendor: Path) -> None:
+    """The label font of the build's diagrams (plugins/mermaid_render.py), when there are any."""
+    if pelican.settings.get("DIAGRAM_FONT"):
+        name, data = pelican.settings["DIAGRAM_FONT"]
+        (vendor / "diagrams").mkdir(parents=True, exist_ok=True)
+        (vendor / "diagrams" / name).write_bytes(data)
 
 
 def copy_assets(pelican) -> None:
@@ -72,13 +71,12 @@ def copy_assets(pelican) -> None:
     write_katex_assets(Path(pelican.output_path), vendor / "katex")
     # KaTeX's own copy-tex: copying rendered maths copies its LaTeX source.
     place(require(NODE_MODULES / "katex/dist/contrib/copy-tex.min.js"), vendor / "katex/copy-tex.min.js")
-    dirs = vendor_dirs()
-    copy_mermaid(vendor / dirs["MERMAID_DIR"])
-    copy_plotly(vendor / dirs["PLOTLY_DIR"])
+    copy_plotly(vendor / vendor_dirs()["PLOTLY_DIR"])
+    write_diagram_font(pelican, vendor)
 
 
 def expose_vendor_dirs(pelican) -> None:
-    pelican.settings.update(vendor_dirs())  # templates read MERMAID_DIR and PLOTLY_DIR
+    pelican.settings.update(vendor_dirs())  # templates read PLOTLY_DIR
 
 
 def register():

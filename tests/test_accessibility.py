@@ -42,8 +42,9 @@ def test_no_accessibility_violations(browser, server, path, scheme):
         for y in range(0, height, 400):
             page.evaluate(f"window.scrollTo(0, {y})")
             page.wait_for_timeout(60)
-        page.wait_for_selector(".mermaid[data-processed] svg")
+        page.wait_for_selector(".mermaid svg")
         for figure_id in ("beta-slider", "x2-fit", "ellipse"):
+            page.locator(f"#figure-{figure_id}").hover()  # figures are static until touched
             page.wait_for_selector(f"#figure-{figure_id} .figure-plot[data-ready]")
     violations = axe_violations(page)
     context.close()

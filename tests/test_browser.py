@@ -19,14 +19,21 @@ def scroll_through(page):
 
 
 def show_diagram(page):
-    """Bring the XOR diagram near the viewport (Mermaid loads lazily) and wait for its SVG."""
+    """Bring the XOR diagram into view: an inline SVG drawn at build time."""
     page.locator(".mermaid").scroll_into_view_if_needed()
-    return page.wait_for_selector(".mermaid[data-processed] svg")
+    return page.wait_for_selector(".mermaid svg")
+
+
+def touch_every_figure(page):
+    """Figures are static until touched: a pointer over each makes it interactive."""
+    for figure_id in ("beta-slider", "x2-fit", "ellipse"):
+        page.locator(f"#figure-{figure_id}").hover()
 
 
 def test_the_post_loads_with_no_error_and_no_other_host(reader):
     page, watch = reader(POST_URL)
     scroll_through(page)
+    touch_every_figure(page)
     page.wait_for_selector(".figure-plot[data-ready]", state="attached")
     assert page.title() == "SwiGLU Intuition · Wiggly Networks"
     assert page.locator(".post-body .katex").count() == 23
@@ -65,7 +72,7 @@ def test_diagram_text_is_readable_in_both_themes(reader, scheme):
     page, _ = reader(POST_URL, scheme=scheme)
     svg = show_diagram(page)
     colours = svg.evaluate("s => [...s.querySelectorAll('g.node .nodeLabel')].map(l => getComputedStyle(l).color)")
-    assert colours and all(c == "rgb(31, 35, 40)" for c in colours), colours  # dark text on pale fills
+    assert colours and all(c == "rgb(51, 51, 51)" for c in colours), colours  # Mermaid's dark text on pale fills
     page_fg = page.evaluate("getComputedStyle(document.body).color")
     edges = svg.evaluate("s => [...s.querySelectorAll('.edgeLabel p')].map(l => getComputedStyle(l).color)")
     assert edges and set(edges) == {page_fg}  # edge labels sit on the page: page colours
@@ -77,13 +84,14 @@ def test_mermaid_and_plotly_load_only_where_needed(reader):
     assert not [u for u in watch.requests if "mermaid" in u or "plotly" in u or "katex" in u]
 
 
-def test_plotly_and_mermaid_wait_until_a_figure_nears_the_viewport(reader):
+def test_plotly_waits_until_a_figure_is_touched_and_mermaid_never_loads(reader):
     page, watch = reader(POST_URL, width=412, height=823)
     page.wait_for_load_state("networkidle")
-    assert not [u for u in watch.requests if "plotly" in u or "mermaid" in u or u.endswith(".json")]
     show_diagram(page)
-    assert [u for u in watch.requests if "mermaid.esm" in u]
     page.locator("#figure-beta-slider").scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    assert not [u for u in watch.requests if "plotly" in u or "mermaid" in u or u.endswith(".json")]
+    page.locator("#figure-beta-slider").hover()
     page.wait_for_selector("#figure-beta-slider .figure-plot[data-ready]")
     assert [u for u in watch.requests if u.endswith("plotly.min.js")]
 
@@ -140,6 +148,7 @@ def test_nothing_shifts_while_diagrams_and_figures_arrive(reader, width):
     page, _ = reader(POST_URL, width=width)
     show_diagram(page)
     scroll_through(page)
+    touch_every_figure(page)
     for figure_id in ("beta-slider", "x2-fit", "ellipse"):
         page.wait_for_selector(f"#figure-{figure_id} .figure-plot[data-ready]")
     assert page.evaluate(CLS_SO_FAR) == 0  # the same measure `make bench` reports

@@ -126,12 +126,10 @@ def test_the_page_points_at_no_other_host(site):
 
 
 @pytest.mark.build
-def test_mermaid_blocks_become_diagram_divs_and_load_mermaid_only_there(site, post):
-    assert len(post.select(".post-body div.mermaid")) == 1
-    assert post.select_one("script[type=module][src$='diagrams.js']")
-    index = soup(site, "/")
-    assert not index.select("script[src$='diagrams.js']")
-    assert list(site.glob("theme/vendor/mermaid-11.*/mermaid.esm.min.mjs"))
+def test_mermaid_blocks_become_inline_svg_and_no_mermaid_is_shipped(site, post):
+    assert len(post.select(".post-body div.mermaid > svg")) == 1
+    assert not post.select("script[type=module]")
+    assert not list(site.glob("theme/vendor/mermaid*"))
 
 
 def test_fenced_mermaid_becomes_a_diagram_div():

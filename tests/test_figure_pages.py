@@ -17,6 +17,7 @@ def open_figure(reader, figure_id, **kwargs):
     page, watch = reader(POST_URL, **kwargs)
     figure = page.locator(f"#figure-{figure_id}")
     figure.scroll_into_view_if_needed()
+    figure.hover()  # figures are static until touched
     page.wait_for_selector(f"#figure-{figure_id} .figure-plot[data-ready]")
     return page, figure
 

@@ -40,10 +40,10 @@ def test_files_are_served_with_their_content_type(server, path, kind):
     assert headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_mermaid_modules_are_served_as_javascript(server, site):
-    entry = next(site.glob("theme/vendor/mermaid-*/mermaid.esm.min.mjs")).relative_to(site)
-    status, headers, _ = get(server, f"/{entry}")
-    assert status == 200 and headers["Content-Type"].startswith("text/javascript")
+def test_the_diagram_label_font_is_served_as_woff2(server, site):
+    font = next(site.glob("theme/vendor/diagrams/labels-*.woff2")).relative_to(site)
+    status, headers, _ = get(server, f"/{font}")
+    assert status == 200 and headers["Content-Type"] == "font/woff2"
 
 
 def test_every_response_carries_the_content_security_policy(server):

@@ -1,0 +1,349 @@
+"""Mermaid diagrams drawn at build time: each becomes an inline SVG, and readers get no Mermaid JavaScript.
+
+Every diagram of the build is drawn by Mermaid itself in one headless Chromium
+(plugins/mermaid_render.mjs), twice: with Mermaid's `default` and `dark`
+themes under one svg id. The drawings are the same; we keep one, with the light
+<style> and the dark rules scoped under the site's dark theme (the toggle's
+`data-theme="dark"`, and `prefers-color-scheme` when the reader has not chosen),
+so switching theme needs no redraw. Labels are laid out in a subset of DejaVu
+Sans that the site serves, so their widths do not depend on the machine.
+
+Results are cached by the diagram's source, the Mermaid version, the font and
+the render script (which holds the theme settings): a no-change rebuild never
+starts a browser. A syntax error fails the build with the file and line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import logging
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from pelican import signals
+
+from plugins.build_cache import cached, fingerprint
+
+logger = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = Path(__file__).with_name("mermaid_render.mjs")
+NODE_MODULES = ROOT / "node_modules"
+FONT_SOURCE = NODE_MODULES / "@fontsource/dejavu-sans/files/dejavu-sans-latin-400-normal.woff2"
+FONT_FAMILY = "DiagramLabels"  # the name mermaid_render.mjs lays labels out in
+FONT_DIR = "theme/vendor/diagrams"  # under OUTPUT_PATH
+# Text Mermaid may write that is not in a diagram's source (numbers of pie charts, sequence numbers…).
+ALWAYS = " 0123456789%.,:;-+()"
+PLACEHOLDER = (
+    "mermaid-svg-placeholder"  # rendered id, replaced per diagram: the cache does not depend on where a diagram sits
+)
+DARK = ':root[data-theme="dark"]'
+SYSTEM_DARK = ':root:not([data-theme="light"])'
+AUTHOR_TEXT = "#333"  # Mermaid's default text colour, kept on nodes the author filled (pale in both themes)
+
+DIAGRAM = re.compile(r'<div\b[^>]*\bclass="[^"]*\bmermaid\b[^"]*"[^>]*>(.*?)</div>', re.DOTALL)
+STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
+DEFS_THAT_DIFFER = re.compile(r"<(filter|linearGradient)\b.*?</\1>", re.DOTALL)  # unused by the drawing
+DATA_POINTS = re.compile(r' data-points="[^"]*"')  # edge geometry for editors (base64), unused by the drawing
+CLASSDEF = re.compile(r"^\s*classDef\s+(\S+)\s+(.*)$", re.MULTILINE)
+
+
+class MermaidError(RuntimeError):
+    pass
+
+
+def find_chromium() -> str | None:
+    return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def diagrams_in(content) -> list[dict]:
+    """Each diagram of a content object: its source and the line it starts on in the file."""
+    found = []
+    source_text = Path(content.source_path).read_text(errors="replace")
+    searched_to = 0  # diagrams appear in source order: search each after the previous one
+    for i, m in enumerate(DIAGRAM.finditer(content._content or "")):
+        source = html.unescape(m.group(1)).strip("\n")
+        first = next((line.strip() for line in source.splitlines() if line.strip()), "")
+        at = source_text.find(first, searched_to) if first else -1
+        searched_to = at + 1 if at >= 0 else searched_to
+        line = source_text.count("\n", 0, at) + 1 if at >= 0 else None
+        found.append({"content": content, "index": i, "source": source, "path": content.source_path, "line": line})
+    return found
+
+
+def drawing_text(svg: str) -> str:
+    """The text a drawing shows (its labels), without markup or style."""
+    return html.unescape(re.sub(r"<[^>]+>", " ", STYLE.sub("", svg)))
+
+
+def label_font(texts: list[str]) -> bytes:
+    """DejaVu Sans cut down to the characters the build's diagrams show (about 2 KB). Glyph
+    widths do not depend on the subset, so diagrams are drawn with the whole font and a
+    new character somewhere changes this file but redraws nothing."""
+    chars = "".join(sorted(set(ALWAYS).union(*map(set, texts)) - set("\n\r\t")))
+
+    def subset() -> bytes:
+        import io
+
+        from fontTools import subset as ft
+
+        options = ft.Options()
+        options.flavor = "woff2"
+        options.layout_features = ["kern", "liga"]
+        options.hinting = False
+        options.drop_tables += ["FFTM"]  # FontForge's timestamp: fontTools would warn, and warnings fail builds
+        font = ft.load_font(str(require(FONT_SOURCE)), options)
+        subsetter = ft.Subsetter(options)
+        subsetter.populate(text=chars)
+        subsetter.subset(font)
+        buffer = io.BytesIO()
+        ft.save_font(font, buffer, options)
+        return buffer.getvalue()
+
+    inputs = [chars, FONT_SOURCE.read_bytes(), fingerprint(__file__, ["fonttools", "brotli"])]
+    return cached("diagram-font", inputs, subset, ".woff2")
+
+
+def require(path: Path) -> Path:
+    if not path.exists():
+        raise MermaidError(f"{path} is missing: run `npm ci` (or `make install`)")
+    return path
+
+
+class _Miss(Exception):
+    pass
+
+
+def _raise_miss() -> bytes:
+    raise _Miss
+
+
+def render_all(sources: list[str], font: bytes, where: list[str] | None = None) -> list[dict]:
+    """{light, dark} or {error} for each source, from the cache or from one Chromium run.
+    `font` is the woff2 the labels are measured in (the whole DejaVu Sans)."""
+    version = json.loads(require(NODE_MODULES / "mermaid/package.json").read_text())["version"]
+    keys = [[source, f"mermaid={version}", font, SCRIPT.read_bytes()] for source in sources]
+    results: list[dict | None] = []
+    for key in keys:
+        try:
+            results.append(json.loads(cached("mermaid-svg", key, _raise_miss)))
+        except _Miss:
+            results.append(None)
+    missing = sorted({s for s, r in zip(sources, results, strict=True) if r is None})
+    if not missing:
+        return results  # a no-change rebuild: no browser
+    try:
+        drawn = draw_in_chromium(missing, font)
+    except MermaidError as error:
+        changed = sorted({w for w, r in zip(where or [], results, strict=False) if r is None})
+        raise MermaidError(f"{error}\n    changed: {', '.join(changed)}" if changed else str(error)) from None
+    for i, (source, key) in enumerate(zip(sources, keys, strict=True)):
+        if results[i] is None:
+            results[i] = json.loads(cached("mermaid-svg", key, lambda s=source: json.dumps(drawn[s]).encode()))
+    return results
+
+
+def draw_in_chromium(sources: list[str], font: bytes) -> dict[str, dict]:
+    """Each source drawn by Mermaid in one headless Chromium, labels measured in FONT_SOURCE (`font`)."""
+    chromium = find_chromium()
+    if not chromium:
+        raise MermaidError(
+            f"{len(sources)} Mermaid diagram(s) changed and must be drawn, but no Chromium was found: "
+            "install it (`sudo apt-get install chromium`, or `bash tools/setup.sh chromium`) "
+            "or set CHROMIUM_PATH to a Chrome or Chromium binary"
+        )
+    request = {
+        "chromium": chromium,
+        "font": str(FONT_SOURCE),
+        "diagrams": [{"key": str(i), "svgId": PLACEHOLDER, "source": s} for i, s in enumerate(sources)],
+    }
+    result = subprocess.run(
+        ["node", str(SCRIPT)], input=json.dumps(request), capture_output=True, text=True, timeout=300, check=False
+    )
+    if result.returncode != 0:
+        raise MermaidError(
+            f"Mermaid could not draw the diagrams with {chromium} (is `npm ci` done?): {result.stderr.strip()[-800:]}"
+        )
+    return {sources[int(r["key"])]: r for r in json.loads(result.stdout)}
+
+
+def css_rules(css: str) -> list[str]:
+    """Top-level rules of a minified stylesheet, @-blocks kept whole."""
+    rules, depth, start = [], 0, 0
+    for i, ch in enumerate(css):
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                rules.append(css[start : i + 1].strip())
+                start = i + 1
+    return [r for r in rules if r]
+
+
+def used_rules(rules: list[str], drawing: str) -> list[str]:
+    """The rules that can match something in this drawing: Mermaid's stylesheet styles
+    every kind of diagram and look, and the SVG never changes after the build."""
+    classes = {c for attr in re.findall(r'class="([^"]*)"', drawing) for c in attr.split()}
+    kept = []
+    for rule in rules:
+        if rule.startswith("@"):
+            kept.append(rule)
+            continue
+        selectors, body = rule.split("{", 1)
+        live = [
+            s
+            for s in selectors.split(",")
+            if set(re.findall(r"\.([\w-]+)", s)) <= classes
+            and all(a in drawing for a in re.findall(r"\[([^\]]+)\]", s))
+        ]
+        if live:
+            kept.append(",".join(live) + "{" + body)
+    if not any("animation" in r for r in kept if not r.startswith("@")):
+        kept = [r for r in kept if not r.startswith("@keyframes")]
+    return kept
+
+
+def scoped(rule: str, scope: str) -> str:
+    selectors, body = rule.split("{", 1)
+    return ",".join(f"{scope} {s.strip()}" for s in selectors.split(",")) + "{" + body
+
+
+def author_filled_classes(source: str) -> list[str]:
+    """classDef names that set a fill but no text colour: their pale fills stay in dark, so must their dark text."""
+    names = []
+    for name, style in CLASSDEF.findall(source):
+        if "fill:" in style and "color:" not in style.replace("-color:", ""):
+            names += name.split(",")
+    return names
+
+
+def diagram_html(drawn: dict, source: str, svg_id: str, font_url: str) -> str:
+    """The diagram as page HTML: one SVG for both themes when Mermaid's two drawings are the
+    same but for colours in <style> (flowcharts, ER, Gantt…); otherwise (sequence, class,
+    state and pie diagrams write some colours into the drawing) both SVGs, and the site's
+    CSS shows the one for the current theme."""
+    if same_drawing(drawn["light"], drawn["dark"]):
+        return f'<div class="mermaid">{one_svg(drawn, source, svg_id, font_url)}</div>'
+    face = font_face(font_url)
+    light = themed_svg(drawn["light"], svg_id, face)
+    dark = themed_svg(drawn["dark"], f"{svg_id}-dark", face)
+    return f'<div class="mermaid mermaid-two-themes">{light}{dark}</div>'
+
+
+def same_drawing(light: str, dark: str) -> bool:
+    return DEFS_THAT_DIFFER.sub("", STYLE.sub("", light)) == DEFS_THAT_DIFFER.sub("", STYLE.sub("", dark))
+
+
+def font_face(font_url: str) -> str:
+    return f'@font-face{{font-family:{FONT_FAMILY};src:url("{font_url}") format("woff2");font-display:block;}}'
+
+
+def themed_svg(svg: str, svg_id: str, face: str) -> str:
+    """One theme's drawing alone, its unused rules dropped."""
+    rules = used_rules(css_rules(STYLE.search(svg).group(1)), STYLE.sub("", svg))
+    svg = STYLE.sub(lambda _: f"<style>{face}{''.join(rules)}</style>", svg, count=1)
+    return accessible(DATA_POINTS.sub("", svg).replace(PLACEHOLDER, svg_id), svg_id)
+
+
+def one_svg(drawn: dict, source: str, svg_id: str, font_url: str) -> str:
+    """The light drawing with its style, the dark theme's differing rules scoped, and an accessible name."""
+    light, dark = drawn["light"], drawn["dark"]
+    if not same_drawing(light, dark):
+        raise MermaidError("Mermaid drew this diagram differently in its dark theme; one SVG cannot serve both")
+    drawing = STYLE.sub("", light)
+    light_rules = used_rules(css_rules(STYLE.search(light).group(1)), drawing)
+    seen = set(light_rules)
+    dark_rules = [r for r in used_rules(css_rules(STYLE.search(dark).group(1)), drawing) if r not in seen]
+    dark_rules = [r for r in dark_rules if not r.startswith("@")]
+    dark_rules += [
+        f"#{PLACEHOLDER} .{name} span{{color:{AUTHOR_TEXT};fill:{AUTHOR_TEXT};}}"
+        for name in author_filled_classes(source)
+    ]
+    style = (
+        font_face(font_url)
+        + "".join(light_rules)
+        # screen only: print is always light, as the site's print stylesheet is.
+        + "@media screen{"
+        + "".join(scoped(r, DARK) for r in dark_rules)
+        + "}@media screen and (prefers-color-scheme: dark){"
+        + "".join(scoped(r, SYSTEM_DARK) for r in dark_rules)
+        + "}"
+    )
+    svg = STYLE.sub(lambda _: f"<style>{style}</style>", light, count=1)
+    svg = DATA_POINTS.sub("", svg)
+    svg = svg.replace(PLACEHOLDER, svg_id)
+    return accessible(svg, svg_id)
+
+
+def accessible(svg: str, svg_id: str) -> str:
+    """role="img" with a name: the author's accTitle if any, else the node labels."""
+    head_end = svg.index(">")
+    head, rest = svg[:head_end], svg[head_end:]
+    head = re.sub(r'\s(role|aria-roledescription)="[^"]*"', "", head)
+    if "aria-labelledby=" not in head:
+        nodes = re.findall(r'<g class="node\b.*?<span class="nodeLabel"[^>]*>(.*?)</span>', rest, re.DOTALL)
+        names = [html.unescape(re.sub(r"<[^>]+>", "", n)).strip() for n in nodes]
+        if not names:  # not a flowchart: the words it shows, in order
+            words = " ".join(drawing_text(rest[1:]).split())
+            names = [words if len(words) <= 200 else words[:199] + "…"]
+        head += f' aria-label="{html.escape("Diagram of " + ", ".join(names))}"'
+    return head + ' role="img"' + rest
+
+
+def diagram_id(slug: str, index: int) -> str:
+    """Short (it prefixes every rule and element id of the SVG) and unique on any page, even an
+    index page showing several posts: a hash of the post's slug and the diagram's number."""
+    return f"d{hashlib.sha256(slug.encode()).hexdigest()[:6]}-{index + 1}"
+
+
+def render_diagrams(generators) -> None:
+    contents = []
+    for generator in generators:
+        contents += getattr(generator, "articles", []) + getattr(generator, "pages", [])
+        contents += getattr(generator, "drafts", []) + getattr(generator, "hidden_pages", [])
+    diagrams = [d for content in contents for d in diagrams_in(content)]
+    settings = generators[0].settings
+    context = generators[0].context  # the templates' context, shared by all generators
+    settings["DIAGRAM_FONT"] = context["DIAGRAM_FONT_URL"] = None  # per build: the next may have no diagram
+    if not diagrams:
+        return
+    where = [f"{d['path']}:{d['line'] or '?'}" for d in diagrams]
+    drawn = render_all([d["source"] for d in diagrams], require(FONT_SOURCE).read_bytes(), where)
+    font = label_font([drawing_text(r["light"]) for r in drawn if "light" in r])
+    font_name = f"labels-{hashlib.sha256(font).hexdigest()[:10]}.woff2"
+    settings["DIAGRAM_FONT"] = (font_name, font)  # site_assets writes it into the output
+    font_url = context["DIAGRAM_FONT_URL"] = f"{settings.get('SITEURL', '')}/{FONT_DIR}/{font_name}"  # preloaded
+    svgs: dict[int, list[str | None]] = {}
+    for d, result in zip(diagrams, drawn, strict=True):
+        content = d["content"]
+        if "error" in result:
+            # The diagram's first line; Mermaid's message counts lines within the diagram
+            # (and past its end when a bracket is left open), so it is quoted as it is.
+            message = " ".join(result["error"].split())
+            logger.error("%s:%s: Mermaid diagram does not parse: %s", d["path"], d["line"] or "?", message)
+            svg = None
+        else:
+            svg_id = diagram_id(content.slug, d["index"])
+            svg = diagram_html(result, d["source"], svg_id, font_url)
+        svgs.setdefault(id(content), []).append(svg)
+    for content in contents:
+        if id(content) in svgs:
+            content._content = replace_diagrams(content._content, svgs[id(content)])
+
+
+def replace_diagrams(text: str, svgs: list[str | None]) -> str:
+    """Each diagram div by its SVG, in order; a diagram that failed stays as it was."""
+    drawn = iter(svgs)
+    return DIAGRAM.sub(lambda m: next(drawn) or m.group(0), text)
+
+
+def register():
+    # all_generators_finalized: every article and page is read, none written yet; one
+    # Chromium draws every diagram that the cache does not have.
+    signals.all_generators_finalized.connect(render_diagrams)

@@ -1,0 +1,19 @@
+"""tools/bench_reading.py measures what the issue-12 budgets count, on the real site."""
+
+from __future__ import annotations
+
+import pytest
+
+from tools import bench_reading
+
+pytestmark = pytest.mark.browser
+
+
+def test_reading_rows_for_desktop_and_phone(browser, server):
+    rows = bench_reading.run(server, browser=browser)
+    assert [r.viewport for r in rows] == ["desktop 1280×900", "phone 375×740"]
+    for row in rows:
+        assert 0 < row.before_scrolling <= row.after_reading < row.after_touching_figures
+        assert not row.mermaid_or_plotly_while_reading
+        assert row.figures_interactive == 3
+        assert row.after_touching_figures - row.after_reading > 1_000_000  # plotly.js came only then
