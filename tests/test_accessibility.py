@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import POST_URL, ROOT, open_page
+from tools.browser import scroll_through
 
 pytestmark = pytest.mark.browser
 
@@ -38,10 +39,7 @@ def test_no_accessibility_violations(browser, server, path, scheme):
     context, page, watch = open_page(browser, server, scheme=scheme, bypass_csp=True)
     page.goto(server + path)
     if path == POST_URL:  # let every figure and the diagram draw: they must pass too
-        height = page.evaluate("document.documentElement.scrollHeight")
-        for y in range(0, height, 400):
-            page.evaluate(f"window.scrollTo(0, {y})")
-            page.wait_for_timeout(60)
+        scroll_through(page, pause_ms=60)
         page.wait_for_selector(".mermaid[data-processed] svg")
         for figure_id in ("beta-slider", "x2-fit", "ellipse"):
             page.wait_for_selector(f"#figure-{figure_id} .figure-plot[data-ready]")

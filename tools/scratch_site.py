@@ -1,0 +1,50 @@
+"""Build the site from other content into a scratch folder, as the tests and the bench do.
+
+A settings file that takes the project's settings (`pelicanconf` or `publishconf`) and
+reads the posts from another folder, and `python -m tools.build` run on it as
+`make html` runs it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def write_settings(folder: Path, content: Path, base: str = "pelicanconf", **extra) -> Path:
+    """folder/settings.py: the project's `base` settings, reading posts from `content`;
+    each keyword becomes one more setting (`DEFAULT_PAGINATION=5`)."""
+    lines = [
+        "import sys",
+        f"sys.path.insert(0, {str(ROOT)!r})",
+        f"from {base} import *",
+        f"PATH = {str(content)!r}",
+    ] + [f"{key} = {value!r}" for key, value in extra.items()]
+    path = folder / "settings.py"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def run_build(
+    settings: Path, output: Path, timeout: float = 600, env: dict | None = None
+) -> subprocess.CompletedProcess:
+    """`python -m tools.build` as the Makefile runs it; returns the CompletedProcess."""
+    return subprocess.run(
+        [sys.executable, "-m", "tools.build", "--settings", str(settings), "--output", str(output)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def copy_content(dest: Path) -> Path:
+    """A private copy of content/ (generated figures included) that a caller may change."""
+    shutil.copytree(ROOT / "content", dest)
+    return dest
