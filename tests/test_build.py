@@ -200,6 +200,7 @@ def published(tmp_path_factory):
     return output
 
 
+@pytest.mark.build
 def test_publishing_makes_absolute_urls_and_feeds(published):
     feed = (published / "feeds/all.atom.xml").read_text()
     assert '<link href="https://example.org/2026/11/26/swiglu-intuition/" rel="alternate"/>' in feed
@@ -214,6 +215,7 @@ def test_publishing_makes_absolute_urls_and_feeds(published):
     assert "<loc>https://example.org/2026/11/26/swiglu-intuition/</loc>" in (published / "sitemap.xml").read_text()
 
 
+@pytest.mark.build
 def test_publishing_names_static_assets_by_content_hash(published):
     import hashlib
 
@@ -229,6 +231,7 @@ def test_publishing_names_static_assets_by_content_hash(published):
         assert (published / "theme/vendor/katex" / font).is_file()
 
 
+@pytest.mark.build
 def test_publishing_precompresses_every_text_file(published):
     import gzip
 
@@ -266,6 +269,7 @@ def test_every_interactive_figure_has_a_static_picture_csv_data_and_a_page_of_it
         assert not own.select(".figure-links a[href^='/figures/']")  # no link to itself
 
 
+@pytest.mark.build
 def test_the_feed_shows_static_figures(published):
     feed = (published / "feeds/all.atom.xml").read_text()
     assert feed.count('class="figure-static"') == 3

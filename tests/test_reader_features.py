@@ -12,6 +12,8 @@ from bs4 import BeautifulSoup
 
 from tests.conftest import POST_URL, ROOT, copy_content, open_page, run_build, wait_until, write_settings
 
+pytestmark = pytest.mark.build  # every test reads the demo site, a full build
+
 DEMO_URL = "/2026/11/20/reader-features/"
 
 

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+import pytest
 from bs4 import BeautifulSoup
 
 from tests.conftest import POST_URL, ROOT, copy_content, run_build, write_settings
@@ -136,6 +137,7 @@ def test_every_page_carries_a_strict_content_security_policy(site):
         assert all("http" not in v and "*" not in v for v in policy.values())
 
 
+@pytest.mark.build
 def test_front_matter_values_are_escaped(tmp_path):
     content = copy_content(tmp_path / "content")
     (content / "posts" / "2026-11-27-evil.md").write_text(
