@@ -22,7 +22,7 @@ POST_URL = "/2026/11/26/swiglu-intuition/"
 
 
 # Fixture → the marker a test that uses it (directly or through another fixture) must carry.
-MARKED_BY_FIXTURE = {"site": "build", "browser": "browser"}
+MARKED_BY_FIXTURE = {"site": "build", "demo_site": "build", "browser": "browser"}
 
 
 def pytest_collection_modifyitems(items):
@@ -45,14 +45,39 @@ def site(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def server(site):
     """The README's local server over the built site, on a free port."""
+    yield from serving(site)
+
+
+def serving(folder: Path):
+    """Serve `folder` with tools.serve (the site's headers, no live reload); yield its base URL."""
     from tools.serve import make_server
 
-    httpd = make_server(site, "127.0.0.1", 0, generation=None)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
+    httpd = make_server(folder, "127.0.0.1", 0, generation=None)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
     httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory) -> Path:
+    """The real content plus the posts in tests/fixtures/ (every reader feature), built once per session."""
+    import shutil
+
+    folder = tmp_path_factory.mktemp("demo")
+    content = copy_content(folder / "content")
+    for post in (ROOT / "tests" / "fixtures").glob("*.md"):
+        shutil.copy(post, content / "posts" / post.name)
+    output = folder / "output"
+    result = run_build(write_settings(folder, content), output)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return output
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_site):
+    """The README's local server over the demo site, on a free port."""
+    yield from serving(demo_site)
 
 
 @pytest.fixture(scope="session")

@@ -7,8 +7,6 @@ import pytest
 from tests.conftest import POST_URL, ROOT, open_page
 from tools.browser import scroll_through
 
-pytestmark = pytest.mark.browser
-
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = [
     "/",
@@ -32,6 +30,7 @@ def axe_violations(page) -> list[str]:
     ]
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path", PAGES)
 def test_no_accessibility_violations(browser, server, path, scheme):
@@ -48,6 +47,7 @@ def test_no_accessibility_violations(browser, server, path, scheme):
     assert violations == []
 
 
+@pytest.mark.build
 def test_headings_are_in_order(site):
     from bs4 import BeautifulSoup
 
