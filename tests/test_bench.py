@@ -98,3 +98,40 @@ def test_the_baseline_page_inlines_plotly_per_figure_and_reads_the_sites_front_m
     assert "<title>Demo &amp; co</title>" in page
     assert page.count("<figure>") == 1 and "A &lt;demo&gt; figure" in page
     assert "{% figure" not in page and "---" not in page
+
+
+def lighthouse_report(score: float, lcp: float) -> dict:
+    """The parts of a Lighthouse JSON report the bench reads."""
+    audits = {
+        "first-contentful-paint": {"numericValue": 1200.0},
+        "largest-contentful-paint": {"numericValue": lcp},
+        "total-blocking-time": {"numericValue": 0.0},
+        "cumulative-layout-shift": {"numericValue": 0.001},
+        "image-alt": {"score": 0, "title": "Images have alt text", "details": {"items": [{"url": "/x.png"}]}},
+    }
+    categories = {
+        c: {"score": score, "auditRefs": [{"id": "image-alt", "weight": 10}]}
+        for c in ("performance", "accessibility", "best-practices", "seo")
+    }
+    return {"audits": audits, "categories": categories}
+
+
+def test_every_section_prints_its_rows_and_notes_from_its_measurements(tmp_path):
+    from tools.bench import author, lighthouse, reader
+
+    bench = Bench(tmp_path, quick=True, stack=None)
+    transfer = reader.Transfer([("http://h/a", "script", 2048, 1024), ("http://x/b", "font", 10, 10)], "http://h", 5)
+    run = reader.PageRun(transfer, transfer, 0.0)
+    bench.data["reader"] = reader.ReaderResults(run, run, (23, 23, 375), (23, 0, 477))
+    reports = [lighthouse_report(0.99, 1500.0), lighthouse_report(1.0, 1400.0), lighthouse_report(0.5, 9000.0)]
+    median = lighthouse.Lighthouse({c: lighthouse.median_score(reports, c) for c in lighthouse.CATEGORIES}, reports[0])
+    bench.data["lighthouse"] = {"ours": median, "baseline": median}
+    bench.data["author"] = author.AuthorCosts(1.3, 1.2, 1.2, {"act": 0.1}, 0.1)
+    text = table(bench, SECTIONS)
+    assert "| Bytes before any figure is in view | 2.0 KB | 2.0 KB | 1 |" in text
+    assert "| Requests to other hosts | 1 | 1 | 1 |" in text
+    assert "| Performance score | 99 | 99 | 1 |" in text  # the median of 99, 100, 50
+    assert "| Test suite (`python -m pytest -q`) | skipped (--quick) | — |  |" in text
+    below = notes(bench, SECTIONS)
+    assert "- /a (script): 2,048 B / 1,024 B" in below
+    assert "`image-alt` (weight 10): Images have alt text: score 0.00. /x.png" in below
