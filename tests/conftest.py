@@ -8,7 +8,6 @@ file says, so the fast tier can never start a full build or a browser by acciden
 
 from __future__ import annotations
 
-import threading
 import time
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import pytest
 
 # Re-exported: tests import these from here.
 from tools.browser import CHROMIUM_ARGS, chromium_path, launch  # noqa: F401
-from tools.scratch_site import ROOT, copy_content, run_build, write_settings  # noqa: F401
+from tools.scratch_site import ROOT, copy_content, run_build, serving, write_settings  # noqa: F401
 
 POST_URL = "/2026/11/26/swiglu-intuition/"
 
@@ -45,18 +44,8 @@ def site(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def server(site):
     """The README's local server over the built site, on a free port."""
-    yield from serving(site)
-
-
-def serving(folder: Path):
-    """Serve `folder` with tools.serve (the site's headers, no live reload); yield its base URL."""
-    from tools.serve import make_server
-
-    httpd = make_server(folder, "127.0.0.1", 0, generation=None)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -77,7 +66,8 @@ def demo_site(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def demo_server(demo_site):
     """The README's local server over the demo site, on a free port."""
-    yield from serving(demo_site)
+    with serving(demo_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,8 @@
-"""Build the site from other content into a scratch folder, as the tests and the bench do.
+"""Build the site from other content into a scratch folder and serve it, as the tests and the bench do.
 
 A settings file that takes the project's settings (`pelicanconf` or `publishconf`) and
-reads the posts from another folder, and `python -m tools.build` run on it as
-`make html` runs it.
+reads the posts from another folder, `python -m tools.build` run on it as `make html`
+runs it, and a local server over the result on a free port.
 """
 
 from __future__ import annotations
@@ -11,6 +11,9 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,3 +51,18 @@ def copy_content(dest: Path) -> Path:
     """A private copy of content/ (generated figures included) that a caller may change."""
     shutil.copytree(ROOT / "content", dest)
     return dest
+
+
+@contextmanager
+def serving(folder: Path, plain: bool = False) -> Iterator[str]:
+    """A local server over `folder` on a free port, yielding its base URL: the project's own
+    (with the site's Content-Security-Policy), or for the baseline a plain one without any."""
+    from tools import baseline, serve
+
+    httpd = baseline.make_server(folder) if plain else serve.make_server(folder, "127.0.0.1", 0, generation=None)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -28,10 +28,10 @@ To add a measurement, write a module with a `SECTION = Section(...)`, list it in
 
 # Names other modules imported from the single-file tools/bench.py, kept so they still work;
 # new code should import them from where they live.
-from tools.bench.context import serving  # noqa: E402
 from tools.bench.reader import sizes  # noqa: E402
 from tools.browser import CLS_SO_FAR  # noqa: E402
 from tools.browser import HEADLESS_ARGS as CHROME_FLAGS  # noqa: E402
 from tools.browser import chromium_executable as chromium  # noqa: E402
+from tools.scratch_site import serving  # noqa: E402
 
 __all__ = ["CHROME_FLAGS", "CLS_SO_FAR", "chromium", "serving", "sizes"]

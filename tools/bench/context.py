@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tools.scratch_site import ROOT, run_build
+from tools.scratch_site import ROOT, run_build, serving
 
 POST = "content/posts/2026-11-26-swiglu-intuition.md"
 POST_URL = "/2026/11/26/swiglu-intuition/"
@@ -84,18 +83,3 @@ def build(settings: Path, output: Path) -> float:
     if result.returncode != 0:
         raise RuntimeError(f"build into {output} failed:\n{result.stdout}{result.stderr}")
     return seconds
-
-
-@contextmanager
-def serving(folder: Path, plain: bool = False) -> Iterator[str]:
-    """A local server over `folder` on a free port, yielding its base URL: the project's own
-    (with the site's Content-Security-Policy), or for the baseline a plain one without any."""
-    from tools import baseline, serve
-
-    httpd = baseline.make_server(folder) if plain else serve.make_server(folder, "127.0.0.1", 0, generation=None)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
