@@ -135,3 +135,21 @@ def test_every_section_prints_its_rows_and_notes_from_its_measurements(tmp_path)
     below = notes(bench, SECTIONS)
     assert "- /a (script): 2,048 B / 1,024 B" in below
     assert "`image-alt` (weight 10): Images have alt text: score 0.00. /x.png" in below
+
+
+def test_a_site_is_started_once_shared_by_every_section_and_stopped_at_the_end(tmp_path):
+    from contextlib import ExitStack, contextmanager
+
+    events = []
+
+    @contextmanager
+    def start(folder):
+        events.append(f"start {folder.name}")
+        yield "http://127.0.0.1:1"
+        events.append("stop")
+
+    with ExitStack() as stack:
+        bench = Bench(tmp_path, quick=True, stack=stack)
+        assert bench.serve("nginx", start) == bench.serve("nginx", start) == "http://127.0.0.1:1"
+        assert events == ["start nginx"]
+    assert events == ["start nginx", "stop"]

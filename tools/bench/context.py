@@ -6,8 +6,8 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-from collections.abc import Callable
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,23 +34,39 @@ class Bench:
     def lighthouse_runs(self) -> int:
         return 1 if self.quick else 3
 
+    def serve(self, name: str, start: Callable[[Path], AbstractContextManager[str]]) -> str:
+        """Base URL of the site `name`, started on first use and shared by every section after:
+        `start(work/name)` builds into that folder and serves it, yielding its URL (for example
+        an nginx over a publish build), and is closed when the run ends."""
+        if name not in self.urls:
+            self.urls[name] = self.stack.enter_context(start(self.work / name))
+        return self.urls[name]
+
     def ours_url(self) -> str:
-        """Base URL of our site, built into work/ours and served by tools.serve (with its CSP)."""
-        if "ours" not in self.urls:
-            step("building ours")
-            build(ROOT / "pelicanconf.py", self.work / "ours")
-            self.urls["ours"] = self.stack.enter_context(serving(self.work / "ours"))
-        return self.urls["ours"]
+        """Our site, built with pelicanconf.py and served by tools.serve (with its CSP)."""
+        return self.serve("ours", build_and_serve)
 
     def baseline_url(self) -> str:
-        """Base URL of the naive page (tools.baseline), served plainly (no CSP: it has inline scripts)."""
-        if "baseline" not in self.urls:
-            from tools.baseline import build_baseline
+        """The naive page (tools.baseline), served plainly (no CSP: it has inline scripts)."""
+        return self.serve("baseline", baseline_and_serve)
 
-            step("building the baseline")
-            build_baseline(self.work / "baseline")
-            self.urls["baseline"] = self.stack.enter_context(serving(self.work / "baseline", plain=True))
-        return self.urls["baseline"]
+
+@contextmanager
+def build_and_serve(folder: Path) -> Iterator[str]:
+    step("building ours")
+    build(ROOT / "pelicanconf.py", folder)
+    with serving(folder) as url:
+        yield url
+
+
+@contextmanager
+def baseline_and_serve(folder: Path) -> Iterator[str]:
+    from tools.baseline import build_baseline
+
+    step("building the baseline")
+    build_baseline(folder)
+    with serving(folder, plain=True) as url:
+        yield url
 
 
 @dataclass(frozen=True)
