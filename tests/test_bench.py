@@ -153,3 +153,13 @@ def test_a_site_is_started_once_shared_by_every_section_and_stopped_at_the_end(t
         assert bench.serve("nginx", start) == bench.serve("nginx", start) == "http://127.0.0.1:1"
         assert events == ["start nginx"]
     assert events == ["start nginx", "stop"]
+
+
+def test_python_m_tools_bench_keeps_its_options(capsys):
+    from tools.bench.__main__ import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["--help"])
+    assert exit_.value.code == 0
+    shown = capsys.readouterr().out
+    assert "python -m tools.bench" in shown and "--quick" in shown and "--keep" in shown
