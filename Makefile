@@ -6,6 +6,8 @@ OUTPUTDIR ?= output
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# The fast tier: unit tests of every module; no browser, no full-site build, no stress test.
+FAST_TESTS = -m "not browser and not build and not slow"
 
 help:
 	@echo 'make serve       install everything, build, serve at http://$(HOST):$(PORT)/ with live reload'
@@ -13,6 +15,7 @@ help:
 	@echo 'make html        install what the build needs and build the site into $(OUTPUTDIR)/'
 	@echo 'make figures     regenerate every figure (python -m figures)'
 	@echo 'make publish     build for publishing with publishconf.py'
+	@echo 'make check       the edit-and-check loop: unit tests only (no browser, no site build; under a minute)'
 	@echo 'make test        install what the tests need (Chromium and nginx included) and run every test'
 	@echo 'make bench       measure page weight, Lighthouse scores and build times against a naive baseline'
 	@echo 'make lint        ruff format --check and ruff check'
@@ -51,6 +54,10 @@ devserver: serve
 publish: install
 	$(BIN)/python -m tools.build --settings publishconf.py --output $(OUTPUTDIR)
 
+# No Chromium: nothing in this tier starts a browser (tests/conftest.py marks any that would).
+check: install $(BIN)/.test-deps
+	$(BIN)/python -m pytest $(FAST_TESTS) $(PYTEST_ARGS)
+
 test: install $(BIN)/.test-deps
 	bash tools/setup.sh chromium
 	bash tools/setup.sh nginx
@@ -68,4 +75,4 @@ lint: $(BIN)/.test-deps
 clean:
 	rm -rf $(OUTPUTDIR) $(OUTPUTDIR).previous build/cache
 
-.PHONY: help install html figures serve devserver publish test bench lint clean
+.PHONY: help install html figures serve devserver publish check test bench lint clean

@@ -1,49 +1,34 @@
-"""Shared fixtures: real site builds in temporary folders, a local server, Chromium."""
+"""Shared fixtures: real site builds in temporary folders, a local server, Chromium.
+
+Test tiers (markers, registered in pyproject.toml): `browser` drives Chromium, `build`
+builds the real site or takes more than ~2 s, `slow` is a stress test. `make check` runs
+the rest. A test that uses the `site` or `browser` fixtures is marked here whatever its
+file says, so the fast tier can never start a full build or a browser by accident.
+"""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-import threading
+import time
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+# Re-exported: tests import these from here.
+from tools.browser import CHROMIUM_ARGS, chromium_path, launch  # noqa: F401
+from tools.scratch_site import ROOT, copy_content, run_build, serving, write_settings  # noqa: F401
+
 POST_URL = "/2026/11/26/swiglu-intuition/"
 
 
-def write_settings(folder: Path, content: Path, base: str = "pelicanconf", **extra) -> Path:
-    """A settings file that takes the project's settings and reads posts from `content`."""
-    lines = [
-        "import sys",
-        f"sys.path.insert(0, {str(ROOT)!r})",
-        f"from {base} import *",
-        f"PATH = {str(content)!r}",
-    ] + [f"{key} = {value!r}" for key, value in extra.items()]
-    path = folder / "settings.py"
-    path.write_text("\n".join(lines) + "\n")
-    return path
+# Fixture → the marker a test that uses it (directly or through another fixture) must carry.
+MARKED_BY_FIXTURE = {"site": "build", "demo_site": "build", "browser": "browser"}
 
 
-def run_build(settings: Path, output: Path, timeout: float = 600, env: dict | None = None):
-    """`python -m tools.build` as the Makefile runs it; returns the CompletedProcess."""
-    return subprocess.run(
-        [sys.executable, "-m", "tools.build", "--settings", str(settings), "--output", str(output)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env={**os.environ, **(env or {})},
-    )
-
-
-def copy_content(dest: Path) -> Path:
-    """A private copy of content/ (generated figures included) that a test may break."""
-    shutil.copytree(ROOT / "content", dest)
-    return dest
+def pytest_collection_modifyitems(items):
+    for item in items:
+        for fixture, marker in MARKED_BY_FIXTURE.items():
+            if fixture in getattr(item, "fixturenames", ()) and marker not in item.keywords:
+                item.add_marker(marker)
 
 
 @pytest.fixture(scope="session")
@@ -59,31 +44,30 @@ def site(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def server(site):
     """The README's local server over the built site, on a free port."""
-    from tools.serve import make_server
-
-    httpd = make_server(site, "127.0.0.1", 0, generation=None)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    with serving(site) as url:
+        yield url
 
 
-def chromium_path() -> str | None:
-    """Debian's chromium (or CHROMIUM_PATH); None lets Playwright use its own download."""
-    if os.environ.get("CHROMIUM_PATH"):
-        return os.environ["CHROMIUM_PATH"]
-    return shutil.which("chromium") or shutil.which("chromium-browser")
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory) -> Path:
+    """The real content plus the posts in tests/fixtures/ (every reader feature), built once per session."""
+    import shutil
+
+    folder = tmp_path_factory.mktemp("demo")
+    content = copy_content(folder / "content")
+    for post in (ROOT / "tests" / "fixtures").glob("*.md"):
+        shutil.copy(post, content / "posts" / post.name)
+    output = folder / "output"
+    result = run_build(write_settings(folder, content), output)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return output
 
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",  # CI runs as root
-    "--disable-gpu",
-    "--disable-background-networking",  # no calls home: this machine has no network
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
+@pytest.fixture(scope="session")
+def demo_server(demo_site):
+    """The README's local server over the demo site, on a free port."""
+    with serving(demo_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -91,7 +75,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        b = launch(p)
         yield b
         b.close()
 
@@ -123,8 +107,6 @@ class PageWatch:
 def wait_until(page, expression: str, timeout: float = 15.0) -> None:
     """Poll a JavaScript expression until it is truthy. (Playwright's wait_for_function
     compiles its predicate with eval, which the site's CSP rightly forbids.)"""
-    import time
-
     deadline = time.monotonic() + timeout
     while not page.evaluate(expression):
         if time.monotonic() > deadline:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import POST_URL, ROOT, open_page
-
-pytestmark = pytest.mark.browser
+from tools.browser import scroll_through
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = [
@@ -31,6 +30,7 @@ def axe_violations(page) -> list[str]:
     ]
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path", PAGES)
 def test_no_accessibility_violations(browser, server, path, scheme):
@@ -38,10 +38,7 @@ def test_no_accessibility_violations(browser, server, path, scheme):
     context, page, watch = open_page(browser, server, scheme=scheme, bypass_csp=True)
     page.goto(server + path)
     if path == POST_URL:  # let every figure and the diagram draw: they must pass too
-        height = page.evaluate("document.documentElement.scrollHeight")
-        for y in range(0, height, 400):
-            page.evaluate(f"window.scrollTo(0, {y})")
-            page.wait_for_timeout(60)
+        scroll_through(page, pause_ms=60)
         page.wait_for_selector(".mermaid svg")
         for figure_id in ("beta-slider", "x2-fit", "ellipse"):
             page.locator(f"#figure-{figure_id}").hover()  # figures are static until touched
@@ -51,6 +48,7 @@ def test_no_accessibility_violations(browser, server, path, scheme):
     assert violations == []
 
 
+@pytest.mark.build
 def test_headings_are_in_order(site):
     from bs4 import BeautifulSoup
 

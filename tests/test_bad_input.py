@@ -10,6 +10,8 @@ import pytest
 
 from tests.conftest import copy_content, run_build, write_settings
 
+pytestmark = pytest.mark.build  # every test builds broken content next to the session's site
+
 GOOD_POST = """---
 title: "A good post"
 tags: maths

@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import POST_URL
-from tools.bench import CLS_SO_FAR
+from tests.conftest import POST_URL, open_page
+from tools.browser import CLS_SO_FAR, scroll_through
 
 pytestmark = pytest.mark.browser
-
-
-def scroll_through(page):
-    """Scroll like a reader so that lazy figures load."""
-    height = page.evaluate("document.documentElement.scrollHeight")
-    for y in range(0, height, 500):
-        page.evaluate(f"window.scrollTo(0, {y})")
-        page.wait_for_timeout(50)
 
 
 def show_diagram(page):
@@ -32,7 +24,7 @@ def touch_every_figure(page):
 
 def test_the_post_loads_with_no_error_and_no_other_host(reader):
     page, watch = reader(POST_URL)
-    scroll_through(page)
+    scroll_through(page, pause_ms=50)
     touch_every_figure(page)
     page.wait_for_selector(".figure-plot[data-ready]", state="attached")
     assert page.title() == "SwiGLU Intuition · Wiggly Networks"
@@ -99,7 +91,7 @@ def test_plotly_waits_until_a_figure_is_touched_and_mermaid_never_loads(reader):
 @pytest.mark.parametrize("width", [375, 360])
 def test_no_horizontal_scroll_on_a_phone(reader, width):
     page, _ = reader(POST_URL, width=width, height=800)
-    scroll_through(page)
+    scroll_through(page, pause_ms=50)
     page.wait_for_timeout(300)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     # wide display maths scrolls inside its own box instead
@@ -147,7 +139,7 @@ def test_the_404_page_is_served_for_unknown_paths(reader):
 def test_nothing_shifts_while_diagrams_and_figures_arrive(reader, width):
     page, _ = reader(POST_URL, width=width)
     show_diagram(page)
-    scroll_through(page)
+    scroll_through(page, pause_ms=50)
     touch_every_figure(page)
     for figure_id in ("beta-slider", "x2-fit", "ellipse"):
         page.wait_for_selector(f"#figure-{figure_id} .figure-plot[data-ready]")
@@ -162,7 +154,6 @@ def test_pruned_katex_css_and_subset_fonts_render_like_the_full_ones(browser, se
     import numpy as np
 
     from plugins.katex_render import KATEX_PACKAGE
-    from tests.conftest import open_page
 
     def shoot(full: bool) -> list[np.ndarray]:
         context, page, watch = open_page(browser, server, width=800)

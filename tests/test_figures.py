@@ -39,13 +39,22 @@ def test_the_cli_rejects_an_unknown_id_naming_it():
     assert "no-such-figure" in result.stderr and "beta-slider" in result.stderr
 
 
+@pytest.mark.build  # a subprocess that imports the figures and draws two: ~3 s quiet, ~9 s busy
 def test_the_cli_prints_progress_and_time(tmp_path):
     result = cli("beta-slider", "act")
     assert result.returncode == 0, result.stderr
     assert "beta-slider: done in" in result.stdout and "act: done in" in result.stdout
 
 
-@pytest.mark.parametrize("figure_id", ["beta-slider", "act", "x2-fit", pytest.param("ellipse", marks=pytest.mark.slow)])
+@pytest.mark.parametrize(
+    "figure_id",
+    [
+        "beta-slider",
+        "act",
+        pytest.param("x2-fit", marks=pytest.mark.build),  # trains twice: ~6 s quiet, ~18 s busy
+        pytest.param("ellipse", marks=pytest.mark.slow),
+    ],
+)
 def test_regeneration_is_byte_identical(tmp_path, figure_id):
     generate([figure_id], assets=tmp_path / "a", progress=lambda m: None)
     generate([figure_id], assets=tmp_path / "b", progress=lambda m: None)

@@ -64,6 +64,7 @@ def test_an_empty_title_is_an_error(reader, tmp_path):
         read(reader, tmp_path, '---\ntitle: ""\n---\nBody\n')
 
 
+@pytest.mark.build
 def test_a_jekyll_post_dropped_in_content_builds_as_an_article(tmp_path):
     from tests.conftest import copy_content, run_build, write_settings
 

@@ -1,40 +1,19 @@
 """Reader features on a demo post: contents, citations, footnotes, equation links, copy as LaTeX,
-previous/next, sharing metadata. Built with the real content plus tests/fixtures/ posts."""
+previous/next, sharing metadata. Read from conftest's `demo_site`: the real content plus
+tests/fixtures/ posts."""
 
 from __future__ import annotations
 
-import shutil
-import threading
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.conftest import POST_URL, ROOT, copy_content, open_page, run_build, wait_until, write_settings
+from tests.conftest import POST_URL, open_page, wait_until
+
+pytestmark = pytest.mark.build  # every test reads the demo site, a full build
 
 DEMO_URL = "/2026/11/20/reader-features/"
-
-
-@pytest.fixture(scope="module")
-def demo_site(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("demo")
-    content = copy_content(folder / "content")
-    for post in (ROOT / "tests" / "fixtures").glob("*.md"):
-        shutil.copy(post, content / "posts" / post.name)
-    output = folder / "output"
-    result = run_build(write_settings(folder, content), output)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return output
-
-
-@pytest.fixture(scope="module")
-def demo_server(demo_site):
-    from tools.serve import make_server
-
-    httpd = make_server(demo_site, "127.0.0.1", 0, generation=None)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
 
 
 def page_of(site: Path, url: str) -> BeautifulSoup:
@@ -178,8 +157,6 @@ def test_copying_rendered_maths_copies_its_latex(browser, demo_server):
           range.selectNode(formula);
           getSelection().removeAllRanges();
           getSelection().addRange(range);
-          let text = null;
-          document.addEventListener('copy', e => { setTimeout(() => {}, 0); }, {once: true});
           const data = new DataTransfer();
           const event = new ClipboardEvent('copy', {clipboardData: data, bubbles: true, cancelable: true});
           formula.dispatchEvent(event);

@@ -9,6 +9,8 @@ import pytest
 
 from tests.conftest import POST_URL
 
+pytestmark = pytest.mark.build  # every test serves the session's site build
+
 
 def get(server: str, path: str) -> tuple[int, dict, bytes]:
     """A raw GET, so that `..` reaches the server as typed (no client-side normalisation)."""

@@ -24,6 +24,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from plugins.figure_tag import TAG
+from plugins.jekyll_reader import split_front_matter
 
 ROOT = Path(__file__).resolve().parent.parent
 POST = ROOT / "content" / "posts" / "2026-11-26-swiglu-intuition.md"
@@ -62,16 +63,6 @@ PAGE = """<!doctype html>
 </body>
 </html>
 """
-
-
-def split_front_matter(text: str) -> tuple[dict, str]:
-    """The post's YAML front matter and its Markdown body."""
-    import yaml
-
-    match = re.match(r"^---\s*\n(.*?)\n---\s*\n", text, re.DOTALL)
-    if not match:
-        return {}, text
-    return yaml.safe_load(match.group(1)) or {}, text[match.end() :]
 
 
 def figure_html(figure_id: str, assets: Path = ASSETS) -> str:
@@ -120,7 +111,7 @@ def copy_images(markdown_text: str, dest: Path, assets: Path = ASSETS) -> None:
 def build_baseline(dest: Path, post: Path = POST, assets: Path = ASSETS) -> Path:
     """Write the naive page to DEST/index.html with everything it loads; return that path."""
     dest.mkdir(parents=True, exist_ok=True)
-    meta, text = split_front_matter(post.read_text())
+    meta, text, _ = split_front_matter(str(post), post.read_text())  # the site's own reader
     page = PAGE.format(
         title=html.escape(str(meta.get("title", post.stem))),
         subtitle=html.escape(str(meta.get("subtitle", ""))),

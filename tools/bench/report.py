@@ -1,0 +1,54 @@
+"""What the bench prints: the machine, one table (every section's rows, then the budgets), notes."""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+from datetime import datetime
+from pathlib import Path
+
+from tools.bench.budgets import BUDGETS, Budget
+from tools.bench.context import Bench, Section
+from tools.bench.table import HEAD, row, verdict
+from tools.browser import chromium_executable
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if "model name" in line
+        ),
+        platform.processor() or "unknown CPU",
+    )
+    mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if "MemTotal" in line)
+    nproc = len(os.sched_getaffinity(0))
+    chrome = subprocess.run([chromium_executable(), "--version"], capture_output=True, text=True).stdout.strip()
+    node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+    when = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    text = (
+        f"Date: {when}  \nMachine: {nproc} CPUs ({cpu}), {mem_kb / 1048576:.1f} GB RAM, {platform.platform()}  \n"
+        f"Python {platform.python_version()}, Node {node}, {chrome}"
+    )
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        text += "  \nNote: PYTHONDONTWRITEBYTECODE is set, so every build compiles its modules from source (slower)."
+    return text
+
+
+def budget_rows(values: dict[str, float | None], budgets: list[Budget] = BUDGETS) -> list[str]:
+    rows = [row("**Budgets**", "")]
+    for budget in budgets:
+        shown, ok = budget.check(values)
+        rows.append(row(budget.name, shown, "", verdict(ok)))
+    return rows
+
+
+def table(bench: Bench, sections: list[Section]) -> str:
+    rows = [line for section in sections for line in section.rows(bench)]
+    return "\n".join(HEAD + rows + budget_rows(bench.values))
+
+
+def notes(bench: Bench, sections: list[Section]) -> str:
+    return "\n".join(line for section in sections for line in section.notes(bench))
