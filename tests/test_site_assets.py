@@ -1,8 +1,9 @@
-"""plugins/site_assets.py against a small fake node_modules: versioned vendor folders, Mermaid's
-entry and chunks, the plotly bundle, hard links, and a clear error when npm has not run."""
+"""plugins/site_assets.py against a small fake node_modules: a vendor folder named by version and
+content, the plotly bundle hard-linked, the diagram font, and a clear error when npm has not run."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from types import SimpleNamespace
 
@@ -10,49 +11,52 @@ import pytest
 
 from plugins import site_assets
 
+BUNDLE = b"var Plotly;"
+FOLDER = f"plotly-3.2.1-{hashlib.sha256(BUNDLE).hexdigest()[:8]}"
+
 
 @pytest.fixture
 def node_modules(tmp_path, monkeypatch):
-    """mermaid 11.1.0 with two chunks and plotly.js-cartesian-dist-min 3.2.1, as npm lays them out."""
+    """plotly.js 3.2.1 and the bundle `npm run build:plotly` makes from it, as npm lays them out."""
     root = tmp_path / "node_modules"
-    chunks = root / "mermaid/dist/chunks/mermaid.esm.min"
-    chunks.mkdir(parents=True)
-    (root / "mermaid/package.json").write_text(json.dumps({"version": "11.1.0"}))
-    (root / "mermaid/dist/mermaid.esm.min.mjs").write_text("import './chunks/mermaid.esm.min/a.mjs';")
-    (root / "mermaid/dist/mermaid.min.js").write_text("not copied: the site loads the ESM entry")
-    for name in ("a.mjs", "b.mjs"):
-        (chunks / name).write_text(f"// {name}")
-    plotly = root / "plotly.js-cartesian-dist-min"
-    plotly.mkdir()
-    (plotly / "package.json").write_text(json.dumps({"version": "3.2.1"}))
-    (plotly / "plotly-cartesian.min.js").write_text("var Plotly;")
+    (root / "plotly.js").mkdir(parents=True)
+    (root / "plotly.js/package.json").write_text(json.dumps({"version": "3.2.1"}))
+    bundle = root / ".bundles" / "plotly-heatmap.min.js"
+    bundle.parent.mkdir()
+    bundle.write_bytes(BUNDLE)
     monkeypatch.setattr(site_assets, "NODE_MODULES", root)
+    monkeypatch.setattr(site_assets, "PLOTLY_BUNDLE", bundle)
     return root
 
 
-def test_vendor_folders_are_named_after_the_package_versions(node_modules):
-    assert site_assets.vendor_dirs() == {"MERMAID_DIR": "mermaid-11.1.0", "PLOTLY_DIR": "plotly-3.2.1"}
+def test_the_vendor_folder_is_named_after_the_version_and_the_bundle(node_modules):
+    assert site_assets.vendor_dirs() == {"PLOTLY_DIR": FOLDER}
 
 
-def test_the_templates_are_told_the_vendor_folders(node_modules):
+def test_a_changed_bundle_gets_a_new_folder(node_modules):
+    site_assets.PLOTLY_BUNDLE.write_bytes(b"var Plotly = 2;")
+    assert site_assets.vendor_dirs() != {"PLOTLY_DIR": FOLDER}
+
+
+def test_the_templates_are_told_the_vendor_folder(node_modules):
     pelican = SimpleNamespace(settings={"SITENAME": "x"})
     site_assets.expose_vendor_dirs(pelican)
-    assert pelican.settings["MERMAID_DIR"] == "mermaid-11.1.0" and pelican.settings["PLOTLY_DIR"] == "plotly-3.2.1"
-
-
-def test_mermaid_is_copied_as_its_esm_entry_and_chunks_only(node_modules, tmp_path):
-    dest = tmp_path / "out" / "mermaid-11.1.0"
-    site_assets.copy_mermaid(dest)
-    files = sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*") if p.is_file())
-    assert files == ["chunks/mermaid.esm.min/a.mjs", "chunks/mermaid.esm.min/b.mjs", "mermaid.esm.min.mjs"]
+    assert pelican.settings["PLOTLY_DIR"] == FOLDER
 
 
 def test_the_plotly_bundle_is_hard_linked_not_copied(node_modules, tmp_path):
-    dest = tmp_path / "out" / "plotly-3.2.1"
+    dest = tmp_path / "out" / FOLDER
     site_assets.copy_plotly(dest)
-    bundle = node_modules / "plotly.js-cartesian-dist-min/plotly-cartesian.min.js"
-    assert (dest / "plotly.min.js").read_text() == "var Plotly;"
-    assert (dest / "plotly.min.js").stat().st_ino == bundle.stat().st_ino
+    assert (dest / "plotly.min.js").read_bytes() == BUNDLE
+    assert (dest / "plotly.min.js").stat().st_ino == site_assets.PLOTLY_BUNDLE.stat().st_ino
+
+
+def test_the_diagram_font_is_written_only_when_the_build_drew_diagrams(tmp_path):
+    vendor = tmp_path / "vendor"
+    site_assets.write_diagram_font(SimpleNamespace(settings={}), vendor)
+    assert not vendor.exists()
+    site_assets.write_diagram_font(SimpleNamespace(settings={"DIAGRAM_FONT": ("labels.woff2", b"wOF2")}), vendor)
+    assert (vendor / "diagrams" / "labels.woff2").read_bytes() == b"wOF2"
 
 
 def test_placing_a_file_again_replaces_the_old_one(tmp_path):
@@ -63,7 +67,7 @@ def test_placing_a_file_again_replaces_the_old_one(tmp_path):
     assert dest.read_text() == "new"
 
 
-def test_a_missing_package_says_to_run_npm(node_modules):
-    (node_modules / "plotly.js-cartesian-dist-min/plotly-cartesian.min.js").unlink()
-    with pytest.raises(FileNotFoundError, match=r"plotly-cartesian\.min\.js is missing: run `npm ci`"):
+def test_a_missing_bundle_says_to_run_npm(node_modules):
+    site_assets.PLOTLY_BUNDLE.unlink()
+    with pytest.raises(FileNotFoundError, match=r"plotly-heatmap\.min\.js is missing: run `npm ci`"):
         site_assets.copy_plotly(node_modules.parent / "out")
