@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from figures.activations import relu, swish, swish_relu_gap_constant
-from figures.output import FigureOutput, SliderState, interactive, rounded, signed
-from figures.style import COLORS, axis, plotly_layout
+from figures.output import FigureOutput, rounded, signed
+from figures.spec import SliderState, axis, interactive, plotly_layout
+from figures.style import COLORS
 
 ID = "beta-slider"
 BETAS = [0, 0.1, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]  # denser near small β

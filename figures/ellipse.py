@@ -16,8 +16,9 @@ from figures.nets import (
     ellipse_data,
     fit,
 )
-from figures.output import FigureOutput, SliderState, interactive, rounded
-from figures.style import COLORS, axis, plotly_layout
+from figures.output import FigureOutput, rounded
+from figures.spec import SliderState, axis, interactive, plotly_layout
+from figures.style import COLORS
 
 ID = "ellipse"
 NEURONS = range(1, 9)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 
-from figures.static import apply_state
+from figures.spec import apply_state
 
 LINE_COLUMNS = ["state", "trace", "x", "y"]
 GRID_COLUMNS = ["state", "trace", "x", "y", "z"]

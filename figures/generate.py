@@ -15,8 +15,10 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
+from figures.export import csv_files
 from figures.output import FigureOutput, dumps
 from figures.registry import FIGURE_IDS, load, source_hash
+from figures.static import Exporter, chromium
 
 ASSETS = Path(__file__).resolve().parent.parent / "content" / "assets"
 
@@ -60,19 +62,15 @@ def write(out: FigureOutput, assets: Path = ASSETS) -> None:
 def _make(figure_id: str) -> tuple[FigureOutput, float]:
     start = time.perf_counter()
     out = load(figure_id).make()
-    if out.kind == "interactive":
-        add_fallbacks(out)
     return out, time.perf_counter() - start
 
 
-def add_fallbacks(out: FigureOutput) -> None:
-    """Beside an interactive figure's JSON: a static SVG of its default state (no-JS readers,
+def add_fallbacks(out: FigureOutput, exporter: Exporter) -> None:
+    """Beside an interactive figure's JSON: a static picture of its default state (no-JS readers,
     feeds, print) and its data for every slider state as CSV."""
-    from figures.export import csv_files
-    from figures.static import static_svg
-
     spec = json.loads(out.files[f"figures/{out.id}.json"])
-    out.files[f"figures/{out.id}.svg"] = static_svg(spec)
+    extension, picture = exporter.picture(spec)
+    out.files[f"figures/{out.id}.{extension}"] = picture
     out.files.update(csv_files(spec, out.id))
 
 
@@ -96,11 +94,19 @@ def generate(
     # parallel processes changes no byte of the output.
     with ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else _InProcess() as pool:
         futures = {figure_id: pool.submit(_make, figure_id) for figure_id in todo}
-        for figure_id, future in futures.items():
-            out, seconds = future.result()
-            write(out, assets)
-            times[figure_id] = seconds
-            progress(f"{figure_id}: done in {seconds:.1f} s")
+        outputs = {figure_id: future.result() for figure_id, future in futures.items()}
+    interactive = [out for out, _ in outputs.values() if out.kind == "interactive"]
+    if interactive:
+        start = time.perf_counter()
+        chromium()  # fails here, with how to install it, if there is no browser
+        with Exporter() as exporter:  # one browser for every picture
+            for out in interactive:
+                add_fallbacks(out, exporter)
+        progress(f"static pictures of {', '.join(o.id for o in interactive)}: {time.perf_counter() - start:.1f} s")
+    for figure_id, (out, seconds) in outputs.items():
+        write(out, assets)
+        times[figure_id] = seconds
+        progress(f"{figure_id}: done in {seconds:.1f} s")
     return times
 
 

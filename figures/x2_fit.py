@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from figures.nets import ReLULayer, SwiGLULayer, TrainConfig, fit, x2_data
-from figures.output import FigureOutput, SliderState, interactive, rounded
-from figures.style import COLORS, axis, plotly_layout
+from figures.output import FigureOutput, rounded
+from figures.spec import SliderState, axis, interactive, plotly_layout
+from figures.style import COLORS
 
 ID = "x2-fit"
 NEURONS = range(1, 9)
