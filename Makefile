@@ -33,10 +33,14 @@ node_modules/.installed: package.json package-lock.json
 
 install: $(BIN)/.site-deps node_modules/.installed
 
-html: install
+# Figures' static pictures are drawn by plotly.js in Chromium (kaleido), so a build may need it.
+chromium:
+	bash tools/setup.sh chromium
+
+html: install chromium
 	$(BIN)/python -m tools.build --output $(OUTPUTDIR)
 
-figures: install
+figures: install chromium
 	$(BIN)/python -m figures
 
 serve: html
@@ -44,7 +48,7 @@ serve: html
 
 devserver: serve
 
-publish: install
+publish: install chromium
 	$(BIN)/python -m tools.build --settings publishconf.py --output $(OUTPUTDIR)
 
 test: install $(BIN)/.test-deps
@@ -62,4 +66,4 @@ lint: $(BIN)/.test-deps
 clean:
 	rm -rf $(OUTPUTDIR) $(OUTPUTDIR).previous build/cache
 
-.PHONY: help install html figures serve devserver publish test bench lint clean
+.PHONY: help install chromium html figures serve devserver publish test bench lint clean

@@ -172,3 +172,31 @@ def test_captions_quote_computed_numbers(site_figures):
     ellipse = site_figures["ellipse"]
     best = next(i for i, a in enumerate(ellipse["facts"]["accuracy"]["SwiGLU"]) if a >= 0.99)
     assert f"{100 * ellipse['facts']['accuracy']['SwiGLU'][best]:.1f} %" in ellipse["caption"]
+
+
+def test_without_chromium_the_error_says_how_to_install_it(monkeypatch, tmp_path):
+    from figures.static import ChromiumMissing, chromium
+
+    monkeypatch.delenv("CHROMIUM_PATH", raising=False)
+    monkeypatch.delenv("BROWSER_PATH", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(ChromiumMissing, match=r"tools/setup.sh chromium.*CHROMIUM_PATH"):
+        chromium()
+    monkeypatch.setenv("CHROMIUM_PATH", str(tmp_path / "no-chrome"))
+    with pytest.raises(ChromiumMissing, match="no-chrome"):
+        chromium()
+
+
+@pytest.mark.build
+def test_the_cli_fails_clearly_when_a_figure_needs_chromium_and_there_is_none(tmp_path):
+    env = {"PATH": str(tmp_path), "CHROMIUM_PATH": "", "BROWSER_PATH": ""}
+    result = subprocess.run(
+        [sys.executable, "-m", "figures", "beta-slider", "--assets", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert result.returncode == 1
+    assert "needs Chromium" in result.stderr and "CHROMIUM_PATH" in result.stderr
+    assert not (tmp_path / "figures").exists()  # nothing half-written
