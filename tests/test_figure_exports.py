@@ -20,7 +20,7 @@ from PIL import Image
 from figures import beta_slider
 from figures.export import csv_files
 from figures.generate import generate, read_meta
-from figures.spec import SliderState, apply_state, interactive
+from figures.spec import SliderState, apply_state, float32, interactive, percent, values
 from figures.static import Exporter, export_figure, picture_format, stable_ids
 from figures.theme import LIGHT
 from plugins.figure_tag import interactive_html
@@ -68,14 +68,14 @@ def rows_of(files: dict[str, bytes], name: str) -> list[dict]:
 def test_apply_state_gives_the_arrays_the_states_hold():
     spec = beta_spec()
     data, _ = apply_state(spec, 0)
-    assert data[3]["y"] == [round(x / 2, 5) for x in data[3]["x"]]  # β = 0: Swish is x/2
+    assert values(data[3]["y"]) == [x / 2 for x in data[3]["x"]]  # β = 0: Swish is x/2 (exact in float32 here)
     assert data[3]["name"] == "Swish β = 0"
     for index, state in enumerate(spec["slider"]["states"]):
         data, _ = apply_state(spec, index)
         for call in state["restyle"]:
-            for attr, values in call["update"].items():
+            for attr, new in call["update"].items():
                 for k, trace in enumerate(call["traces"]):
-                    assert data[trace][attr] == values[k]
+                    assert data[trace][attr] == new[k]
 
 
 def test_apply_state_defaults_to_the_default_state_and_leaves_the_spec_alone():
@@ -83,7 +83,7 @@ def test_apply_state_defaults_to_the_default_state_and_leaves_the_spec_alone():
     before = json.dumps(spec, sort_keys=True)
     data, layout = apply_state(spec)
     assert data == spec["data"] and layout == spec["layout"]  # the JSON's traces hold the default state
-    apply_state(spec, 0)[0][3]["y"].append(99)  # a copy: changing it leaves the spec alone
+    apply_state(spec, 0)[0][3]["y"]["bdata"] = ""  # a copy: changing it leaves the spec alone
     assert json.dumps(spec, sort_keys=True) == before
 
 
@@ -92,6 +92,24 @@ def test_apply_state_applies_the_states_relayout():
     assert apply_state(spec, 0)[1]["annotations"][0]["text"] == "b"
     assert apply_state(spec, 1)[1]["annotations"][0]["text"] == "a"
     assert apply_state(spec, 0)[0][0]["z"] == [[0.5, 0.6], [0.7, 0.8]]
+
+
+# --- typed arrays ---------------------------------------------------------------------------------------------
+
+
+def test_float32_arrays_decode_to_their_shortest_decimals():
+    spec = float32([0.1, -1.975, 2, 1e-7])
+    assert spec["dtype"] == "f4" and "shape" not in spec
+    assert values(spec) == [0.1, -1.975, 2.0, 1e-7]
+    with pytest.raises(ValueError, match="finite"):
+        float32([1, float("nan")])
+
+
+def test_percent_grids_are_one_byte_a_cell_in_plotlys_row_major_shape():
+    spec = percent([[0.0, 0.534, 1.0], [0.5, 0.996, 0.004]])
+    assert spec["dtype"] == "u1" and spec["shape"] == "2,3" and len(spec["bdata"]) == 8  # 6 bytes in base64
+    assert values(spec) == [[0, 53, 100], [50, 100, 0]]
+    assert values([1, None]) == [1, None]  # text lists pass through
 
 
 # --- what kaleido is given ------------------------------------------------------------------------------------
@@ -147,7 +165,7 @@ def check_csv(spec: dict, figure_id: str) -> None:
         expected = {  # a trace with no points this state (e.g. no boundary found) has no rows
             t.get("name", f"trace {i}")
             for i, t in enumerate(data)
-            if t.get("type") != "heatmap" and any(v is not None for v in t["y"])
+            if t.get("type") != "heatmap" and any(v is not None for v in values(t["y"]))
         }
         assert traces_by_state[label] == expected, label
     assert csv_files(spec, figure_id) == files  # deterministic
@@ -174,7 +192,7 @@ def test_beta_slider_csv_at_beta_0_has_y_equal_to_half_x_for_swish():
     rows = rows_of(csv_files(spec, "beta-slider"), "figures/beta-slider.csv")
     swish = [r for r in rows if r["state"] == "β = 0" and r["trace"].startswith("Swish")]
     assert len(swish) == len(spec["data"][3]["x"])
-    assert all(float(r["y"]) == round(float(r["x"]) / 2, 5) for r in swish)
+    assert all(float(r["y"]) == float(r["x"]) / 2 for r in swish)
     assert {r["trace"] for r in swish} == {"Swish β = 0"}
 
 
@@ -259,3 +277,9 @@ def test_the_img_declares_the_pictures_own_size(generated, figure_id):
 @pytest.mark.parametrize("figure_id", ["x2-fit", "ellipse"])
 def test_csv_of_the_trained_figures(generated, figure_id):
     check_csv(json.loads((generated / "figures" / f"{figure_id}.json").read_text()), figure_id)
+
+
+@pytest.mark.build
+def test_the_three_figures_json_is_at_most_120_kb_together(generated):
+    sizes = {i: (generated / "figures" / f"{i}.json").stat().st_size for i in INTERACTIVE}
+    assert sum(sizes.values()) <= 120_000, sizes  # issue 12: was 295 KB

@@ -15,6 +15,7 @@ from figures import beta_slider
 from figures.activations import swish
 from figures.generate import generate, is_stale, read_meta
 from figures.registry import FIGURE_IDS, PACKAGE, dependencies, load, source_hash
+from figures.spec import values
 from tests.conftest import ROOT
 
 
@@ -140,7 +141,7 @@ def test_every_beta_state_is_the_swish_curve_it_names():
     x = np.array(spec["data"][3]["x"])
     for beta, state in zip(beta_slider.BETAS, spec["slider"]["states"], strict=True):
         (call,) = state["restyle"]
-        np.testing.assert_allclose(call["update"]["y"][0], swish(x, beta), atol=1e-5)
+        np.testing.assert_allclose(values(call["update"]["y"][0]), swish(x, beta), atol=1e-6)
         assert state["label"] == f"β = {beta:g}"
 
 
@@ -150,6 +151,7 @@ def site_figures(site):
     return {figure_id: read_meta(figure_id) for figure_id in FIGURE_IDS}
 
 
+@pytest.mark.build
 def test_x2_fit_claims_hold_in_the_published_figure(site_figures):
     facts = site_figures["x2-fit"]["facts"]
     relu, swiglu = facts["mse"]["ReLU"], facts["mse"]["SwiGLU"]
@@ -159,6 +161,7 @@ def test_x2_fit_claims_hold_in_the_published_figure(site_figures):
     assert facts["params"]["SwiGLU"][0] > facts["params"]["ReLU"][0]  # stated, so the comparison is fair
 
 
+@pytest.mark.build
 def test_ellipse_claims_hold_in_the_published_figure(site_figures):
     acc = site_figures["ellipse"]["facts"]["accuracy"]
     good = [i for i, a in enumerate(acc["SwiGLU"][:4]) if a >= 0.99]
@@ -166,6 +169,7 @@ def test_ellipse_claims_hold_in_the_published_figure(site_figures):
     assert acc["ReLU"][good[0]] < acc["SwiGLU"][good[0]]
 
 
+@pytest.mark.build
 def test_captions_quote_computed_numbers(site_figures):
     x2 = site_figures["x2-fit"]
     assert f"{x2['facts']['mse']['ReLU'][-1]:.1e}" in x2["caption"]
