@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 
-# Mid-luminance colours: enough contrast on #fdfcf9 and on #16181c alike.
+# Mid-luminance colours: enough contrast on the light and the dark page background alike.
 COLORS = {
     "relu": "#e07b28",
     "swiglu": "#3b7dd8",
