@@ -18,7 +18,7 @@ from pathlib import Path
 from figures.export import csv_files
 from figures.output import FigureOutput, dumps
 from figures.registry import FIGURE_IDS, load, source_hash
-from figures.static import Exporter, chromium
+from figures.static import Exporter
 
 ASSETS = Path(__file__).resolve().parent.parent / "content" / "assets"
 
@@ -41,7 +41,13 @@ def is_stale(figure_id: str, assets: Path = ASSETS) -> bool:
 
 
 def write(out: FigureOutput, assets: Path = ASSETS) -> None:
-    """Write the figure's files, then its meta (last, so a crash leaves it stale)."""
+    """Write the figure's files, then its meta (last, so a crash leaves it stale).
+
+    Files the previous version wrote and this one does not (say a picture that changed format)
+    are removed, so the site never publishes them."""
+    previous = read_meta(out.id, assets)
+    for rel in sorted(set(previous["files"] if previous else []) - set(out.files)):
+        (assets / rel).unlink(missing_ok=True)
     for rel, data in sorted(out.files.items()):
         path = assets / rel
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -98,8 +104,7 @@ def generate(
     interactive = [out for out, _ in outputs.values() if out.kind == "interactive"]
     if interactive:
         start = time.perf_counter()
-        chromium()  # fails here, with how to install it, if there is no browser
-        with Exporter() as exporter:  # one browser for every picture
+        with Exporter() as exporter:  # one browser for every picture (no browser: ChromiumMissing, saying how)
             for out in interactive:
                 add_fallbacks(out, exporter)
         progress(f"static pictures of {', '.join(o.id for o in interactive)}: {time.perf_counter() - start:.1f} s")

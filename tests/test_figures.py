@@ -204,3 +204,13 @@ def test_the_cli_fails_clearly_when_a_figure_needs_chromium_and_there_is_none(tm
     assert result.returncode == 1
     assert "needs Chromium" in result.stderr and "CHROMIUM_PATH" in result.stderr
     assert not (tmp_path / "figures").exists()  # nothing half-written
+
+
+def test_a_file_the_previous_version_wrote_is_removed(tmp_path):
+    from figures.generate import write
+    from figures.output import FigureOutput
+
+    old = FigureOutput(id="act", kind="static", label="l", caption="c", files={"figures/a.svg": b"1", "b.csv": b"2"})
+    write(old, tmp_path)
+    write(FigureOutput(id="act", kind="static", label="l", caption="c", files={"figures/a.webp": b"3"}), tmp_path)
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["a.webp", "act.meta.json"]
