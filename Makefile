@@ -35,15 +35,17 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 # npm ci also runs package.json's postinstall: it bundles plotly.js (core + heatmap).
-# Chromium: the build draws changed Mermaid diagrams with it (plugins/mermaid_render.py).
-# Not fatal here: without it, only a build with a changed diagram fails (saying how to fix it).
 install: $(BIN)/.site-deps node_modules/.installed
-	-bash tools/setup.sh chromium
 
-html: install
+# Chromium draws changed Mermaid diagrams (plugins/mermaid_render.py) and figures' static
+# pictures (kaleido), so every target that builds makes sure it is there.
+chromium:
+	bash tools/setup.sh chromium
+
+html: install chromium
 	$(BIN)/python -m tools.build --output $(OUTPUTDIR)
 
-figures: install
+figures: install chromium
 	$(BIN)/python -m figures
 
 serve: html
@@ -51,20 +53,18 @@ serve: html
 
 devserver: serve
 
-publish: install
+publish: install chromium
 	$(BIN)/python -m tools.build --settings publishconf.py --output $(OUTPUTDIR)
 
 # No Chromium: nothing in this tier starts a browser (tests/conftest.py marks any that would).
 check: install $(BIN)/.test-deps
 	$(BIN)/python -m pytest $(FAST_TESTS) $(PYTEST_ARGS)
 
-test: install $(BIN)/.test-deps
-	bash tools/setup.sh chromium
+test: install chromium $(BIN)/.test-deps
 	bash tools/setup.sh nginx
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: install $(BIN)/.test-deps
-	bash tools/setup.sh chromium
+bench: install chromium $(BIN)/.test-deps
 	bash tools/setup.sh nginx
 	$(BIN)/python -m tools.bench
 
@@ -75,4 +75,4 @@ lint: $(BIN)/.test-deps
 clean:
 	rm -rf $(OUTPUTDIR) $(OUTPUTDIR).previous build/cache
 
-.PHONY: help install html figures serve devserver publish check test bench lint clean
+.PHONY: help install chromium html figures serve devserver publish check test bench lint clean

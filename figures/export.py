@@ -2,7 +2,9 @@
 
 Long tables, one row per point: `figures/ID.csv` (state, trace, x, y) holds the
 line and marker traces; `figures/ID-grid.csv` (state, trace, x, y, z) the heat
-maps, if the figure has any. Line breaks (null points) are left out.
+maps, if the figure has any, in the units the figure shows (the ellipse's z is a
+percentage). Line breaks (null points) are left out. Typed arrays are decoded,
+float32 values written as their shortest decimal.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 
-from figures.static import apply_state
+from figures.spec import apply_state, values
 
 LINE_COLUMNS = ["state", "trace", "x", "y"]
 GRID_COLUMNS = ["state", "trace", "x", "y", "z"]
@@ -39,18 +41,18 @@ def _table(columns: list[str], rows: list[list]) -> bytes:
 
 
 def _line_rows(label: str, index: int, trace: dict) -> list[list]:
-    y = trace.get("y") or []
-    x = trace.get("x") or list(range(len(y)))
+    y = values(trace.get("y")) or []
+    x = values(trace.get("x")) or list(range(len(y)))
     name = trace.get("name", f"trace {index}")
     return [[label, name, xi, yi] for xi, yi in zip(x, y, strict=False) if xi is not None and yi is not None]
 
 
 def _grid_rows(label: str, index: int, trace: dict) -> list[list]:
-    z = trace["z"]
+    z = values(trace["z"])
     if trace.get("transpose"):
         z = [list(col) for col in zip(*z, strict=True)]
-    x = trace.get("x") or list(range(len(z[0]) if z else 0))
-    y = trace.get("y") or list(range(len(z)))
+    x = values(trace.get("x")) or list(range(len(z[0]) if z else 0))
+    y = values(trace.get("y")) or list(range(len(z)))
     name = trace.get("name", f"trace {index}")
     return [
         [label, name, xi, yj, zij]

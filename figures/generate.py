@@ -15,8 +15,10 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
+from figures.export import csv_files
 from figures.output import FigureOutput, dumps
 from figures.registry import FIGURE_IDS, load, source_hash
+from figures.static import Exporter
 
 ASSETS = Path(__file__).resolve().parent.parent / "content" / "assets"
 
@@ -39,7 +41,13 @@ def is_stale(figure_id: str, assets: Path = ASSETS) -> bool:
 
 
 def write(out: FigureOutput, assets: Path = ASSETS) -> None:
-    """Write the figure's files, then its meta (last, so a crash leaves it stale)."""
+    """Write the figure's files, then its meta (last, so a crash leaves it stale).
+
+    Files the previous version wrote and this one does not (say a picture that changed format)
+    are removed, so the site never publishes them."""
+    previous = read_meta(out.id, assets)
+    for rel in sorted(set(previous["files"] if previous else []) - set(out.files)):
+        (assets / rel).unlink(missing_ok=True)
     for rel, data in sorted(out.files.items()):
         path = assets / rel
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -60,19 +68,15 @@ def write(out: FigureOutput, assets: Path = ASSETS) -> None:
 def _make(figure_id: str) -> tuple[FigureOutput, float]:
     start = time.perf_counter()
     out = load(figure_id).make()
-    if out.kind == "interactive":
-        add_fallbacks(out)
     return out, time.perf_counter() - start
 
 
-def add_fallbacks(out: FigureOutput) -> None:
-    """Beside an interactive figure's JSON: a static SVG of its default state (no-JS readers,
+def add_fallbacks(out: FigureOutput, exporter: Exporter) -> None:
+    """Beside an interactive figure's JSON: a static picture of its default state (no-JS readers,
     feeds, print) and its data for every slider state as CSV."""
-    from figures.export import csv_files
-    from figures.static import static_svg
-
     spec = json.loads(out.files[f"figures/{out.id}.json"])
-    out.files[f"figures/{out.id}.svg"] = static_svg(spec)
+    extension, picture = exporter.picture(spec)
+    out.files[f"figures/{out.id}.{extension}"] = picture
     out.files.update(csv_files(spec, out.id))
 
 
@@ -96,11 +100,18 @@ def generate(
     # parallel processes changes no byte of the output.
     with ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else _InProcess() as pool:
         futures = {figure_id: pool.submit(_make, figure_id) for figure_id in todo}
-        for figure_id, future in futures.items():
-            out, seconds = future.result()
-            write(out, assets)
-            times[figure_id] = seconds
-            progress(f"{figure_id}: done in {seconds:.1f} s")
+        outputs = {figure_id: future.result() for figure_id, future in futures.items()}
+    interactive = [out for out, _ in outputs.values() if out.kind == "interactive"]
+    if interactive:
+        start = time.perf_counter()
+        with Exporter() as exporter:  # one browser for every picture (no browser: ChromiumMissing, saying how)
+            for out in interactive:
+                add_fallbacks(out, exporter)
+        progress(f"static pictures of {', '.join(o.id for o in interactive)}: {time.perf_counter() - start:.1f} s")
+    for figure_id, (out, seconds) in outputs.items():
+        write(out, assets)
+        times[figure_id] = seconds
+        progress(f"{figure_id}: done in {seconds:.1f} s")
     return times
 
 

@@ -6,6 +6,7 @@ the id with `_` for `-`, in this package, and exposes `ID` and `make()`.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import importlib
 from importlib.metadata import version
@@ -16,12 +17,10 @@ PACKAGE = Path(__file__).resolve().parent
 
 FIGURE_IDS = ["beta-slider", "x2-fit", "ellipse", "act"]
 
-# Modules every figure depends on: a change to one of them makes all figures stale.
-SHARED_MODULES = [
-    "activations.py", "nets.py", "output.py", "style.py", "registry.py", "static.py", "export.py", "generate.py"
-]
+# The modules that turn every figure's output into files: what they import counts too.
+PIPELINE = ["generate.py"]
 # Libraries whose version can change a figure's bytes.
-LIBRARIES = ["numpy", "scipy", "plotly", "matplotlib", "contourpy"]
+LIBRARIES = ["numpy", "scipy", "plotly", "matplotlib", "contourpy", "kaleido"]
 
 
 def module_name(figure_id: str) -> str:
@@ -33,15 +32,57 @@ def load(figure_id: str) -> ModuleType:
     if figure_id not in FIGURE_IDS:
         raise KeyError(f"unknown figure id {figure_id!r}; known ids: {', '.join(FIGURE_IDS)}")
     module = importlib.import_module(module_name(figure_id))
-    assert module.ID == figure_id, f"{module.__name__}.ID is {module.ID!r}, expected {figure_id!r}"
+    if module.ID != figure_id:
+        raise ValueError(f"{module.__name__}.ID is {module.ID!r}, expected {figure_id!r}")
     return module
 
 
-def source_hash(figure_id: str) -> str:
-    """Hash of everything that determines the figure's files: its code and library versions."""
+def imported_files(path: Path, package: Path) -> set[Path]:
+    """The files of `package` that the module at `path` imports (anywhere in it, lazy imports included)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_bytes(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = package.name if node.level else (node.module or "")
+            if node.level and node.module:
+                base += "." + node.module
+            # `from figures import nets` names a module; `from figures.nets import fit` names its parent.
+            names = [base] + [f"{base}.{alias.name}" for alias in node.names]
+        else:
+            continue
+        for name in names:
+            parts = name.split(".")
+            if parts[0] != package.name or len(parts) < 2:
+                continue
+            candidate = package.joinpath(*parts[1:]).with_suffix(".py")
+            if candidate.is_file():
+                found.add(candidate)
+    return found
+
+
+def dependencies(figure_id: str, package: Path | None = None) -> list[Path]:
+    """The figure's module, the pipeline, and every package module they import, transitively."""
+    package = package or PACKAGE
+    todo = [package / (module_name(figure_id).split(".")[1] + ".py"), *(package / name for name in PIPELINE)]
+    seen: set[Path] = set()
+    while todo:
+        path = todo.pop()
+        if path not in seen:
+            seen.add(path)
+            todo += imported_files(path, package) - seen
+    return sorted(seen)
+
+
+def source_hash(figure_id: str, package: Path | None = None) -> str:
+    """Hash of everything that determines the figure's files: its code, what it imports, library versions."""
+    from figures.theme import LIGHT  # the static pictures are drawn in the site's light colours
+
+    package = package or PACKAGE
     digest = hashlib.sha256()
-    for name in [*SHARED_MODULES, module_name(figure_id).split(".")[1] + ".py"]:
-        digest.update(name.encode() + b"\0" + (PACKAGE / name).read_bytes())
+    for path in dependencies(figure_id, package):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    digest.update(repr(sorted(LIGHT.items())).encode())
     for lib in LIBRARIES:  # read from metadata: importing them would cost seconds per build
         digest.update(f"{lib}={version(lib)}".encode())
     return digest.hexdigest()[:16]

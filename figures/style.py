@@ -1,14 +1,15 @@
 """One look for every figure: colours that read on light and dark pages, fonts, margins.
 
 Plotly figures get page colours from the site's figures.js at run time (so the
-theme toggle restyles them); here we set what does not change with the theme.
+theme toggle restyles them), and their static pictures from figures.theme (the
+site's CSS); here are the trace colours, which read on both themes.
 """
 
 from __future__ import annotations
 
 import io
 
-# Mid-luminance colours: enough contrast on #fdfcf9 and on #16181c alike.
+# Mid-luminance colours: enough contrast on the light and the dark page background alike.
 COLORS = {
     "relu": "#e07b28",
     "swiglu": "#3b7dd8",
@@ -21,27 +22,6 @@ COLORS = {
 }
 
 FONT = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif"
-
-
-def plotly_layout(**overrides) -> dict:
-    """Base Plotly layout: transparent background, no mode bar clutter, tight margins."""
-    layout = {
-        "font": {"family": FONT, "size": 13},
-        "paper_bgcolor": "rgba(0,0,0,0)",
-        "plot_bgcolor": "rgba(0,0,0,0)",
-        "margin": {"l": 60, "r": 12, "t": 28, "b": 40},
-        "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
-        "hovermode": "x unified",
-        "dragmode": False,
-    }
-    layout.update(overrides)
-    return layout
-
-
-def axis(title: str, **overrides) -> dict:
-    spec = {"title": {"text": title}, "zeroline": True, "fixedrange": True, "automargin": True}
-    spec.update(overrides)
-    return spec
 
 
 def svg_bytes(fig) -> bytes:

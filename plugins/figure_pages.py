@@ -35,7 +35,7 @@ class FigurePagesGenerator(Generator):
                 self.get_template("figure"),
                 self.context,
                 figure_meta=meta,
-                figure_html=interactive_html(figure_id, meta, spec, site_url, own_page=True),
+                figure_html=interactive_html(figure_id, meta, spec, site_url, own_page=True, assets=assets),
                 used_by=used_by,
                 relative_urls=self.settings["RELATIVE_URLS"],
                 url=f"figures/{figure_id}/",

@@ -22,7 +22,9 @@ from pelican import signals
 from figures.generate import ASSETS, is_stale, read_meta
 from figures.registry import FIGURE_IDS
 from plugins.kramdown_math import mask_protected
+from plugins.local_images import intrinsic_size
 
+PICTURES = {".svg", ".webp", ".png"}  # the formats figures/static.py writes
 TAG = re.compile(r"^[ ]{0,3}\{%\s*figure\s+(?P<id>\S+)\s*%\}[ \t]*$")
 
 
@@ -48,7 +50,20 @@ def figure_links(figure_id: str, meta: dict, site_url: str, own_page: bool) -> s
     return f'<p class="figure-links">{" · ".join(links)}</p>'
 
 
-def interactive_html(figure_id: str, meta: dict, spec: dict, site_url: str, own_page: bool = False) -> str:
+def static_picture(meta: dict, assets: Path) -> tuple[str, tuple[int, int]]:
+    """The interactive figure's static picture (path under assets) and its intrinsic size."""
+    pictures = [rel for rel in meta["files"] if Path(rel).suffix in PICTURES]
+    if len(pictures) != 1:
+        raise ValueError(f"figure {meta['id']!r}: expected one static picture in its files, found {pictures}")
+    size = intrinsic_size(assets / pictures[0])
+    if size is None:
+        raise ValueError(f"figure {meta['id']!r}: cannot read the size of {assets / pictures[0]}")
+    return pictures[0], size
+
+
+def interactive_html(
+    figure_id: str, meta: dict, spec: dict, site_url: str, own_page: bool = False, assets: Path = ASSETS
+) -> str:
     slider = spec["slider"]
     states, default = slider["states"], slider["default"]
     base = f"figure-{figure_id}"
@@ -56,6 +71,7 @@ def interactive_html(figure_id: str, meta: dict, spec: dict, site_url: str, own_
     # Both heights are reserved by CSS before plotly.js arrives (no layout shift);
     # figures.js picks the matching layout with the same breakpoint.
     wide, narrow = int(spec["layout"]["height"]), int(spec["narrow"]["height"])
+    picture, (width, height) = static_picture(meta, assets)
     e = html.escape
     return (
         f'<figure class="figure figure-interactive" id="{base}">'
@@ -68,8 +84,8 @@ def interactive_html(figure_id: str, meta: dict, spec: dict, site_url: str, own_
         f'<output id="{base}-readout" for="{base}-slider" aria-live="polite">{e(states[default]["text"])}</output>'
         f"</div>"
         # The default state as a picture: shown without JavaScript, in feeds and in print.
-        f'<img class="figure-static" src="{e(site_url)}/assets/figures/{e(figure_id)}.svg" alt="{e(meta["label"])}"'
-        f' width="640" height="{wide}" loading="lazy" decoding="async">'
+        f'<img class="figure-static" src="{e(site_url)}/assets/{e(picture)}" alt="{e(meta["label"])}"'
+        f' width="{width}" height="{height}" loading="lazy" decoding="async">'
         f"<figcaption>{e(meta['caption'])}</figcaption>"
         f"{figure_links(figure_id, meta, site_url, own_page)}"
         f"</figure>"
@@ -102,7 +118,7 @@ def figure_html(figure_id: str, line: int, assets: Path, site_url: str) -> str:
     if meta["kind"] == "static":
         return static_html(meta, site_url)
     spec = json.loads((assets / "figures" / f"{figure_id}.json").read_text())
-    return interactive_html(figure_id, meta, spec, site_url)
+    return interactive_html(figure_id, meta, spec, site_url, assets=assets)
 
 
 class FigureTagPreprocessor(Preprocessor):

@@ -14,7 +14,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import struct
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -27,7 +26,7 @@ def is_local(url: str) -> bool:
 
 
 def intrinsic_size(path: Path) -> tuple[int, int] | None:
-    """(width, height) in CSS pixels for SVG (root width/height, else viewBox) and PNG (IHDR) files."""
+    """(width, height): CSS pixels of an SVG (root width/height, else viewBox), pixels of a raster image."""
     if path.suffix == ".svg":
         root = re.search(rb"<svg\b[^>]*>", path.read_bytes()[:4096])
         root = root.group(0).decode() if root else ""
@@ -37,9 +36,14 @@ def intrinsic_size(path: Path) -> tuple[int, int] | None:
             return round(float(w.group(1)) * scale[0]), round(float(h.group(1)) * scale[1])
         box = re.search(r'viewBox="[\d.+-]+[ ,]+[\d.+-]+[ ,]+([\d.]+)[ ,]+([\d.]+)"', root)
         return (round(float(box.group(1))), round(float(box.group(2)))) if box else None
-    if path.suffix == ".png":
-        head = path.read_bytes()[:24]
-        return struct.unpack(">II", head[16:24]) if head[:8] == b"\x89PNG\r\n\x1a\n" else None
+    if path.suffix in (".png", ".webp", ".jpg", ".jpeg", ".gif"):
+        from PIL import Image, UnidentifiedImageError
+
+        try:
+            with Image.open(path) as image:  # reads the header only
+                return image.size
+        except UnidentifiedImageError:
+            return None
     return None
 
 

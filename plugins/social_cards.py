@@ -1,8 +1,10 @@
 """A social card image (1200×630 PNG) per article, for OpenGraph and Twitter previews.
 
 Drawn with matplotlib (no browser): the site's name, the title and subtitle on
-the site's colours, with the date. Cards are cached by their text, and written
-with fixed metadata, so the same article always gives the same bytes.
+the site's colours (read from site.css by figures.theme), with the date. Author
+text is drawn as text, never as matplotlib mathtext (`$` is just a dollar).
+Cards are cached by their text and colours, and written with fixed metadata, so
+the same article always gives the same bytes.
 """
 
 from __future__ import annotations
@@ -14,14 +16,14 @@ from pathlib import Path
 
 from pelican import signals
 
+from figures.theme import LIGHT
 from plugins.build_cache import cached, fingerprint
 
-ROOT = Path(__file__).resolve().parent.parent
 FOLDER = "social"  # under the output folder
 
 
 def card_png(site: str, title: str, subtitle: str, date: str) -> bytes:
-    inputs = [site, title, subtitle, date, fingerprint(__file__, ["matplotlib"])]
+    inputs = [site, title, subtitle, date, repr(sorted(LIGHT.items())), fingerprint(__file__, ["matplotlib"])]
     return cached("social", inputs, lambda: _draw(site, title, subtitle, date), suffix=".png")
 
 
@@ -32,16 +34,16 @@ def _draw(site: str, title: str, subtitle: str, date: str) -> bytes:
     import matplotlib.pyplot as plt
 
     fig = plt.figure(figsize=(12, 6.3), dpi=100)
-    fig.patch.set_facecolor("#fdfcf9")
-    fig.add_artist(plt.Rectangle((0, 0), 0.012, 1, color="#1d4e89", transform=fig.transFigure))
-    fig.text(0.06, 0.86, site, fontsize=24, color="#59616b", weight="bold", family="DejaVu Sans", parse_math=False)
+    fig.patch.set_facecolor(LIGHT["bg"])
+    fig.add_artist(plt.Rectangle((0, 0), 0.012, 1, color=LIGHT["accent"], transform=fig.transFigure))
+    fig.text(0.06, 0.86, site, fontsize=24, color=LIGHT["muted"], weight="bold", family="DejaVu Sans", parse_math=False)
     wrapped = textwrap.fill(title, 28)
     fig.text(
         0.06,
         0.64,
         wrapped,
         fontsize=60,
-        color="#1f2328",
+        color=LIGHT["fg"],
         weight="bold",
         va="top",
         family="DejaVu Sans",
@@ -54,19 +56,17 @@ def _draw(site: str, title: str, subtitle: str, date: str) -> bytes:
             0.58 - 0.13 * lines,
             textwrap.fill(subtitle, 50),
             fontsize=30,
-            color="#59616b",
+            color=LIGHT["muted"],
             style="italic",
             va="top",
             family="DejaVu Serif",
+            parse_math=False,
         )
-    fig.text(0.06, 0.08, date, fontsize=20, color="#59616b", family="DejaVu Sans", parse_math=False)
+    fig.text(0.06, 0.08, date, fontsize=20, color=LIGHT["muted"], family="DejaVu Sans", parse_math=False)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", metadata={"Software": None}, facecolor=fig.get_facecolor())
     plt.close(fig)
     return buffer.getvalue()
-
-
-_articles: list = []  # set when all generators are done; read when the output is complete
 
 
 def name_cards(generator) -> None:
@@ -74,16 +74,13 @@ def name_cards(generator) -> None:
         article.social_image = f"{FOLDER}/{article.slug}.png"
 
 
-def remember_articles(generators) -> None:
-    _articles[:] = [a for g in generators for a in getattr(g, "articles", [])]
-
-
-def write_cards(pelican) -> None:
-    folder = Path(pelican.output_path) / FOLDER
-    for article in _articles:
+def write_cards(generator, writer) -> None:
+    """Each article's card, from this build's articles (no state kept between builds)."""
+    folder = Path(writer.output_path) / FOLDER
+    for article in generator.articles:
         folder.mkdir(parents=True, exist_ok=True)
         png = card_png(
-            html.unescape(pelican.settings["SITENAME"]),
+            html.unescape(generator.settings["SITENAME"]),
             html.unescape(article.title),
             html.unescape(getattr(article, "subtitle", "") or ""),
             article.locale_date,
@@ -94,6 +91,5 @@ def write_cards(pelican) -> None:
 def register():
     # article_generator_finalized: articles known, before templates render (they link the card).
     signals.article_generator_finalized.connect(name_cards)
-    # all_generators_finalized: remember the articles; finalized: the output folder is complete.
-    signals.all_generators_finalized.connect(remember_articles)
-    signals.finalized.connect(write_cards)
+    # article_writer_finalized: the articles generator has written its pages into the output folder.
+    signals.article_writer_finalized.connect(write_cards)

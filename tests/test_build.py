@@ -290,8 +290,9 @@ def test_every_interactive_figure_has_a_static_picture_csv_data_and_a_page_of_it
     for figure in post.select(".post-body figure.figure-interactive"):
         figure_id = figure["id"].removeprefix("figure-")
         img = figure.select_one("img.figure-static")
-        assert img["src"] == f"/assets/figures/{figure_id}.svg" and img["alt"]
-        assert (site / img["src"].lstrip("/")).read_bytes().startswith(b"<?xml")
+        assert img["src"] in (f"/assets/figures/{figure_id}.svg", f"/assets/figures/{figure_id}.webp") and img["alt"]
+        picture = (site / img["src"].lstrip("/")).read_bytes()
+        assert picture.startswith(b"<svg ") or picture[8:12] == b"WEBP"
         links = {a.get_text(): a["href"] for a in figure.select(".figure-links a")}
         assert links["Open full width"] == f"/figures/{figure_id}/"
         assert (site / f"assets/figures/{figure_id}.csv").read_text().startswith("state,trace,x,y")

@@ -1,4 +1,9 @@
-"""Static SVGs and CSV downloads of the interactive figures: right state, deterministic, readable, small."""
+"""Static pictures and CSV downloads of the interactive figures: right state, deterministic, readable, small.
+
+The unit tests use beta-slider (made in a fraction of a second) and a small
+spec with a heat map; the tests marked `build` export the real figures, trained
+once per session into a temporary folder, in Chromium through kaleido.
+"""
 
 from __future__ import annotations
 
@@ -6,47 +11,47 @@ import csv
 import functools
 import io
 import json
+import shutil
 import xml.etree.ElementTree as ET
 
 import pytest
+from bs4 import BeautifulSoup
+from PIL import Image
 
 from figures import beta_slider
 from figures.export import csv_files
-from figures.static import apply_state, static_svg
-from tests.conftest import ROOT
+from figures.generate import ASSETS, generate, is_stale, read_meta
+from figures.spec import SliderState, apply_state, float32, interactive, percent, values
+from figures.static import Exporter, export_figure, picture_format, stable_ids
+from figures.theme import LIGHT
+from plugins.figure_tag import interactive_html
 
 SVG = "{http://www.w3.org/2000/svg}"
-MAX_SVG_BYTES = 150_000
+MAX_PICTURE_BYTES = 40_000  # issue 12: every static picture ≤ 40 KB
+INTERACTIVE = ["beta-slider", "x2-fit", "ellipse"]
 
 
 @functools.cache
-def beta_slider_json() -> bytes:
-    return beta_slider.make().files["figures/beta-slider.json"]
+def beta_slider_spec() -> str:
+    return beta_slider.make().files["figures/beta-slider.json"].decode()
 
 
-def spec_of(figure_id: str) -> dict:
-    """beta-slider is made fresh (fast); the trained figures are read from their generated JSON."""
-    if figure_id == "beta-slider":
-        return json.loads(beta_slider_json())
-    path = ROOT / "content" / "assets" / "figures" / f"{figure_id}.json"
-    if not path.exists():
-        pytest.skip(f"{path} not generated (training takes minutes): run `python -m figures {figure_id}`")
-    return json.loads(path.read_text())
+def beta_spec() -> dict:
+    return json.loads(beta_slider_spec())
 
 
-@pytest.fixture(scope="module", params=["beta-slider", "x2-fit", "ellipse"])
-def figure(request) -> tuple[str, dict, bytes]:
-    """(id, spec, SVG of the default state), drawn once per figure."""
-    spec = spec_of(request.param)
-    return request.param, spec, static_svg(spec)
-
-
-@pytest.fixture(scope="module")
-def tables(figure) -> dict[str, list[dict]]:
-    """The figure's CSV files, parsed once: file name → rows."""
-    figure_id, spec, _ = figure
-    files = csv_files(spec, figure_id)
-    return {name: rows_of(files, name) for name in files}
+def heatmap_spec() -> dict:
+    """Two panels as the ellipse figure has them: a heat map and a line, with a state that relabels a panel."""
+    data = [
+        {"type": "heatmap", "x": [0, 1], "y": [0, 1], "z": [[0.1, 0.2], [0.3, None]], "name": "P"},
+        {"x": [0, 1], "y": [1, 0], "name": "line", "xaxis": "x2", "yaxis": "y2"},
+    ]
+    layout = {"height": 200, "xaxis": {}, "yaxis": {}, "xaxis2": {}, "yaxis2": {}, "annotations": [{"text": "a"}]}
+    states = [
+        SliderState("n = 1", "one", [({"z": [[[0.5, 0.6], [0.7, 0.8]]]}, [0])], {"annotations[0].text": "b"}),
+        SliderState("n = 2", "two", [({"y": [[None, 2]]}, [1])]),
+    ]
+    return json.loads(interactive(data, layout, "n", states, 1))
 
 
 def svg_texts(svg: bytes) -> list[str]:
@@ -62,91 +67,97 @@ def rows_of(files: dict[str, bytes], name: str) -> list[dict]:
 
 
 def test_apply_state_gives_the_arrays_the_states_hold():
-    spec = spec_of("beta-slider")
+    spec = beta_spec()
     data, _ = apply_state(spec, 0)
-    assert data[3]["y"] == [round(x / 2, 5) for x in data[3]["x"]]  # β = 0: Swish is x/2
+    assert values(data[3]["y"]) == [x / 2 for x in data[3]["x"]]  # β = 0: Swish is x/2 (exact in float32 here)
     assert data[3]["name"] == "Swish β = 0"
     for index, state in enumerate(spec["slider"]["states"]):
         data, _ = apply_state(spec, index)
         for call in state["restyle"]:
-            for attr, values in call["update"].items():
+            for attr, new in call["update"].items():
                 for k, trace in enumerate(call["traces"]):
-                    assert data[trace][attr] == values[k]
+                    assert data[trace][attr] == new[k]
 
 
 def test_apply_state_defaults_to_the_default_state_and_leaves_the_spec_alone():
-    spec = spec_of("beta-slider")
+    spec = beta_spec()
     before = json.dumps(spec, sort_keys=True)
     data, layout = apply_state(spec)
     assert data == spec["data"] and layout == spec["layout"]  # the JSON's traces hold the default state
-    apply_state(spec, 0)
+    apply_state(spec, 0)[0][3]["y"]["bdata"] = ""  # a copy: changing it leaves the spec alone
     assert json.dumps(spec, sort_keys=True) == before
 
 
 def test_apply_state_applies_the_states_relayout():
-    spec = spec_of("ellipse")
-    for index, state in enumerate(spec["slider"]["states"]):
-        _, layout = apply_state(spec, index)
-        assert [a["text"] for a in layout["annotations"]] == [
-            state["layout"][f"annotations[{k}].text"] for k in range(len(layout["annotations"]))
-        ]
+    spec = heatmap_spec()
+    assert apply_state(spec, 0)[1]["annotations"][0]["text"] == "b"
+    assert apply_state(spec, 1)[1]["annotations"][0]["text"] == "a"
+    assert apply_state(spec, 0)[0][0]["z"] == [[0.5, 0.6], [0.7, 0.8]]
 
 
-# --- static_svg -----------------------------------------------------------------------------------------------
+# --- typed arrays ---------------------------------------------------------------------------------------------
 
 
-def test_static_svg_is_deterministic(figure):
-    _, spec, svg = figure
-    assert static_svg(spec) == svg
+def test_float32_arrays_decode_to_their_shortest_decimals():
+    spec = float32([0.1, -1.975, 2, 1e-7])
+    assert spec["dtype"] == "f4" and "shape" not in spec
+    assert values(spec) == [0.1, -1.975, 2.0, 1e-7]
+    with pytest.raises(ValueError, match="finite"):
+        float32([1, float("nan")])
 
 
-def test_static_svg_is_valid_svg_with_text_kept_as_text(figure):
-    _, _, svg = figure
-    root = ET.fromstring(svg)
-    assert root.tag == f"{SVG}svg"
-    assert svg_texts(svg), "svg.fonttype must be 'none' so labels stay <text>"
+def test_percent_grids_are_one_byte_a_cell_in_plotlys_row_major_shape():
+    spec = percent([[0.0, 0.534, 1.0], [0.5, 0.996, 0.004]])
+    assert spec["dtype"] == "u1" and spec["shape"] == "2,3" and len(spec["bdata"]) == 8  # 6 bytes in base64
+    assert values(spec) == [[0, 53, 100], [50, 100, 0]]
+    assert values([1, None]) == [1, None]  # text lists pass through
 
 
-def test_static_svg_shows_the_axis_titles_legend_names_and_panel_titles(figure):
-    _, spec, svg = figure
-    data, layout = apply_state(spec)
-    texts = set(svg_texts(svg))
-    titles = {layout[k]["title"]["text"] for k in layout if k.startswith(("xaxis", "yaxis"))} - {""}
-    assert titles <= texts
-    if layout.get("showlegend") is not False:
-        names = {t["name"] for t in data if t.get("showlegend") is not False and t.get("type") != "heatmap"}
-        assert names <= texts
-    assert {a["text"] for a in layout.get("annotations", [])} <= texts
+# --- what kaleido is given ------------------------------------------------------------------------------------
 
 
-def test_static_svg_draws_the_requested_state():
-    spec = spec_of("beta-slider")
-    texts = set(svg_texts(static_svg(spec, 0)))
-    assert "Swish β = 0" in texts and "Swish β = 1" not in texts
+def test_the_exported_figure_has_fixed_uids_and_the_sites_light_colours():
+    figure = export_figure(heatmap_spec(), 0)
+    assert [t["uid"] for t in figure["data"]] == ["trace0", "trace1"]
+    assert figure["layout"]["paper_bgcolor"] == LIGHT["bg"] and figure["layout"]["font"]["color"] == LIGHT["fg"]
+    for name in ("xaxis", "yaxis", "xaxis2", "yaxis2"):
+        assert figure["layout"][name]["gridcolor"] == LIGHT["rule"]
+    assert figure["layout"]["annotations"][0]["text"] == "b"  # the state asked for
 
 
-def test_static_svg_is_small_and_rasterises_heat_maps(figure):
-    figure_id, spec, svg = figure
-    assert len(svg) < MAX_SVG_BYTES, f"{figure_id}.svg is {len(svg)} bytes"
-    images = list(ET.fromstring(svg).iter(f"{SVG}image"))
-    assert len(images) == sum(t.get("type") == "heatmap" for t in spec["data"])
+def test_figures_with_a_heat_map_become_webp_the_others_svg():
+    assert picture_format(heatmap_spec()) == "webp"
+    assert picture_format(beta_spec()) == "svg"
+
+
+def test_stable_ids_replaces_plotlys_random_plot_id_everywhere():
+    svg = b'<svg><defs id="defs-a1b2c3"><clipPath id="clipa1b2c3xyplot"/></defs><g clip-path="url(#clipa1b2c3xyplot)"/>'
+    svg += b'<g class="legenda1b2c3"/><rect fill="#a1b2c4"/></svg>'
+    fixed = stable_ids(svg)
+    assert b"a1b2c3" not in fixed and b'id="clipplot00xyplot"' in fixed and b"url(#clipplot00xyplot)" in fixed
+    assert b"#a1b2c4" in fixed
+    assert stable_ids(svg.replace(b"a1b2c3", b"0f0f0f")) == fixed  # any random id gives the same bytes
+    with pytest.raises(ValueError, match="defs"):
+        stable_ids(b"<svg/>")
 
 
 # --- csv_files ------------------------------------------------------------------------------------------------
 
 
-def test_csv_has_a_header_one_block_per_state_and_rows_for_every_trace(figure, tables):
-    figure_id, spec, _ = figure
+def check_csv(spec: dict, figure_id: str) -> None:
+    files = csv_files(spec, figure_id)
     heatmaps = any(t.get("type") == "heatmap" for t in spec["data"])
     columns = {f"figures/{figure_id}.csv": ["state", "trace", "x", "y"]}
     if heatmaps:
         columns[f"figures/{figure_id}-grid.csv"] = ["state", "trace", "x", "y", "z"]
-    assert sorted(tables) == sorted(columns)
+    assert sorted(files) == sorted(columns)
+    tables = {name: rows_of(files, name) for name in files}
     labels = [s["label"] for s in spec["slider"]["states"]]
     for name, rows in tables.items():
         assert list(rows[0]) == columns[name]  # the header
         blocks = [row["state"] for i, row in enumerate(rows) if i == 0 or row["state"] != rows[i - 1]["state"]]
         assert blocks == labels  # each state once, in slider order
+        assert all(all(value not in ("", "None") for value in row.values()) for row in rows)  # breaks left out
     traces_by_state = {}
     for row in tables[f"figures/{figure_id}.csv"]:
         traces_by_state.setdefault(row["state"], set()).add(row["trace"])
@@ -155,31 +166,128 @@ def test_csv_has_a_header_one_block_per_state_and_rows_for_every_trace(figure, t
         expected = {  # a trace with no points this state (e.g. no boundary found) has no rows
             t.get("name", f"trace {i}")
             for i, t in enumerate(data)
-            if t.get("type") != "heatmap" and any(v is not None for v in t["y"])
+            if t.get("type") != "heatmap" and any(v is not None for v in values(t["y"]))
         }
         assert traces_by_state[label] == expected, label
+    assert csv_files(spec, figure_id) == files  # deterministic
 
 
-def test_csv_is_deterministic_and_skips_line_breaks(figure, tables):
-    figure_id, spec, _ = figure
-    files = csv_files(spec, figure_id)
-    assert csv_files(spec, figure_id) == files
-    for rows in tables.values():
-        assert all(all(value not in ("", "None") for value in row.values()) for row in rows)
+def test_csv_has_a_header_one_block_per_state_and_rows_for_every_trace():
+    check_csv(beta_spec(), "beta-slider")
+    check_csv(heatmap_spec(), "toy")
+
+
+def test_heat_map_csv_has_every_cell_of_every_state():
+    rows = rows_of(csv_files(heatmap_spec(), "toy"), "figures/toy-grid.csv")
+    assert [(r["state"], r["x"], r["y"], r["z"]) for r in rows if r["state"] == "n = 1"] == [
+        ("n = 1", "0", "0", "0.5"),
+        ("n = 1", "1", "0", "0.6"),
+        ("n = 1", "0", "1", "0.7"),
+        ("n = 1", "1", "1", "0.8"),
+    ]
+    assert len([r for r in rows if r["state"] == "n = 2"]) == 3  # the missing cell is left out
 
 
 def test_beta_slider_csv_at_beta_0_has_y_equal_to_half_x_for_swish():
-    spec = spec_of("beta-slider")
+    spec = beta_spec()
     rows = rows_of(csv_files(spec, "beta-slider"), "figures/beta-slider.csv")
     swish = [r for r in rows if r["state"] == "β = 0" and r["trace"].startswith("Swish")]
     assert len(swish) == len(spec["data"][3]["x"])
-    assert all(float(r["y"]) == round(float(r["x"]) / 2, 5) for r in swish)
+    assert all(float(r["y"]) == float(r["x"]) / 2 for r in swish)
     assert {r["trace"] for r in swish} == {"Swish β = 0"}
 
 
 def test_csv_numbers_are_written_as_the_json_writes_them():
-    spec = spec_of("beta-slider")
+    spec = beta_spec()
     rows = rows_of(csv_files(spec, "beta-slider"), "figures/beta-slider.csv")
     data, _ = apply_state(spec, 0)
     first = [r for r in rows if r["state"] == "β = 0"][: len(data[0]["x"])]
     assert [r["x"] for r in first] == [json.dumps(x) for x in data[0]["x"]]
+
+
+# --- the real figures, exported in Chromium -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def generated(tmp_path_factory):
+    """The three interactive figures in a temporary assets folder: copied from content/assets where they are
+    current (same code, so the same bytes: regeneration is deterministic), made there otherwise."""
+    assets = tmp_path_factory.mktemp("figure-assets")
+    stale = [i for i in INTERACTIVE if is_stale(i, ASSETS)]
+    for figure_id in set(INTERACTIVE) - set(stale):
+        for rel in [*read_meta(figure_id, ASSETS)["files"], f"figures/{figure_id}.meta.json"]:
+            (assets / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(ASSETS / rel, assets / rel)
+    if stale:  # (an empty list would mean every figure)
+        generate(stale, assets=assets, progress=lambda m: None)
+    return assets
+
+
+@pytest.fixture(scope="module")
+def exporter():
+    with Exporter() as one:
+        yield one
+
+
+def picture_of(assets, figure_id: str):
+    (rel,) = [f for f in read_meta(figure_id, assets)["files"] if f.endswith((".svg", ".webp"))]
+    return assets / rel
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("figure_id", INTERACTIVE)
+def test_each_static_picture_is_small_and_the_exporters_own_drawing(generated, exporter, figure_id):
+    spec = json.loads((generated / "figures" / f"{figure_id}.json").read_text())
+    path = picture_of(generated, figure_id)
+    assert path.stat().st_size <= MAX_PICTURE_BYTES, f"{path.name} is {path.stat().st_size} bytes"
+    assert exporter.picture(spec) == (path.suffix[1:], path.read_bytes())  # same bytes from another session
+    if path.suffix == ".svg":
+        root = ET.fromstring(path.read_bytes())
+        assert root.tag == f"{SVG}svg" and root.get("class") == "main-svg"  # plotly.js drew it
+        data, layout = apply_state(spec)
+        texts = set(svg_texts(path.read_bytes()))
+        titles = {layout[k]["title"]["text"] for k in layout if k.startswith(("xaxis", "yaxis"))} - {""}
+        assert titles <= texts
+        names = {t["name"] for t in data if t.get("showlegend") is not False}
+        assert names <= texts
+    else:
+        with Image.open(path) as image:
+            assert image.format == "WEBP" and image.size == (1280, 2 * spec["layout"]["height"])
+
+
+@pytest.mark.build
+def test_a_static_picture_draws_the_requested_state(exporter):
+    spec = beta_spec()
+    texts = set(svg_texts(exporter.picture(spec, 0)[1]))
+    assert "Swish β = 0" in texts and "Swish β = 1" not in texts
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("figure_id", INTERACTIVE)
+def test_the_img_declares_the_pictures_own_size(generated, figure_id):
+    meta = read_meta(figure_id, generated)
+    spec = json.loads((generated / "figures" / f"{figure_id}.json").read_text())
+    img = BeautifulSoup(interactive_html(figure_id, meta, spec, "", assets=generated), "html.parser").select_one(
+        "img.figure-static"
+    )
+    path = picture_of(generated, figure_id)
+    assert img["src"] == f"/assets/figures/{path.name}"
+    if path.suffix == ".svg":
+        root = ET.fromstring(path.read_bytes())
+        size = (root.get("width"), root.get("height"))
+    else:
+        with Image.open(path) as image:
+            size = tuple(str(v) for v in image.size)
+    assert (img["width"], img["height"]) == size
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("figure_id", ["x2-fit", "ellipse"])
+def test_csv_of_the_trained_figures(generated, figure_id):
+    check_csv(json.loads((generated / "figures" / f"{figure_id}.json").read_text()), figure_id)
+
+
+@pytest.mark.build
+def test_the_three_figures_json_is_at_most_120_kb_together(generated):
+    sizes = {i: (generated / "figures" / f"{i}.json").stat().st_size for i in INTERACTIVE}
+    assert sum(sizes.values()) <= 120_000, sizes  # issue 12: was 295 KB

@@ -23,8 +23,9 @@ def open_figure(reader, figure_id, **kwargs):
 
 
 def trace(page, figure_id, index):
+    """The trace as plotly.js holds it after decoding (typed arrays in the JSON become Float32Arrays)."""
     return page.evaluate(
-        f"(() => {{ const t = document.querySelector('#figure-{figure_id} .figure-plot').data[{index}];"
+        f"(() => {{ const t = document.querySelector('#figure-{figure_id} .figure-plot')._fullData[{index}];"
         " return {x: Array.from(t.x), y: Array.from(t.y), name: t.name}; })()"
     )
 

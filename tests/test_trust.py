@@ -197,14 +197,15 @@ def test_front_matter_values_are_escaped(tmp_path):
     assert doc.select_one(".post-header h1").get_text() == "<script>alert(1)</script> & <b>bold</b>"
 
 
-def test_figure_captions_and_names_are_escaped():
+def test_figure_captions_and_names_are_escaped(tmp_path):
     from plugins.figure_tag import interactive_html
 
-    meta = {"label": 'a "quoted" <name>', "caption": "<script>x</script>", "files": []}
+    (tmp_path / "x.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="640" height="300"/>')
+    meta = {"id": "x", "label": 'a "quoted" <name>', "caption": "<script>x</script>", "files": ["x.svg"]}
     spec = {
         "layout": {"height": 300},
         "narrow": {"height": 300},
         "slider": {"name": "<n>", "default": 0, "states": [{"label": "<b>", "text": "<i>t</i>"}]},
     }
-    out = interactive_html("x", meta, spec, "")
+    out = interactive_html("x", meta, spec, "", assets=tmp_path)
     assert "<script>" not in out and "<i>t</i>" not in out and 'aria-label="a &quot;quoted&quot; &lt;name&gt;"' in out
