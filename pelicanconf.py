@@ -67,6 +67,7 @@ AUTHOR_FEED_RSS = None
 
 PLUGINS = [
     "plugins.jekyll_reader",
+    "plugins.katex_render",
     "plugins.figure_tag",
     "plugins.figure_pages",
     "plugins.citations",
