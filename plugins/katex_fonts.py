@@ -60,9 +60,17 @@ def _has_class(name: str) -> str:
     return f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]"
 
 
+@cache
+def _font_changes(class_attr: str) -> tuple[dict, ...]:
+    """The font changes of the rules an element with these classes matches, in CSS order
+    (KaTeX repeats a few class combinations thousands of times: computed once each)."""
+    classes = set(class_attr.split())
+    return tuple(changes for required, changes in katex_css_model()[0] if required <= classes)
+
+
 def _fonts_of(roots) -> dict[str, set[str]]:
     """Walk KaTeX's `.katex-html` trees, applying its CSS font rules: font file → characters."""
-    rules, faces = katex_css_model()
+    faces = katex_css_model()[1]
     used: dict[tuple, set[str]] = {}
 
     def walk(element, font):
@@ -71,13 +79,11 @@ def _fonts_of(roots) -> dict[str, set[str]]:
                 continue
             if child.tag == "svg":  # stretchy braces and roots are drawn, not typeset
                 continue
-            classes = set((child.get("class") or "").split())
             family, style, weight = font
-            for required, changes in rules:
-                if required <= classes:
-                    family = changes.get("family", family)
-                    style = changes.get("style", style)
-                    weight = changes.get("weight", weight)
+            for changes in _font_changes(child.get("class") or ""):
+                family = changes.get("family", family)
+                style = changes.get("style", style)
+                weight = changes.get("weight", weight)
             child_font = (family, style, weight)
             # The element's own text: before its first child and after each child.
             text = ((child.text or "") + "".join(c.tail or "" for c in child)).strip()
@@ -91,9 +97,16 @@ def _fonts_of(roots) -> dict[str, set[str]]:
 
 
 def _parse(html: str):
-    import lxml.html  # a C parser: html.parser took 0.2 s a page
+    from lxml import etree  # a C parser: html.parser took 0.2 s a page
 
-    return lxml.html.document_fromstring(html)
+    return etree.fromstring(html, _html_parser())
+
+
+@cache
+def _html_parser():
+    from lxml import etree
+
+    return etree.HTMLParser()
 
 
 def font_usage(html: str) -> dict[str, set[str]]:
