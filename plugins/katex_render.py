@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,6 +124,7 @@ class Renderer:
     def __init__(self):
         self.memo: dict[tuple[str, bool], Formula | KaTeXError] = {}
         self.server: Server | None = None
+        self.writer = ThreadPoolExecutor(max_workers=4, thread_name_prefix="katex-cache")
         self.rendered = 0  # formulas node rendered in this build (for the benchmark)
         self._key_prefix = b"\0".join(
             [
@@ -161,7 +163,8 @@ class Renderer:
             formula = Formula.from_html(result["html"])
             self.memo[key] = formula
             self.rendered += 1
-            _write_atomically(self._path(*key), formula.to_json())
+            # Written by a thread while node renders the next page (a file costs ~1 ms here).
+            self.writer.submit(_write_atomically, self._path(*key), formula.to_json())
 
     def formula(self, latex: str, display: bool) -> Formula:
         key = (latex, bool(display))
@@ -176,6 +179,7 @@ class Renderer:
         if self.server is not None:
             self.server.close()
             self.server = None
+        self.writer.shutdown(wait=True)  # every rendered formula is on disk before the build ends
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
