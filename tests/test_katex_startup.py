@@ -137,3 +137,27 @@ def test_a_build_killed_mid_render_leaves_no_node_process_and_no_temporary_folde
     assert not any(alive(pid) for pid in ours), "a node process outlived the killed build"
     assert list(private_tmp.iterdir()) == [], "the killed build left temporary files"
     assert not (tmp_path / "output").exists(), "a killed build must not publish a half site"
+
+
+@pytest.mark.slow
+@pytest.mark.build
+def test_repeated_piped_builds_under_cpu_load_never_fail_hang_or_leave_node(site, tmp_path):
+    """20 builds with stdout piped while every core is busy (pelican-katex's socket race showed
+    in 3 of 30 of these, and its orphaned node kept the pipe open so `| tail` hung)."""
+    from tests.conftest import run_build
+
+    burners = [
+        subprocess.Popen([sys.executable, "-c", "import time\nend = time.time() + 600\nwhile time.time() < end: pass"])
+        for _ in range(3)
+    ]
+    settings = write_settings(tmp_path, ROOT / "content")
+    before = katex_servers()
+    try:
+        for attempt in range(20):
+            result = run_build(settings, tmp_path / "output", timeout=180)  # a hang raises TimeoutExpired
+            assert result.returncode == 0, f"build {attempt}: {result.stderr}"
+    finally:
+        for burner in burners:
+            burner.kill()
+            burner.wait()
+    assert katex_servers() <= before, "a build left its KaTeX process running"
