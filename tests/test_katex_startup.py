@@ -61,6 +61,7 @@ def test_formulas_and_their_facts_are_cached_by_tex_and_display(renderer, tmp_pa
     first = renderer.formula(r"\mathbf{w} \in \mathbb{R}", False)
     assert "w" in first.fonts["KaTeX_Main-Bold.woff2"] and "R" in first.fonts["KaTeX_AMS-Regular.woff2"]
     assert {"katex", "mathbf", "mathbb"} <= first.classes
+    renderer.close()  # the build ends: its cache writes are done
     again = katex_render.Renderer()  # a later build: found on disk, node never started
     assert again.formula(r"\mathbf{w} \in \mathbb{R}", False) == first
     assert again.server is None and again.rendered == 0
