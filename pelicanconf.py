@@ -67,6 +67,8 @@ AUTHOR_FEED_RSS = None
 
 PLUGINS = [
     "plugins.jekyll_reader",
+    "plugins.katex_render",
+    "plugins.content_cache",  # readers' output, keyed on sources, settings, code and versions
     "plugins.figure_tag",
     "plugins.figure_pages",
     "plugins.citations",

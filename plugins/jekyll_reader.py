@@ -116,10 +116,11 @@ class JekyllMarkdownReader(MarkdownReader):
         self._source_path = source_path
         text = read_text(source_path)
         front, body, offset = split_front_matter(source_path, text)
+        renderer = katex_render.PageRenderer()  # batches the page's maths, records its fonts
         md_settings = dict(self.settings["MARKDOWN"])
         md_settings["extensions"] = [
             e for e in md_settings.get("extensions", []) if e != "markdown.extensions.meta"
-        ] + [KramdownMathExtension(katex_render.render)]
+        ] + [KramdownMathExtension(renderer)]
         self._md = Markdown(**md_settings)
         try:
             content = self._md.convert(body)
@@ -136,6 +137,7 @@ class JekyllMarkdownReader(MarkdownReader):
         content = resolve_images(content, text, source_path, root, figure_alts(root), missing, statics)
         metadata = self.metadata(source_path, front)
         metadata["toc"] = flatten_toc(getattr(self._md, "toc_tokens", []))
+        metadata.update(renderer.facts(), **getattr(self._md, "page_facts", {}))  # katex_render, reading
         return content, metadata
 
     def metadata(self, path: str, front: dict) -> dict:
@@ -190,12 +192,6 @@ def add_reader(readers) -> None:
         readers.reader_classes[ext] = JekyllMarkdownReader
 
 
-def configure_katex(pelican) -> None:
-    katex_render.configure()
-
-
 def register():
-    # initialized: once per build, before any file is read.
-    signals.initialized.connect(configure_katex)
     # readers_init: replace Pelican's Markdown reader for every Markdown extension.
     signals.readers_init.connect(add_reader)

@@ -1,9 +1,10 @@
 """KaTeX's CSS and fonts, cut down to what the site's formulas use.
 
 The full stylesheet is 24 KB and a page's three fonts about 68 KB; a reader of
-one post needs a fraction of either. After the pages are written, this reads
-every page's KaTeX HTML, keeps the CSS rules whose classes all occur somewhere
-on the site (and the @font-face rules of fonts in use), and subsets each font
+one post needs a fraction of either. The renderer records, per formula, the
+KaTeX classes and the characters per font it uses (plugins/katex_render.py);
+once every page is read, this takes their union over the site, keeps the CSS
+rules whose classes all occur somewhere (and the @font-face rules of fonts in use), and subsets each font
 in use to the characters drawn with it (fontTools, woff2). Subsets are cached
 by their inputs, so a no-change rebuild costs no subsetting.
 """
@@ -13,8 +14,6 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
-
-from bs4 import BeautifulSoup
 
 from plugins.build_cache import cached, fingerprint
 from plugins.katex_fonts import FACE, font_usage
@@ -26,19 +25,63 @@ TOP_LEVEL = re.compile(r"(@font-face\{[^}]*\}|[^{}]+\{[^{}]*\})")
 ALWAYS = {"KaTeX_Main-Regular.woff2": set("()0123456789")}
 
 
-def site_usage(output: Path) -> tuple[set[str], dict[str, set[str]]]:
-    """(every class used inside .katex, characters per font file) over all pages."""
+# Every list of content objects Pelican's generators write pages for.
+CONTENT_LISTS = (
+    "articles",
+    "translations",
+    "drafts",
+    "drafts_translations",
+    "hidden_articles",
+    "hidden_translations",
+    "pages",
+    "hidden_pages",
+    "draft_pages",
+    "draft_translations",
+)
+
+
+def page_facts(html: str) -> tuple[set[str], dict[str, set[str]]]:
+    """(classes, characters per font) from a page's HTML: only for content whose reader
+    did not record them (the Markdown reader does, plugins/katex_render.py)."""
+    if "katex" not in html:
+        return set(), {}
+    import lxml.html
+
+    doc = lxml.html.document_fromstring(html)
+    formulas = f"//*[{_class('katex')} or {_class('katex-display')}]"
+    classes = {c for e in doc.xpath(f"{formulas} | {formulas}//*") for c in (e.get("class") or "").split()}
+    return classes, font_usage(html)
+
+
+def _class(name: str) -> str:
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+def site_usage(generators) -> tuple[set[str], dict[str, set[str]]]:
+    """(every class used inside .katex, characters per font file) over all written content."""
     classes: set[str] = set()
     fonts: dict[str, set[str]] = {}
-    for page in sorted(output.rglob("*.html")):
-        html = page.read_text()
-        if "katex" not in html:
-            continue
-        for element in BeautifulSoup(html, "html.parser").select(".katex-display, .katex, .katex *"):
-            classes.update(element.get("class", []))
-        for font, chars in font_usage(html).items():
-            fonts.setdefault(font, set()).update(chars)
+    seen = set()
+    for generator in generators:
+        for name in CONTENT_LISTS:
+            for content in getattr(generator, name, None) or []:
+                if id(content) in seen:
+                    continue
+                seen.add(id(content))
+                recorded = content.metadata.get("katex_font_chars")
+                if recorded is not None:
+                    page_classes, page_fonts = set(content.metadata["katex_classes"]), recorded
+                else:
+                    page_classes, page_fonts = page_facts(content._content or "")
+                classes |= page_classes
+                for font, chars in page_fonts.items():
+                    fonts.setdefault(font, set()).update(chars)
     return classes, fonts
+
+
+def record_usage(generators) -> None:
+    # The settings dict is the build's own (every generator shares it): no module state.
+    generators[0].settings["KATEX_USAGE"] = site_usage(generators)
 
 
 def pruned_css(css: str, classes: set[str], fonts: set[str]) -> str:
@@ -80,12 +123,11 @@ def _subset(source: Path, text: str) -> bytes:
     return buffer.getvalue()
 
 
-def write_katex_assets(output: Path, dest: Path) -> None:
-    """Write the pruned katex.min.css and subset fonts into `dest`."""
+def write_katex_assets(dest: Path, classes: set[str], fonts: dict[str, set[str]]) -> None:
+    """Write katex.min.css pruned to `classes` and the `fonts` subset to their characters into `dest`."""
     dist = KATEX_PACKAGE / "dist"
     if not dist.exists():
         raise FileNotFoundError(f"{dist} is missing: run `npm ci` (or `make install`)")
-    classes, fonts = site_usage(output)
     (dest / "fonts").mkdir(parents=True, exist_ok=True)
     css = (dist / "katex.min.css").read_text()
     # woff2 only: every browser we target reads it, and we ship no woff/ttf.

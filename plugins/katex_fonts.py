@@ -15,7 +15,6 @@ import re
 from functools import cache
 from pathlib import Path
 
-from bs4 import BeautifulSoup
 from pelican import signals
 
 from plugins.katex_render import KATEX_PACKAGE
@@ -57,33 +56,75 @@ def katex_css_model(css_path: Path = KATEX_PACKAGE / "dist" / "katex.min.css"):
     return rules, faces
 
 
-def font_usage(html: str) -> dict[str, set[str]]:
-    """For each KaTeX woff2 file the page's formulas use: the characters drawn with it."""
-    if "katex-html" not in html:
-        return {}
-    rules, faces = katex_css_model()
+def _has_class(name: str) -> str:
+    return f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]"
+
+
+@cache
+def _font_changes(class_attr: str) -> tuple[dict, ...]:
+    """The font changes of the rules an element with these classes matches, in CSS order
+    (KaTeX repeats a few class combinations thousands of times: computed once each)."""
+    classes = set(class_attr.split())
+    return tuple(changes for required, changes in katex_css_model()[0] if required <= classes)
+
+
+def _fonts_of(roots) -> dict[str, set[str]]:
+    """Walk KaTeX's `.katex-html` trees, applying its CSS font rules: font file → characters."""
+    faces = katex_css_model()[1]
     used: dict[tuple, set[str]] = {}
 
     def walk(element, font):
-        for child in element.find_all(recursive=False):
-            if child.name == "svg":  # stretchy braces and roots are drawn, not typeset
+        for child in element:
+            if not isinstance(child.tag, str):  # a comment or processing instruction
                 continue
-            classes = set(child.get("class", []))
+            if child.tag == "svg":  # stretchy braces and roots are drawn, not typeset
+                continue
             family, style, weight = font
-            for required, changes in rules:
-                if required <= classes:
-                    family = changes.get("family", family)
-                    style = changes.get("style", style)
-                    weight = changes.get("weight", weight)
+            for changes in _font_changes(child.get("class") or ""):
+                family = changes.get("family", family)
+                style = changes.get("style", style)
+                weight = changes.get("weight", weight)
             child_font = (family, style, weight)
-            text = "".join(t for t in child.contents if isinstance(t, str)).strip()
+            # The element's own text: before its first child and after each child.
+            text = ((child.text or "") + "".join(c.tail or "" for c in child)).strip()
             if text:
                 used.setdefault(child_font, set()).update(text)
             walk(child, child_font)
 
-    for root in BeautifulSoup(html, "html.parser").select(".katex-html"):
+    for root in roots:
         walk(root, BASE_FONT)
     return {faces[f]: chars for f, chars in used.items() if f in faces}
+
+
+def _parse(html: str):
+    from lxml import etree  # a C parser: html.parser took 0.2 s a page
+
+    return etree.fromstring(html, _html_parser())
+
+
+@cache
+def _html_parser():
+    from lxml import etree
+
+    return etree.HTMLParser()
+
+
+def font_usage(html: str) -> dict[str, set[str]]:
+    """For each KaTeX woff2 file an HTML page's formulas use: the characters drawn with it."""
+    if "katex-html" not in html:
+        return {}
+    return _fonts_of(_parse(html).xpath(_has_class("katex-html")))
+
+
+def formula_facts(html: str) -> tuple[set[str], dict[str, set[str]]]:
+    """(classes, characters per font file) of one formula as KaTeX rendered it.
+
+    The renderer records these once per formula (and caches them with it), so no
+    later step parses a finished page to find out which CSS rules and fonts it needs.
+    """
+    doc = _parse(html)
+    classes = {c for element in doc.xpath("//*[@class]") for c in element.get("class").split()}
+    return classes, _fonts_of(doc.xpath(_has_class("katex-html")))
 
 
 def fonts_for(html: str) -> list[str]:
@@ -92,9 +133,12 @@ def fonts_for(html: str) -> list[str]:
 
 
 def attach_fonts(content) -> None:
-    content.katex_fonts = fonts_for(content._content or "")
+    """Templates preload content.katex_fonts: from the renderer's record when the reader kept
+    one (plugins/katex_render.py), from the HTML only for content other readers made."""
+    recorded = content.metadata.get("katex_font_chars")
+    content.katex_fonts = sorted(recorded) if recorded is not None else fonts_for(content._content or "")
 
 
 def register():
-    # content_object_init: once per article/page, with its HTML; templates read katex_fonts.
+    # content_object_init: once per article/page; templates read katex_fonts.
     signals.content_object_init.connect(attach_fonts)

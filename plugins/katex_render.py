@@ -1,28 +1,39 @@
-"""KaTeX at build time through pelican-katex's node render server, made robust.
+"""KaTeX at build time: one node process per build, all of a page's formulas per request.
 
-pelican-katex 1.8.9 starts `node render-katex.js` and connects to its Unix
-socket as soon as the socket file exists, but node may not be listening yet:
-under CPU load `connect()` raises ConnectionRefusedError (3 builds in 30 here),
-and the orphaned node process keeps the build's stderr open so a piped build
-hangs. `start_unix_socket` below retries until the startup deadline and kills
-node (and removes its folder) if it never answers.
+`plugins/katex_server.mjs` runs npm's KaTeX and reads JSON lines on its stdin;
+it exits when stdin closes, so it ends with its build even when the build is
+killed with SIGKILL (the kernel closes the pipe): no socket, no temporary
+folder, no orphan. It starts on the first formula the build cannot find in the
+cache and stops when the build finishes.
+
+Each formula is rendered once and cached (in memory for the build, on disk in
+build/cache/katex) by its TeX, display mode, KaTeX's version and options and
+this code, together with the facts later steps need: the KaTeX classes its
+HTML uses and the characters it draws with each font (plugins/katex_fonts.py).
+`PageRenderer` records those facts for one page, and the reader stores them in
+the page's metadata, so no step parses a finished page to find them again.
 """
 
 from __future__ import annotations
 
+import atexit
+import hashlib
 import json
-import shutil
-import socket
-import time
+import os
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
-from subprocess import DEVNULL, PIPE, Popen
 
-import pelican_katex.rendering as rendering
+from pelican import signals
+
+from plugins.build_cache import CACHE
 
 ROOT = Path(__file__).resolve().parent.parent
 # npm's KaTeX: the renderer and the CSS/fonts we ship come from one package,
 # so their versions cannot drift apart.
 KATEX_PACKAGE = ROOT / "node_modules" / "katex"
+SERVER = Path(__file__).with_name("katex_server.mjs")
 
 KATEX_OPTIONS = {
     "throwOnError": True,  # invalid LaTeX must fail the build, never show red text
@@ -32,53 +43,215 @@ KATEX_OPTIONS = {
 }
 
 
+class KaTeXError(Exception):
+    """KaTeX refused a formula (its ParseError message), or could not run."""
+
+
 def katex_version() -> str:
     """The version of the KaTeX package the renderer and the site's CSS use."""
-    return json.loads((KATEX_PACKAGE / "package.json").read_text())["version"]
+    package = KATEX_PACKAGE / "package.json"
+    if not package.exists():
+        raise KaTeXError(f"KaTeX is not installed at {KATEX_PACKAGE}: run `npm ci` (or `make install`).")
+    return json.loads(package.read_text())["version"]
 
 
-def _start_unix_socket(cls, rundir: Path, timeout: float):
-    socket_path = rundir / "katex.sock"
-    cmd = cls.build_command(socket=socket_path)
-    process = Popen(cmd, stdin=PIPE, stdout=DEVNULL, cwd=rundir)
-    deadline = time.monotonic() + timeout
-    try:
-        while True:
-            if process.poll() is not None:
-                raise rendering.KaTeXError(f"KaTeX render server exited with {process.returncode}: {' '.join(cmd)}")
-            if socket_path.is_socket():
-                sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                try:
-                    sock.settimeout(max(deadline - time.monotonic(), 0.001))
-                    sock.connect(str(socket_path))
-                    sock.settimeout(None)
-                    return process, sock
-                except (ConnectionRefusedError, FileNotFoundError):
-                    sock.close()  # socket file exists but node is not listening yet
-                except TimeoutError:
-                    sock.close()
-            if time.monotonic() > deadline:
-                raise cls.timeout_error(timeout)
-            time.sleep(0.005)
-    except BaseException:
-        process.kill()
-        process.wait()
-        shutil.rmtree(rundir, ignore_errors=True)
-        raise
+@dataclass(frozen=True)
+class Formula:
+    """One rendered formula and what it needs from KaTeX's CSS and fonts."""
+
+    html: str
+    classes: frozenset[str]
+    fonts: dict[str, str]  # woff2 file name → the characters drawn with it (sorted)
+
+    def to_json(self) -> bytes:
+        return json.dumps({"html": self.html, "classes": sorted(self.classes), "fonts": self.fonts}).encode()
+
+    @classmethod
+    def from_json(cls, data: bytes) -> Formula:
+        d = json.loads(data)
+        return cls(d["html"], frozenset(d["classes"]), d["fonts"])
+
+    @classmethod
+    def from_html(cls, html: str) -> Formula:
+        from plugins.katex_fonts import formula_facts
+
+        classes, fonts = formula_facts(html)
+        return cls(html, frozenset(classes), {f: "".join(sorted(c)) for f, c in sorted(fonts.items())})
 
 
-def configure(startup_timeout: float = 20.0, render_timeout: float = 10.0) -> None:
-    """Point pelican-katex at npm's KaTeX, set our options, install the startup fix."""
-    if not (KATEX_PACKAGE / "package.json").exists():
-        raise rendering.KaTeXError(f"KaTeX is not installed at {KATEX_PACKAGE}: run `npm ci` (or `make install`).")
-    rendering.KATEX_PATH = str(KATEX_PACKAGE)  # must be absolute: node resolves it from a temp dir
-    rendering.KATEX_DEFAULT_OPTIONS.clear()
-    rendering.KATEX_DEFAULT_OPTIONS.update(KATEX_OPTIONS)
-    rendering.KATEX_STARTUP_TIMEOUT = startup_timeout
-    rendering.KATEX_RENDER_TIMEOUT = render_timeout
-    rendering.RenderServer.start_unix_socket = classmethod(_start_unix_socket)
+class Server:
+    """The build's node process; `render_many` sends one request and reads one answer."""
+
+    def __init__(self):
+        katex_version()  # a clear error if npm's KaTeX is missing
+        self.process = subprocess.Popen(
+            ["node", str(SERVER), str(KATEX_PACKAGE), json.dumps(KATEX_OPTIONS)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            cwd=ROOT,
+            text=True,
+            encoding="utf-8",
+        )
+
+    def render_many(self, items: list[tuple[str, bool]]) -> list[dict]:
+        try:
+            self.process.stdin.write(json.dumps(items) + "\n")
+            self.process.stdin.flush()
+            answer = self.process.stdout.readline()
+        except (BrokenPipeError, OSError) as err:
+            raise KaTeXError(f"the KaTeX process ended unexpectedly: {err}") from None
+        if not answer:
+            raise KaTeXError(f"the KaTeX process exited with {self.process.wait()} (see its message above)")
+        results = json.loads(answer)
+        if isinstance(results, dict):
+            raise KaTeXError(results["fatal"])
+        return results
+
+    def close(self) -> None:
+        """Close its stdin (it exits by itself); kill it if it does not."""
+        try:
+            self.process.stdin.close()
+            self.process.wait(timeout=5)
+        except (OSError, subprocess.TimeoutExpired):
+            self.process.kill()
+            self.process.wait()
+        self.process.stdout.close()
+
+
+class Renderer:
+    """Rendered formulas for one build: memo, then disk cache, then node (in batches)."""
+
+    def __init__(self):
+        self.memo: dict[tuple[str, bool], Formula | KaTeXError] = {}
+        self.server: Server | None = None
+        self.writer = ThreadPoolExecutor(max_workers=4, thread_name_prefix="katex-cache")
+        self.rendered = 0  # formulas node rendered in this build (for the benchmark)
+        self._key_prefix = b"\0".join(
+            [
+                katex_version().encode(),
+                json.dumps(KATEX_OPTIONS, sort_keys=True).encode(),
+                SERVER.read_bytes(),
+                Path(__file__).read_bytes(),
+                Path(__file__).with_name("katex_fonts.py").read_bytes(),
+                (KATEX_PACKAGE / "dist" / "katex.min.css").read_bytes(),
+            ]
+        )
+
+    def _path(self, latex: str, display: bool) -> Path:
+        digest = hashlib.sha256(self._key_prefix + b"\0" + latex.encode() + (b"\0D" if display else b"\0I"))
+        return CACHE / "katex" / digest.hexdigest()[:2] / f"{digest.hexdigest()[2:34]}.json"
+
+    def prerender(self, items: list[tuple[str, bool]]) -> None:
+        """Make sure every (latex, display) is in the memo; one node request for all misses."""
+        missing = []
+        for key in dict.fromkeys((latex, bool(display)) for latex, display in items):
+            if key in self.memo:
+                continue
+            path = self._path(*key)
+            if path.exists():
+                self.memo[key] = Formula.from_json(path.read_bytes())
+            else:
+                missing.append(key)
+        if not missing:
+            return
+        if self.server is None:
+            self.server = Server()
+        for key, result in zip(missing, self.server.render_many(missing), strict=True):
+            if "error" in result:
+                self.memo[key] = KaTeXError(result["error"])  # errors are not cached on disk
+                continue
+            formula = Formula.from_html(result["html"])
+            self.memo[key] = formula
+            self.rendered += 1
+            # Written by a thread while node renders the next page (a file costs ~1 ms here).
+            self.writer.submit(_write_atomically, self._path(*key), formula.to_json())
+
+    def formula(self, latex: str, display: bool) -> Formula:
+        key = (latex, bool(display))
+        if key not in self.memo:
+            self.prerender([key])
+        found = self.memo[key]
+        if isinstance(found, KaTeXError):
+            raise found
+        return found
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.server.close()
+            self.server = None
+        self.writer.shutdown(wait=True)  # every rendered formula is on disk before the build ends
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    if not path.parent.is_dir():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+# The renderer of the build in progress. Pelican builds one site at a time per
+# process; `initialized` starts a fresh one and `finalized` stops its node process.
+_current: Renderer | None = None
+
+
+def current() -> Renderer:
+    global _current
+    if _current is None:
+        _current = Renderer()
+    return _current
+
+
+def finish(*_args) -> None:
+    """Stop the build's node process and forget its memo."""
+    global _current
+    if _current is not None:
+        _current.close()
+        _current = None
+
+
+atexit.register(finish)
+
+
+class PageRenderer:
+    """The renderer one page's Markdown conversion uses (plugins/kramdown_math.py calls it):
+    batches the page's formulas and records which classes and fonts they use."""
+
+    def __init__(self, renderer: Renderer | None = None):
+        self.renderer = renderer or current()
+        self.classes: set[str] = set()
+        self.fonts: dict[str, set[str]] = {}
+
+    def prerender(self, items: list[tuple[str, bool]]) -> None:
+        self.renderer.prerender(items)
+
+    def __call__(self, latex: str, display: bool) -> str:
+        formula = self.renderer.formula(latex, display)
+        self.classes |= formula.classes
+        for font, chars in formula.fonts.items():
+            self.fonts.setdefault(font, set()).update(chars)
+        return formula.html
+
+    def facts(self) -> dict:
+        """Metadata for the page: KaTeX classes and characters per font of its formulas."""
+        return {
+            "katex_classes": sorted(self.classes),
+            "katex_font_chars": {font: "".join(sorted(chars)) for font, chars in sorted(self.fonts.items())},
+        }
 
 
 def render(latex: str, display: bool) -> str:
     """KaTeX HTML+MathML for one formula; raises KaTeXError on invalid LaTeX."""
-    return rendering.render_latex(latex, {"displayMode": display})
+    return current().formula(latex, display).html
+
+
+def configure() -> None:
+    """Check that npm's KaTeX is installed (the renderer starts on the first formula)."""
+    katex_version()
+
+
+def register():
+    # initialized: a new build starts with a fresh memo (a failed build may have left one).
+    signals.initialized.connect(finish)
+    # finalized: every page is read and written; the node process is no longer needed.
+    signals.finalized.connect(finish)

@@ -156,6 +156,9 @@ class MathPreprocessor(Preprocessor):
         except equation_refs.LabelError as err:
             start, latex = displays[err.index]
             raise MathError(text.count("\n", 0, start) + 1, latex, str(err)) from err
+        prerender = getattr(self.render, "prerender", None)
+        if prerender:  # one batch for the page's formulas; render() below then hits its memo
+            prerender([(latex, display) for _, _, latex, display in formulas if latex is not None])
         for start, end, latex, display in formulas:
             out.append(text[pos:start])
             pos = end

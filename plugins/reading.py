@@ -2,36 +2,105 @@
 
 Reading time counts the words a reader reads (prose, not the markup of
 formulas, figures or diagrams) at 230 words a minute, plus 12 seconds per
-formula and 30 per figure, since readers stop at those. Neighbours follow the
-articles' dates: `previous_article` is older, `next_article` newer.
+formula and 30 per figure, since readers stop at those. They are counted where
+the HTML is made: a Markdown postprocessor, run last, leaves the counts on the
+Markdown instance (`md.page_facts`); the reader stores them in the page's
+metadata, so they are cached with the page and no later step parses it. That
+is before plugins/citations.py appends its references (never counted), so the
+result does not depend on the order in which plugins run.
+Neighbours follow the articles' dates: `previous_article` is older,
+`next_article` newer.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 
-from bs4 import BeautifulSoup
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.postprocessors import Postprocessor
 from pelican import signals
 
 WORDS_PER_MINUTE = 230
 SECONDS_PER_FORMULA = 12
 SECONDS_PER_FIGURE = 30
 
+SKIPPED_TAGS = {"figure", "script", "style"}
+SKIPPED_CLASSES = {"katex", "mermaid", "references"}
 
-def reading_minutes(html: str) -> int:
-    doc = BeautifulSoup(html, "html.parser")
-    formulas = len(doc.select(".katex"))
-    figures = len(doc.select("figure.figure, .mermaid, figure:not(.figure) img"))
-    for skip in doc.select(".katex, .mermaid, figure, .references, script, style"):
-        skip.decompose()
-    words = len(re.findall(r"\w+", doc.get_text(" ")))
-    seconds = words / WORDS_PER_MINUTE * 60 + formulas * SECONDS_PER_FORMULA + figures * SECONDS_PER_FIGURE
+
+def _class(name: str) -> str:
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+FORMULAS = f"//*[{_class('katex')}]"
+FIGURES = f"//figure[{_class('figure')}] | //*[{_class('mermaid')}] | //figure[not({_class('figure')})]//img"
+
+
+def _prose(element) -> Iterator[str]:
+    """The text a reader reads: skips formulas, figures, diagrams, scripts and comments."""
+    if element.text:
+        yield element.text
+    for child in element:
+        skip = not isinstance(child.tag, str) or child.tag in SKIPPED_TAGS
+        if not skip and not SKIPPED_CLASSES.isdisjoint((child.get("class") or "").split()):
+            skip = True
+        if not skip:
+            yield from _prose(child)
+        if child.tail:
+            yield child.tail
+
+
+def reading_counts(html: str) -> dict[str, int]:
+    """Words of prose, formulas and figures in a page's HTML (lxml: a C parser)."""
+    import lxml.html
+
+    if not html.strip():
+        return {"words": 0, "formulas": 0, "figures": 0}
+    doc = lxml.html.document_fromstring(html)
+    words = len(re.findall(r"\w+", " ".join(_prose(doc))))
+    return {"words": words, "formulas": len(doc.xpath(FORMULAS)), "figures": len(doc.xpath(FIGURES))}
+
+
+def minutes(counts: dict[str, int]) -> int:
+    seconds = (
+        counts["words"] / WORDS_PER_MINUTE * 60
+        + counts["formulas"] * SECONDS_PER_FORMULA
+        + counts["figures"] * SECONDS_PER_FIGURE
+    )
     return max(1, math.ceil(seconds / 60))
 
 
+def reading_minutes(html: str) -> int:
+    return minutes(reading_counts(html))
+
+
+class ReadingCountsPostprocessor(Postprocessor):
+    def run(self, text: str) -> str:
+        facts = getattr(self.md, "page_facts", None)
+        if facts is None:
+            facts = self.md.page_facts = {}
+        facts["reading_counts"] = reading_counts(text)
+        return text
+
+
+class ReadingCountsExtension(Extension):
+    def extendMarkdown(self, md: Markdown) -> None:
+        # 0: after every other postprocessor (raw HTML and formulas are back in place).
+        md.postprocessors.register(ReadingCountsPostprocessor(md), "reading_counts", 0)
+
+
+def add_extension(pelican) -> None:
+    pelican.settings["MARKDOWN"].setdefault("extensions", []).append(ReadingCountsExtension())
+
+
 def add_reading_time(content) -> None:
-    content.reading_minutes = reading_minutes(content._content or "")
+    counts = content.metadata.get("reading_counts")  # from the Markdown step
+    if counts is None:  # content from a reader without the extension
+        counts = reading_counts(content._content or "")
+    content.reading_minutes = minutes(counts)
 
 
 def link_neighbours(generator) -> None:
@@ -42,7 +111,9 @@ def link_neighbours(generator) -> None:
 
 
 def register():
-    # content_object_init: the final HTML of each article (citations added before: plugin order).
+    # initialized: before any reader builds its Markdown instance.
+    signals.initialized.connect(add_extension)
+    # content_object_init: each article and page, with the counts its reader recorded.
     signals.content_object_init.connect(add_reading_time)
     # article_generator_finalized: all articles are known, so each can point at its neighbours.
     signals.article_generator_finalized.connect(link_neighbours)

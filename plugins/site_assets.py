@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pelican import signals
 
-from plugins.katex_assets import write_katex_assets
+from plugins.katex_assets import record_usage, write_katex_assets
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
@@ -68,7 +68,7 @@ def write_diagram_font(pelican, vendor: Path) -> None:
 
 def copy_assets(pelican) -> None:
     vendor = Path(pelican.output_path) / VENDOR
-    write_katex_assets(Path(pelican.output_path), vendor / "katex")
+    write_katex_assets(vendor / "katex", *pelican.settings["KATEX_USAGE"])
     # KaTeX's own copy-tex: copying rendered maths copies its LaTeX source.
     place(require(NODE_MODULES / "katex/dist/contrib/copy-tex.min.js"), vendor / "katex/copy-tex.min.js")
     copy_plotly(vendor / vendor_dirs()["PLOTLY_DIR"])
@@ -82,5 +82,7 @@ def expose_vendor_dirs(pelican) -> None:
 def register():
     # initialized: before templates are rendered, so they can link the vendor folders.
     signals.initialized.connect(expose_vendor_dirs)
+    # all_generators_finalized: every page is read; the union of its formulas' KaTeX facts.
+    signals.all_generators_finalized.connect(record_usage)
     # finalized: the output folder exists and every page is written.
     signals.finalized.connect(copy_assets)

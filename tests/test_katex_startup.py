@@ -1,85 +1,158 @@
-"""pelican-katex's start-up race (socket file exists before node listens) neither fails nor hangs a build."""
+"""The build's KaTeX process: batched requests, per-formula errors, and a life tied to its build's.
+
+plugins/katex_server.mjs reads requests on its stdin and exits when stdin closes;
+the kernel closes that pipe when the build dies, even by SIGKILL, so no node
+process (and, with no socket, no temporary folder) outlives a build.
+"""
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
+import textwrap
 import time
 from pathlib import Path
 
-import pelican_katex.rendering as rendering
 import pytest
 
 from plugins import katex_render
-from tests.conftest import ROOT, run_build, write_settings
-
-# A stand-in render server that reproduces the race on purpose: it creates the
-# socket file (bind) long before it listens, then accepts one connection.
-SLOW_SERVER = """
-import socket, sys, time
-path, delay = sys.argv[1], float(sys.argv[2])
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.bind(path)  # the file exists from here: pelican-katex 1.8.9 connects now and is refused
-time.sleep(delay)
-if delay < 60:
-    s.listen(1)
-    conn, _ = s.accept()
-    time.sleep(30)
-"""
+from tests.conftest import ROOT, write_settings
 
 
 @pytest.fixture
-def fake_server(tmp_path, monkeypatch):
-    script = tmp_path / "slow_server.py"
-    script.write_text(SLOW_SERVER)
-
-    def use(delay: float):
-        def build_command(socket=None, port=None):
-            return [sys.executable, str(script), str(socket), str(delay)]
-
-        monkeypatch.setattr(rendering.RenderServer, "build_command", staticmethod(build_command))
-
-    katex_render.configure(startup_timeout=5.0)
-    return use
+def renderer(tmp_path, monkeypatch):
+    monkeypatch.setattr(katex_render, "CACHE", tmp_path / "cache")
+    r = katex_render.Renderer()
+    yield r
+    r.close()
 
 
-def test_a_server_that_listens_late_is_waited_for(fake_server, tmp_path):
-    fake_server(0.5)
-    rundir = tmp_path / "run"
-    rundir.mkdir()
-    process, sock = rendering.RenderServer.start_unix_socket(rundir, 5.0)
+def alive(pid: int) -> bool:
     try:
-        assert sock.getpeername() == str(rundir / "katex.sock")
-    finally:
-        sock.close()
-        process.kill()
-        process.wait()
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ")[1][0] != "Z"  # a zombie has exited
+    except FileNotFoundError:
+        return False
 
 
-def test_a_server_that_never_listens_is_killed_and_cleaned_up(fake_server, tmp_path, monkeypatch):
-    fake_server(3600)
-    started = []
-    real_popen = katex_render.Popen
-    monkeypatch.setattr(katex_render, "Popen", lambda *a, **k: started.append(real_popen(*a, **k)) or started[-1])
-    rundir = tmp_path / "run"
-    rundir.mkdir()
-    begin = time.monotonic()
-    with pytest.raises(rendering.KaTeXError, match="did not start"):
-        rendering.RenderServer.start_unix_socket(rundir, 1.0)
-    assert time.monotonic() - begin < 5
-    assert started and started[0].poll() is not None, "the render server was left running"
-    assert not rundir.exists(), "its temporary folder was left behind"
+def katex_servers() -> set[int]:
+    """Pids of running katex_server.mjs processes (any build's)."""
+    found = set()
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and b"katex_server.mjs" in (proc / "cmdline").read_bytes() and alive(int(proc.name)):
+                found.add(int(proc.name))
+        except OSError:
+            continue
+    return found
+
+
+def test_one_request_renders_all_of_a_pages_formulas_and_keeps_each_error(renderer):
+    renderer.prerender([(r"\sigma(x)", False), (r"\frac{1}{", True), (r"x^2", True)])
+    assert renderer.rendered == 2  # one request: two formulas rendered, one refused
+    assert 'class="katex-display"' in renderer.formula("x^2", True).html
+    with pytest.raises(katex_render.KaTeXError, match=r"KaTeX parse error: .*expected '}'"):
+        renderer.formula(r"\frac{1}{", True)
+
+
+def test_formulas_and_their_facts_are_cached_by_tex_and_display(renderer, tmp_path, monkeypatch):
+    first = renderer.formula(r"\mathbf{w} \in \mathbb{R}", False)
+    assert "w" in first.fonts["KaTeX_Main-Bold.woff2"] and "R" in first.fonts["KaTeX_AMS-Regular.woff2"]
+    assert {"katex", "mathbf", "mathbb"} <= first.classes
+    renderer.close()  # the build ends: its cache writes are done
+    again = katex_render.Renderer()  # a later build: found on disk, node never started
+    assert again.formula(r"\mathbf{w} \in \mathbb{R}", False) == first
+    assert again.server is None and again.rendered == 0
+    assert again.formula(r"\mathbf{w} \in \mathbb{R}", True) != first  # display is part of the key
+    again.close()
+
+
+def test_the_server_exits_when_the_build_closes_it(renderer):
+    renderer.formula("x", False)
+    process = renderer.server.process
+    renderer.close()
+    assert process.returncode == 0
+
+
+def test_the_server_dies_with_a_parent_killed_by_sigkill(tmp_path):
+    """The parent never gets to clean up; the closed pipe ends node anyway."""
+    script = textwrap.dedent(
+        f"""
+        import sys, time
+        sys.path.insert(0, {str(ROOT)!r})
+        from plugins import katex_render
+        katex_render.CACHE = __import__("pathlib").Path({str(tmp_path)!r})
+        r = katex_render.Renderer()
+        r.formula("x", False)
+        print(r.server.process.pid, flush=True)
+        time.sleep(600)
+        """
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    node = int(parent.stdout.readline())
+    assert alive(node)
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while alive(node) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(node), "the KaTeX process outlived its killed build"
 
 
 @pytest.mark.slow
-def test_repeated_piped_builds_under_cpu_load_never_fail_or_hang(site, tmp_path):
-    """20 builds with stdout piped while every core is busy (the race showed in 3 of 30 before)."""
+@pytest.mark.build
+def test_a_build_killed_mid_render_leaves_no_node_process_and_no_temporary_folder(tmp_path):
+    """SIGKILL `python -m tools.build` while node renders thousands of new formulas."""
+    content = tmp_path / "content"
+    (content / "posts").mkdir(parents=True)
+    nonce = f"{time.time_ns()}"  # formulas no cache has seen: node must render them
+    for p in range(20):
+        maths = " ".join(f"${{x_{{{p}}}}}^{{{i}}} + \\sqrt{{{nonce}+{i}}}$" for i in range(300))
+        (content / "posts" / f"2026-01-{p + 1:02d}-p{p}.md").write_text(f"---\ntitle: P{p}\n---\n\n{maths}\n")
+    settings = write_settings(tmp_path, content)
+    private_tmp = tmp_path / "tmp"
+    private_tmp.mkdir()
+    before = katex_servers()
+    build = subprocess.Popen(
+        [sys.executable, "-m", "tools.build", "--settings", str(settings), "--output", str(tmp_path / "output")],
+        cwd=ROOT,
+        env={**os.environ, "TMPDIR": str(private_tmp)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while not (katex_servers() - before) and time.monotonic() < deadline:
+        assert build.poll() is None, "the build ended before it rendered any maths"
+        time.sleep(0.02)
+    ours = katex_servers() - before
+    assert ours, "the build never started its KaTeX process"
+    time.sleep(0.3)  # mid-render
+    assert build.poll() is None, "the build finished before it could be killed: give it more formulas"
+    build.send_signal(signal.SIGKILL)
+    build.wait()
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in ours) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(alive(pid) for pid in ours), "a node process outlived the killed build"
+    assert list(private_tmp.iterdir()) == [], "the killed build left temporary files"
+    assert not (tmp_path / "output").exists(), "a killed build must not publish a half site"
+
+
+@pytest.mark.slow
+@pytest.mark.build
+def test_repeated_piped_builds_under_cpu_load_never_fail_hang_or_leave_node(site, tmp_path):
+    """20 builds with stdout piped while every core is busy (pelican-katex's socket race showed
+    in 3 of 30 of these, and its orphaned node kept the pipe open so `| tail` hung)."""
+    from tests.conftest import run_build
+
     burners = [
         subprocess.Popen([sys.executable, "-c", "import time\nend = time.time() + 600\nwhile time.time() < end: pass"])
         for _ in range(3)
     ]
     settings = write_settings(tmp_path, ROOT / "content")
-    leftovers_before = set(Path("/tmp").glob("pelican_katex*"))
+    before = katex_servers()
     try:
         for attempt in range(20):
             result = run_build(settings, tmp_path / "output", timeout=180)  # a hang raises TimeoutExpired
@@ -88,4 +161,4 @@ def test_repeated_piped_builds_under_cpu_load_never_fail_or_hang(site, tmp_path)
         for burner in burners:
             burner.kill()
             burner.wait()
-    assert set(Path("/tmp").glob("pelican_katex*")) <= leftovers_before
+    assert katex_servers() <= before, "a build left its KaTeX process running"

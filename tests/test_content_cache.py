@@ -1,0 +1,125 @@
+"""The readers' output cache never serves stale HTML: each kind of input it depends on misses it."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from plugins import content_cache
+from tests.conftest import ROOT, run_build, write_settings
+from tools.blog_fixture import make_blog
+
+
+def settings_for(content) -> dict:
+    from pelican.settings import read_settings
+
+    return read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(content)})
+
+
+@pytest.fixture
+def content(tmp_path):
+    return make_blog(tmp_path / "content", 1, swiglu_only=True).content
+
+
+def test_the_key_is_the_same_in_another_process(content):
+    """Settings hold objects whose repr has an address: the key must not depend on it."""
+    here = content_cache.build_key(settings_for(content)).hex()
+    code = (
+        f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
+        "from plugins import content_cache\n"
+        "from tests.test_content_cache import settings_for\n"
+        f"print(content_cache.build_key(settings_for({str(content)!r})).hex())"
+    )
+    there = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert there.stdout.strip() == here
+
+
+def test_a_changed_setting_changes_the_key(content):
+    settings = settings_for(content)
+    before = content_cache.build_key(settings)
+    settings["MARKDOWN"]["extension_configs"]["markdown.extensions.toc"]["permalink_title"] = "Anchor"
+    assert content_cache.build_key(settings) != before
+
+
+def test_the_output_folder_is_not_part_of_the_key(content):
+    settings = settings_for(content)
+    before = content_cache.build_key(settings)
+    settings["OUTPUT_PATH"] = "/elsewhere/.output.building-123"
+    assert content_cache.build_key(settings) == before
+
+
+def test_changed_plugin_code_changes_the_key(content, tmp_path):
+    code = tmp_path / "code" / "plugins"
+    shutil.copytree(ROOT / "plugins", code, ignore=shutil.ignore_patterns("__pycache__"))
+    settings = settings_for(content)
+    before = content_cache.build_key(settings, code=[code])
+    path = code / "kramdown_math.py"
+    path.write_text(path.read_text() + "\n# changed\n")
+    assert content_cache.build_key(settings, code=[code]) != before
+
+
+def test_another_katex_version_changes_the_key(content, tmp_path):
+    package = tmp_path / "package.json"
+    package.write_text(json.dumps({"name": "katex", "version": "0.19.1"}))
+    settings = settings_for(content)
+    before = content_cache.build_key(settings, katex_package_json=package)
+    package.write_text(json.dumps({"name": "katex", "version": "0.19.2"}))
+    assert content_cache.build_key(settings, katex_package_json=package) != before
+
+
+def test_a_changed_image_or_figure_metadata_changes_the_key(content):
+    settings = settings_for(content)
+    before = content_cache.build_key(settings)
+    edit_caption(content, "Edited. ")
+    assert content_cache.build_key(settings) != before
+
+
+def edit_caption(content, prefix: str) -> None:
+    meta = content / "assets" / "figures" / "x2-fit.meta.json"
+    data = json.loads(meta.read_text())
+    data["caption"] = prefix + data["caption"]
+    meta.write_text(json.dumps(data))
+
+
+def post_html(output) -> str:
+    return next(output.glob("2020/01/01/*/index.html")).read_text()
+
+
+@pytest.mark.build
+def test_every_kind_of_edit_shows_in_the_rebuilt_page(tmp_path, content):
+    """End to end through `python -m tools.build` with a private cache."""
+    env = {"SITE_BUILD_CACHE": str(tmp_path / "cache")}
+    output = tmp_path / "output"
+    settings = write_settings(tmp_path, content)
+
+    def build() -> str:
+        result = run_build(settings, output, env=env)
+        assert result.returncode == 0, result.stderr
+        return post_html(output)
+
+    first = build()
+    assert build() == first  # a cache hit gives the same bytes
+    assert list((tmp_path / "cache" / "content").rglob("*.pickle")), "nothing was cached"
+
+    post = next((content / "posts").glob("*.md"))
+    post.write_text(post.read_text().replace("Activation functions allow", "Activation functions let"))
+    edited = build()
+    assert "Activation functions let" in edited and edited != first
+
+    image = content / "assets" / "images" / "theory" / "act.svg"
+    image.write_text(
+        re.sub(r'(<svg\b[^>]*?) width="[^"]*" height="[^"]*"', r'\1 width="123" height="45"', image.read_text())
+    )
+    assert 'width="123" height="45"' in build()  # the image's size, read while converting
+
+    edit_caption(content, "Freshly edited caption. ")
+    assert "Freshly edited caption." in build()
+
+    assert "“activates”" not in first
+    settings.write_text(settings.read_text() + 'MARKDOWN["extensions"].append("markdown.extensions.smarty")\n')
+    assert "&ldquo;activates&rdquo;" in build()  # a Markdown setting: the post is converted again

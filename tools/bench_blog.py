@@ -1,0 +1,352 @@
+"""What a blog of many maths-heavy posts costs its author: our build beside plain Pelican and Jekyll.
+
+    python -m tools.bench_blog [--sizes 1 100 1000] [--swiglu-only] [--work DIR] [--no-jekyll]
+
+For each size N it generates N posts (tools/blog_fixture.py: the SwiGLU post and
+the real posts of ../shared/jekyll-corpus, each with its own title and date) and
+times, for our build (`python -m tools.build`, with an empty build cache at first):
+a cold build, a rebuild that changes nothing, a rebuild after editing one post,
+and the peak memory of the build's process tree (node included). It times the
+same Markdown with plain Pelican (default theme, no plugins, content cache on)
+and with Jekyll when `jekyll` is on PATH, in the same run, and prints ratios
+and the budgets of issue 11 with PASS or FAIL. `run()` returns the table rows
+for `make bench`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tools.blog_fixture import CORPUS, FRONT_MATTER, SWIGLU, Blog, make_blog  # noqa: E402
+
+BUDGET_COLD = 60.0  # s, at the largest size
+BUDGET_RATIO = 2.0  # × plain Pelican, no-change and edit-one rebuilds
+BUDGET_MEMORY = 2 * 1024**3  # bytes
+BUDGET_PER_POST = 0.010  # s per extra post on a no-change rebuild
+BUDGET_FORMULAS = 1500  # formulas per second, cold, end to end
+
+
+@dataclass
+class Timings:
+    cold: float | None = None
+    no_change: float | None = None
+    edit_one: float | None = None
+    peak: int | None = None  # bytes, whole process tree
+    error: str = ""
+
+
+@dataclass
+class SizeResult:
+    n: int
+    described: str
+    ours: Timings
+    plain: Timings
+    jekyll: Timings | None
+
+
+@dataclass
+class Results:
+    sizes: list[SizeResult] = field(default_factory=list)
+    formulas: int = 0
+    formula_errors: int = 0
+    formulas_per_second: float | None = None
+    formulas_per_cpu_second: float | None = None  # what an idle machine would see, sequentially
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+            total += int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) * 1024 if "VmRSS" in status else 0
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, AttributeError):
+            continue
+    return total
+
+
+def timed(cmd: list[str], env: dict | None = None, cwd: Path = ROOT) -> tuple[float, int, subprocess.CompletedProcess]:
+    """(wall seconds, peak tree memory, result) of one command; memory sampled every 20 ms."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        cmd, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    peak = [0]
+
+    def sample():
+        while process.poll() is None:
+            peak[0] = max(peak[0], tree_rss(process.pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = process.communicate(timeout=3600)
+    elapsed = time.perf_counter() - start
+    sampler.join()
+    return elapsed, peak[0], subprocess.CompletedProcess(cmd, process.returncode, out, err)
+
+
+def edit(post: Path) -> None:
+    """The author's edit: a sentence added to a post."""
+    post.write_text(post.read_text() + f"\nAn edit made at {time.time_ns()}.\n")
+
+
+def three_builds(command, posts: list[Path], env: dict | None = None, cwd: Path = ROOT) -> Timings:
+    t = Timings()
+    for step in ("cold", "no_change", "edit_one"):
+        if step == "edit_one":
+            edit(posts[len(posts) // 2])
+        seconds, peak, result = timed(command, env, cwd)
+        if result.returncode != 0:
+            t.error = f"{step}: exit {result.returncode}: {(result.stderr or result.stdout).strip()[-400:]}"
+            return t
+        setattr(t, step, seconds)
+        t.peak = max(t.peak or 0, peak)
+    return t
+
+
+def ours(blog: Blog, work: Path) -> Timings:
+    settings = work / "ours.py"
+    settings.write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\nPATH = {str(blog.content)!r}\n"
+    )
+    cmd = [sys.executable, "-m", "tools.build", "--settings", str(settings), "--output", str(work / "ours-output")]
+    return three_builds(cmd, blog.posts, {"SITE_BUILD_CACHE": str(work / "ours-cache")})
+
+
+def plain_copy(blog: Blog, dest: Path) -> list[Path]:
+    """The same Markdown with Pelican's own metadata header instead of YAML front matter."""
+    (dest / "posts").mkdir(parents=True, exist_ok=True)
+    posts = []
+    for post in blog.posts:
+        text = post.read_text()
+        m = FRONT_MATTER.match(text)
+        front, body = (m.group(1) or "", text[m.end() :]) if m else ("", text)
+        title = re.search(r'^title: "(.*)"$', front, re.MULTILINE).group(1)
+        date = re.search(r"^date: (\S+)$", front, re.MULTILINE).group(1)
+        copy = dest / "posts" / (post.stem + ".md")
+        copy.write_text(f"Title: {title}\nDate: {date}\n\n{body}")
+        posts.append(copy)
+    return posts
+
+
+def plain_pelican(blog: Blog, work: Path) -> Timings:
+    content = work / "plain-content"
+    posts = plain_copy(blog, content)
+    settings = work / "plain.py"
+    settings.write_text(
+        f"PATH = {str(content)!r}\nOUTPUT_PATH = {str(work / 'plain-output')!r}\nPLUGINS = []\n"
+        f"CACHE_CONTENT = True\nLOAD_CONTENT_CACHE = True\nCACHE_PATH = {str(work / 'plain-cache')!r}\n"
+        "TIMEZONE = 'UTC'\nSITEURL = ''\nRELATIVE_URLS = False\n"
+    )
+    return three_builds([sys.executable, "-m", "pelican", "-q", "-s", str(settings)], posts)
+
+
+def jekyll_copy(blog: Blog, dest: Path) -> list[Path]:
+    """The same posts for Jekyll: our own Liquid tags (figures) and links to posts not in
+    this blog (post_url) would stop it, so they become text."""
+    (dest / "_posts").mkdir(parents=True, exist_ok=True)
+    (dest / "_config.yml").write_text("markdown: kramdown\nkramdown:\n  input: GFM\n  math_engine: mathjax\n")
+    for folder in ("assets",):
+        if (blog.content / folder).exists() and not (dest / folder).exists():
+            shutil.copytree(blog.content / folder, dest / folder)
+    posts = []
+    for post in blog.posts:
+        text = re.sub(r"\{%\s*(figure|post_url)\s+([^%]*?)\s*%\}", r"\1 \2", post.read_text())
+        copy = dest / "_posts" / post.name
+        copy.write_text(text)
+        posts.append(copy)
+    return posts
+
+
+def jekyll(blog: Blog, work: Path) -> Timings:
+    site = work / "jekyll-site"
+    posts = jekyll_copy(blog, site)
+    cmd = ["jekyll", "build", "--quiet", "--source", str(site), "--destination", str(work / "jekyll-output")]
+    return three_builds(cmd, posts, cwd=site)
+
+
+def formula_rate(blog_sources: list[Path], cache: Path) -> tuple[int, int, float, float]:
+    """(formulas, refused, per wall second, per CPU second of Python + node): every formula of
+    the sources, rendered cold through the build's renderer (node start, one request per page, facts, disk cache)."""
+    import json
+
+    from plugins import katex_render
+    from plugins.kramdown_math import MathError, find_math
+
+    pages = []
+    expected = CORPUS.parent / "expected.json"
+    tex = json.loads(expected.read_text()) if expected.exists() else {}
+    for source in blog_sources:
+        try:
+            found = [(latex, display) for _, _, latex, display in find_math(source.read_text()) if latex]
+        except MathError:  # a post our reader cannot read yet: its formulas as kramdown found them
+            entry = tex.get(source.name, {})
+            found = [(t, True) for t in entry.get("display_tex", [])] + [
+                (t, False) for t in entry.get("inline_tex", [])
+            ]
+        pages.append(found)
+    katex_render.CACHE = cache  # empty: every formula is rendered
+    renderer = katex_render.Renderer()
+    start, cpu = time.perf_counter(), time.process_time()
+    for page in pages:
+        renderer.prerender(page)
+    node_cpu = 0.0
+    if renderer.server:  # node's own CPU time (utime + stime, in clock ticks)
+        stat = Path(f"/proc/{renderer.server.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        node_cpu = (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+    renderer.close()  # includes the last cache writes: end to end
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu + node_cpu
+    refused = sum(isinstance(v, katex_render.KaTeXError) for v in renderer.memo.values())
+    return len(renderer.memo), refused, len(renderer.memo) / elapsed, len(renderer.memo) / cpu
+
+
+def load() -> str:
+    return Path("/proc/loadavg").read_text().split()[0]
+
+
+def measure(sizes: list[int], swiglu_only: bool, work: Path, with_jekyll: bool) -> Results:
+    results = Results()
+    for n in sizes:
+        folder = work / f"n{n}"
+        shutil.rmtree(folder, ignore_errors=True)
+        blog = make_blog(folder / "content", n, swiglu_only)
+        print(f"blog bench: {blog.described} (load average {load()})", file=sys.stderr, flush=True)
+        jekyll_t = jekyll(blog, folder) if with_jekyll and shutil.which("jekyll") else None
+        results.sizes.append(SizeResult(n, blog.described, ours(blog, folder), plain_pelican(blog, folder), jekyll_t))
+    # KaTeX speed is measured on every real formula at hand (the corpus too, even with --swiglu-only).
+    sources = [SWIGLU] + (sorted(CORPUS.glob("*.m*")) if CORPUS.is_dir() else [])
+    (results.formulas, results.formula_errors, results.formulas_per_second, results.formulas_per_cpu_second) = (
+        formula_rate(sources, work / "formula-cache")
+    )
+    return results
+
+
+def s(v: float | None) -> str:
+    return f"{v:.2f} s" if v is not None else "—"
+
+
+def ratio(a: float | None, b: float | None) -> str:
+    return f"{a / b:.2g}" if a is not None and b else "—"
+
+
+def row(name: str, ours_: str, base: str = "", last: str = "") -> str:
+    return f"| {name} | {ours_} | {base} | {last} |"
+
+
+def verdict(ok: bool) -> str:
+    return "**PASS**" if ok else "**FAIL**"
+
+
+def rows(r: Results) -> list[str]:
+    """Table rows (Measure | Ours | Baseline | ratio or verdict): plain Pelican is the baseline."""
+    out = [row("**Blog** (ours ÷ plain Pelican; Jekyll in brackets)", "", "", "")]
+    for size in r.sizes:
+        j = size.jekyll
+        out.append(row(f"*{size.described}*", "", "", ""))
+        for name, attr in (
+            ("cold build", "cold"),
+            ("no-change rebuild", "no_change"),
+            ("rebuild after editing one post", "edit_one"),
+        ):
+            mine, plain = getattr(size.ours, attr), getattr(size.plain, attr)
+            jek = getattr(j, attr) if j else None
+            base = f"{s(plain)} (Jekyll {s(jek)})" if j else s(plain)
+            last = f"{ratio(mine, plain)} ({ratio(mine, jek)})" if j else ratio(mine, plain)
+            out.append(row(f"{size.n} posts: {name}", s(mine), base, last))
+        peak = size.ours.peak
+        out.append(
+            row(f"{size.n} posts: peak memory (build tree)", f"{peak / 1048576:,.0f} MB" if peak else "—", "", "")
+        )
+        for who, t in (("ours", size.ours), ("plain Pelican", size.plain), ("Jekyll", j)):
+            if t and t.error:
+                out.append(row(f"{size.n} posts: {who} failed", t.error.replace("|", "/").replace("\n", " "), "", ""))
+    rate = r.formulas_per_second
+    out.append(
+        row(
+            f"KaTeX, cold, end to end ({r.formulas} distinct formulas, {r.formula_errors} refused)",
+            f"{rate:,.0f} formulas/s" if rate else "—",
+            f"{r.formulas_per_cpu_second:,.0f} per CPU second" if r.formulas_per_cpu_second else "",
+        )
+    )
+    out += [row(name, shown, "", verdict(ok)) for name, shown, ok in budgets(r)]
+    return out
+
+
+def budgets(r: Results) -> list[tuple[str, str, bool]]:
+    checks = []
+    big = max(r.sizes, key=lambda x: x.n)
+    o, p = big.ours, big.plain
+    for name, attr in (("No-change rebuild", "no_change"), ("Rebuild after editing one post", "edit_one")):
+        mine, plain = getattr(o, attr), getattr(p, attr)
+        ok = mine is not None and plain is not None and mine <= BUDGET_RATIO * plain
+        checks.append((f"{name} at {big.n} posts ≤ {BUDGET_RATIO:g}× plain Pelican", f"{s(mine)} vs {s(plain)}", ok))
+    checks.append(
+        (f"Cold build at {big.n} posts ≤ {BUDGET_COLD:.0f} s", s(o.cold), o.cold is not None and o.cold <= BUDGET_COLD)
+    )
+    checks.append(
+        (
+            f"Peak memory at {big.n} posts ≤ 2 GB",
+            f"{(o.peak or 0) / 1048576:,.0f} MB",
+            o.peak is not None and o.peak <= BUDGET_MEMORY,
+        )
+    )
+    small = min(r.sizes, key=lambda x: x.n)
+    if big.n > small.n and big.ours.no_change is not None and small.ours.no_change is not None:
+        per_post = (big.ours.no_change - small.ours.no_change) / (big.n - small.n)
+        checks.append(
+            ("No-change rebuild, cost per extra post ≤ 10 ms", f"{per_post * 1000:.1f} ms", per_post <= BUDGET_PER_POST)
+        )
+    rate = r.formulas_per_second
+    checks.append(
+        (
+            f"Cold KaTeX ≥ {BUDGET_FORMULAS:,} formulas/s",
+            f"{rate:,.0f}/s" if rate else "—",
+            bool(rate and rate >= BUDGET_FORMULAS),
+        )
+    )
+    return checks
+
+
+def run(
+    sizes: list[int] = (1, 100, 1000), swiglu_only: bool = False, work: Path | None = None, jekyll: bool = True
+) -> list[str]:
+    """Measure and return the blog section's table rows."""
+    if work is None:
+        with tempfile.TemporaryDirectory(prefix="bench-blog-") as tmp:
+            return rows(measure(list(sizes), swiglu_only, Path(tmp), jekyll))
+    work.mkdir(parents=True, exist_ok=True)
+    return rows(measure(list(sizes), swiglu_only, work, jekyll))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1, 100, 1000])
+    parser.add_argument("--swiglu-only", action="store_true", help="copy only the SwiGLU post (not the corpus)")
+    parser.add_argument("--work", type=Path, help="keep the generated blogs and outputs here")
+    parser.add_argument("--no-jekyll", action="store_true")
+    args = parser.parse_args(argv)
+    table = run(args.sizes, args.swiglu_only, args.work, not args.no_jekyll)
+    print("| Measure | Ours | Baseline | Ours ÷ baseline, or verdict |\n|---|--:|--:|--:|")
+    print("\n".join(table))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
