@@ -69,6 +69,8 @@ MATH = re.compile(
 )
 
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
+# kramdown's escapable characters (kramdown/parser/kramdown/escaped_chars.rb).
+MARKDOWN_ESCAPE = re.compile(r"""\\([\\.*_+`<>()\[\]{}#!:|"'$=-])""")
 
 
 LIST_ITEM = re.compile(r"^[ ]{0,3}(?:[-*+]|\d+[.)])[ \t]")
@@ -132,9 +134,14 @@ def find_math(text: str) -> list[tuple[int, int, str | None, bool]]:
             raise MathError(line, text[m.start() : m.start() + 40], "unterminated maths")
         kind = next(k for k in ("dollars2", "paren", "bracket", "dollar1") if m.group(k))
         latex = text[m.start(kind) : m.end(kind)]
-        if BLANK_LINE.search(latex):
-            raise MathError(line, latex, "unterminated maths (a blank line inside a formula)")
+        # kramdown: a `$$` block standing alone is display maths and may hold blank lines;
+        # any other `$$…$$` is a span, which cannot cross a paragraph break.
         display = kind == "bracket" or (kind == "dollars2" and alone_in_paragraph(masked, m.start(), m.end()))
+        if not display and BLANK_LINE.search(latex):
+            raise MathError(line, latex, "unterminated maths (a blank line inside a formula)")
+        if kind in ("paren", "bracket"):
+            # To kramdown `\\(…\\)` is text, not maths: its Markdown escapes (`\_`, `\*`) are undone.
+            latex = MARKDOWN_ESCAPE.sub(r"\1", latex)
         found.append((m.start(), m.end(), latex, display))
     return found
 
