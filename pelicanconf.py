@@ -1,5 +1,6 @@
 """Pelican settings for local development; publishconf.py overrides what publishing changes."""
 
+import os
 import sys
 from pathlib import Path
 
@@ -7,6 +8,8 @@ from pymdownx.superfences import fence_div_format
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))  # so plugins can import the `figures` package
+
+from plugins.kramdown_blocks import gfm_slug  # noqa: E402
 
 AUTHOR = "SwiGLU Intuition"
 SITENAME = "Wiggly Networks"
@@ -17,7 +20,11 @@ RELATIVE_URLS = False  # root-relative links: right on every page, 404 included
 PATH = "content"
 # A Jekyll post dropped anywhere in content/ (posts/, _posts/ or content/ itself) is an article.
 ARTICLE_PATHS = [""]
-ARTICLE_EXCLUDES = ["pages", "assets", "extra"]
+# Jekyll's own folders are not posts: includes are read by Liquid, layouts and plugins
+# are the old theme's. Drafts are built only when asked for (`make serve DRAFTS=1`).
+JEKYLL_DRAFTS = os.environ.get("DRAFTS", "") not in ("", "0")
+ARTICLE_EXCLUDES = ["pages", "assets", "extra", "_includes", "_layouts", "_plugins", "_sass", "_data", "_site"]
+ARTICLE_EXCLUDES += [] if JEKYLL_DRAFTS else ["_drafts"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["assets", "extra"]
 EXTRA_PATH_METADATA = {
@@ -105,7 +112,12 @@ MARKDOWN = {
             ]
         },
         "pymdownx.magiclink": {"hide_protocol": False},
-        "markdown.extensions.toc": {"permalink": "#", "permalink_title": "Link to this section"},
+        # Heading ids as Jekyll's kramdown (GFM) makes them, so links into old posts land.
+        "markdown.extensions.toc": {
+            "permalink": "#",
+            "permalink_title": "Link to this section",
+            "slugify": gfm_slug,
+        },
     },
     "output_format": "html5",
 }
