@@ -238,6 +238,8 @@ class JekyllMarkdownReader(MarkdownReader):
                 out[f"jekyll_{name}" if name in PELICAN_OWNED else name] = value
             else:
                 out[name] = self.process_metadata(name, value) if isinstance(value, str) else value
+        if "date" not in out and "_drafts" in Path(path).parts and not liquid.POST_NAME.fullmatch(Path(path).stem):
+            out["date"] = liquid.draft_date(Path(path))
         if extra_tags:
             out["tags"] = [Tag(html.escape(t), self.settings) for t in dict.fromkeys(extra_tags)]
         if "title" in front and not str(front["title"] or "").strip():

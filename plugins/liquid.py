@@ -25,7 +25,7 @@ from liquid import Environment, Mode
 from liquid.ast import Node
 from liquid.builtin.expressions import parse_primitive
 from liquid.builtin.expressions._tokenize import tokenize
-from liquid.exceptions import LiquidError
+from liquid.exceptions import LiquidError, LiquidSyntaxError
 from liquid.parser import get_parser
 from liquid.stream import TokenStream
 from liquid.tag import Tag
@@ -143,11 +143,13 @@ class SiteIndex:
             if any(part in excluded or part.startswith(".") for part in rel.parts[:-1]):
                 continue
             m = POST_NAME.fullmatch(path.stem)
-            if not m:
+            if not m and "_drafts" not in rel.parts:
                 continue
             meta = read_front_matter(path)
-            date = as_datetime(meta.get("date")) or dt.datetime.fromisoformat(m.group("date"))
-            slug = str(meta.get("slug") or m.group("slug"))
+            date = as_datetime(meta.get("date")) or (
+                dt.datetime.fromisoformat(m.group("date")) if m else draft_date(path)
+            )
+            slug = str(meta.get("slug") or (m.group("slug") if m else path.stem))
             post = Post(
                 path.stem, rel.as_posix(), post_url(settings, date, slug, meta), str(meta.get("title", slug)), date
             )
@@ -173,6 +175,11 @@ class SiteIndex:
         if re.match(r"[a-z]+:", path) or path.startswith("#"):
             return path
         return self.config["baseurl"] + "/" + path.lstrip("/")
+
+
+def draft_date(path: Path) -> dt.datetime:
+    """A draft has no date in its name: Jekyll dates it by the file's modification time."""
+    return dt.datetime.fromtimestamp(int(path.stat().st_mtime))
 
 
 def naive(date: dt.datetime) -> dt.datetime:
@@ -223,7 +230,7 @@ class PostUrlTag(Tag):
         name = raw_expression(stream, token)
         post = self.env.site.find(name)
         if post is None:
-            raise LiquidError(f"post_url: no post named {name!r} (a file {name}.md in content/)", token=token)
+            raise LiquidSyntaxError(f"post_url: no post named {name!r} (a file {name}.md in content/)", token=token)
         return TextNode(token, lambda context: site_of(context).url(post.url))
 
 
@@ -239,7 +246,7 @@ class LinkTag(Tag):
         site = self.env.site
         path = site.root / target.lstrip("/")
         if not path.is_file():
-            raise LiquidError(f"link: no file {target!r} in {site.root}", token=token)
+            raise LiquidSyntaxError(f"link: no file {target!r} in {site.root}", token=token)
         post = site.posts.get(path.stem) if path.suffix in MARKDOWN_SUFFIXES else None
         url = post.url if post else "/" + target.lstrip("/")
         return TextNode(token, lambda context: site_of(context).url(url))
@@ -276,7 +283,7 @@ class HighlightTag(Tag):
         token = stream.current
         words = raw_expression(stream, token).split()
         if not words:
-            raise LiquidError("highlight needs a language: {% highlight python %}", token=token)
+            raise LiquidSyntaxError("highlight needs a language: {% highlight python %}", token=token)
         next(stream)
         block = get_parser(self.env).parse_block(stream, (self.end, TOKEN_EOF))
         stream.expect(TOKEN_TAG, value=self.end)
@@ -326,7 +333,7 @@ class JekyllIncludeTag(Tag):
         text = raw_expression(stream, token)
         name, _, rest = text.partition(" ")
         if not name:
-            raise LiquidError("include needs a file name: {% include note.html %}", token=token)
+            raise LiquidSyntaxError("include needs a file name: {% include note.html %}", token=token)
         args = {}
         for m in INCLUDE_ARG.finditer(rest):
             value = m.group("value")
@@ -377,7 +384,7 @@ class JekyllEnvironment(Environment):
         if name not in self._includes:
             path = self.site.root / "_includes" / name
             if not path.is_file():
-                raise LiquidError(f"include: no file {name!r} in {path.parent}", token=token)
+                raise LiquidSyntaxError(f"include: no file {name!r} in {path.parent}", token=token)
             self._includes[name] = self.from_string(path.read_text(encoding="utf-8"), name=name, path=path)
         return self._includes[name]
 

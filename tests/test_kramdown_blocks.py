@@ -1,0 +1,75 @@
+"""kramdown's block syntax (attribute lists, {:toc}, GFM heading ids, 2-space list items)
+with plain markdown.markdown."""
+
+from __future__ import annotations
+
+import markdown
+import pytest
+from markdown.extensions.toc import TocExtension
+
+from plugins.kramdown_blocks import KramdownBlocksExtension, gfm_slug
+
+
+def md(text: str) -> str:
+    extensions = [KramdownBlocksExtension(), "attr_list", "footnotes", "pymdownx.superfences", "tables"]
+    extensions.append(TocExtension(slugify=gfm_slug))
+    return markdown.markdown(text, extensions=extensions)
+
+
+def test_an_attribute_list_under_a_block_styles_that_block():
+    out = md('![x](/a.png)\n{: style="width: 80%;" class="center"}\n\nNext.')
+    assert '<p class="center" style="width: 80%;"><img alt="x" src="/a.png" /></p>' in out
+
+
+def test_an_attribute_list_over_a_block_styles_the_next_block():
+    assert '<p class="info">Styled.</p>' in md("Before.\n\n{:.info}\nStyled.\n")
+    assert '<p class="info">Styled.</p>' in md("{: .info}\nStyled.\n")
+    assert '<ul class="steps">' in md('{: class="steps"}\n- a\n- b\n')
+
+
+def test_an_id_on_a_heading_replaces_the_generated_one():
+    out = md("## A heading\n{: #custom}\n\ntext")
+    assert '<h2 id="custom">A heading</h2>' in out
+
+
+def test_span_attributes_on_links():
+    assert '<a href="http://x.org" target="_blank">x</a>' in md('[x](http://x.org){:target="_blank"}')
+
+
+def test_the_toc_placeholder_list_is_removed_and_flagged():
+    mdx = markdown.Markdown(extensions=[KramdownBlocksExtension(), "attr_list"])
+    out = mdx.convert('Intro\n\n{: class="table-of-content"}\n* TOC\n{:toc}\n\n## One\n')
+    assert "TOC" not in out and "table-of-content" not in out and "{:" not in out
+    assert mdx.kramdown_toc is True
+
+
+@pytest.mark.parametrize(
+    "title, slug",
+    [
+        ("What isn’t happening", "what-isnt-happening"),
+        ("Kullback–Leibler and Jensen–Shannon Divergence", "kullbackleibler-and-jensenshannon-divergence"),
+        ("Generative Adversarial Network (GAN)", "generative-adversarial-network-gan"),
+        ("VQ-VAE and VQ-VAE-2", "vq-vae-and-vq-vae-2"),
+        ("β-VAE", "β-vae"),
+    ],
+)
+def test_heading_ids_as_kramdown_gfm_makes_them(title, slug):
+    assert gfm_slug(title) == slug
+    assert f'id="{slug}"' in md(f"## {title}\n")
+
+
+def test_list_items_indented_two_spaces_keep_fenced_code_and_paragraphs():
+    out = md("- item one\n  continued\n\n  ```python\n  x = 1\n  ```\n- item two\n  - nested\n\n1. first\n\n   more\n")
+    items = out.split("<li>")
+    assert 'class="highlight"' in items[1] and "item two" not in items[1]
+    assert "<ul>\n<li>nested</li>" in out
+    assert "<p>more</p>" in out
+
+
+def test_footnotes():
+    out = md("Text[^1].\n\n[^1]: A note.\n")
+    assert 'class="footnote"' in out and "A note." in out
+
+
+def test_fenced_code_keeps_attribute_lists_as_text():
+    assert "{: .info}" in md("```\n{: .info}\n```\n")
