@@ -23,7 +23,7 @@ from pelican.utils import get_date
 from plugins import katex_render, liquid
 from plugins.figure_tag import FigureTagError
 from plugins.kramdown_blocks import KramdownBlocksExtension
-from plugins.kramdown_math import KramdownMathExtension, MathError
+from plugins.kramdown_math import KramdownMathExtension, MathError, RendererCrash
 from plugins.local_images import figure_alts, resolve_images
 
 logger = logging.getLogger(__name__)
@@ -149,6 +149,9 @@ class JekyllMarkdownReader(MarkdownReader):
             raise SourceError(source_path, err.line + offset, f"{err.reason}: {err.latex.strip()!r}") from None
         except FigureTagError as err:
             raise SourceError(source_path, err.line + offset, err.reason) from None
+        except RendererCrash as err:
+            logger.error("%s:%d: %s", source_path, err.line + offset, err.reason, exc_info=err.__cause__)
+            raise SourceError(source_path, err.line + offset, f"{err.reason}: {err.latex.strip()!r}") from err
 
         def missing(line, message):
             raise SourceError(source_path, line, message)

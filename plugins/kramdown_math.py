@@ -41,6 +41,21 @@ class MathError(ValueError):
         super().__init__(f"line {line}: {reason}: {latex.strip()!r}")
 
 
+class RendererCrash(RuntimeError):
+    """The renderer failed for another reason than the formula (node died, a timeout, a bug):
+    not the author's fault, so it is reported with its traceback, never as invalid LaTeX."""
+
+    def __init__(self, line: int, latex: str, err: BaseException):
+        self.line, self.latex = line, latex
+        self.reason = f"the maths renderer failed ({type(err).__name__}: {err}); this is not a LaTeX error"
+        super().__init__(f"line {line}: {self.reason}: {latex.strip()!r}")
+
+
+def is_latex_error(err: BaseException) -> bool:
+    """KaTeX's own ParseError (its message starts "KaTeX parse error"): bad LaTeX in the post."""
+    return str(err).lstrip().startswith("KaTeX parse error")
+
+
 # Regions where dollars are text, never maths. Their characters are masked
 # before the maths scan so that positions (and so line numbers) stay exact.
 PROTECTED = re.compile(
@@ -175,7 +190,9 @@ class MathPreprocessor(Preprocessor):
                 raise MathError(text.count("\n", 0, start) + 1, latex, err.args[0]) from err
             except Exception as err:  # the renderer's own error type varies
                 line = text.count("\n", 0, start) + 1
-                raise MathError(line, latex, f"invalid LaTeX ({err})") from err
+                if is_latex_error(err):
+                    raise MathError(line, latex, f"invalid LaTeX ({err})") from err
+                raise RendererCrash(line, latex, err) from err
         out.append(text[pos:])
         return "".join(out).split("\n")
 

@@ -56,6 +56,7 @@ def figure_alts(content_root: str) -> dict[str, str]:
 
 HREF = re.compile(r"""(<a\b[^>]*?\bhref=(["']))(.+?)(\2)""")
 FIGURE_PATHS = ("/assets/figures/",)  # where `python -m figures` writes
+SOURCE_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown", ".html", ".htm")  # read, never copied
 
 
 def site_path(url: str, baseurl: str) -> str:
@@ -113,6 +114,8 @@ def resolve_images(
                 else f"put the file at {target} or fix the path"
             )
             error(line_of(url), f"image {url!r} not found (looked for {target}); {hint}")
+        if target.suffix in SOURCE_SUFFIXES:
+            error(line_of(url), f"image {url!r} is a post or page source ({target.name}), not an image")
         size = intrinsic_size(target)
         if size and " width=" not in tag:
             start = start.replace("<img", f'<img width="{size[0]}" height="{size[1]}"', 1)
@@ -127,7 +130,7 @@ def resolve_images(
             return m.group(0)
         _, target = target_of(url)
         # Only files (a PDF, a notebook); pages and posts are Pelican's own URLs.
-        if not target.is_file() or target.suffix in (".md", ".markdown", ".html"):
+        if not target.is_file() or target.suffix in SOURCE_SUFFIXES:
             return m.group(0)
         link = static_link(target)
         fragment = urlsplit(url).fragment

@@ -145,6 +145,22 @@ def test_render_errors_carry_the_line_and_formula():
     assert "\\frac{1" in str(err.value)
 
 
+@pytest.mark.parametrize(
+    "crash", [ConnectionResetError("KaTeX render server went away"), AttributeError("'NoneType' has no 'send'")]
+)
+def test_a_crashed_renderer_is_not_called_invalid_latex(crash):
+    from plugins.kramdown_math import RendererCrash
+
+    def broken(latex, display):
+        raise crash
+
+    with pytest.raises(RendererCrash) as err:
+        markdown.markdown("a\n\nb $x^2$", extensions=[KramdownMathExtension(broken)])
+    assert err.value.line == 3 and "invalid LaTeX" not in str(err.value)
+    assert "not a LaTeX error" in str(err.value) and type(crash).__name__ in str(err.value)
+    assert err.value.__cause__ is crash  # the traceback is kept
+
+
 def test_the_draft_has_four_display_and_nineteen_inline_formulas(draft_text):
     found = formulas(draft_text)
     assert sum(d for _, d in found) == 4
