@@ -140,6 +140,15 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
+# Templates escape every variable (a front-matter title with `<` or `&` prints as text);
+# only HTML that Markdown rendered is marked `|safe` in the theme.
+JINJA_ENVIRONMENT = {
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "extensions": [],
+    "autoescape": True,
+}
+
 # Same sources, same bytes: no build timestamps anywhere in the output.
 LOAD_CONTENT_CACHE = False
 SLUGIFY_SOURCE = "basename"

@@ -206,10 +206,10 @@ class JekyllMarkdownReader(MarkdownReader):
             if key == "categories":
                 cats = words(value)
                 if cats and "category" not in out:
-                    out["category"] = Category(html.escape(cats[0]), self.settings)
+                    out["category"] = Category(cats[0], self.settings)
                 extra_tags += cats[1:]
             elif name == "category":
-                out["category"] = Category(html.escape(str(value)), self.settings)
+                out["category"] = Category(str(value), self.settings)
             elif name == "tags":
                 extra_tags = words(value) + extra_tags
             elif name in ("date", "modified"):
@@ -218,9 +218,10 @@ class JekyllMarkdownReader(MarkdownReader):
                 out["status"] = "published" if value else "draft"
             elif name in ("math", "mermaid"):
                 out[name] = bool(value)
-            elif name in ("title", "subtitle", "summary"):
-                # Jekyll front matter is plain text; templates print it as HTML, so escape it here.
-                out[name] = html.escape(str(value))
+            elif name in ("title", "subtitle"):
+                out[name] = str(value)  # plain text: the templates' autoescape escapes it, once
+            elif name == "summary":
+                out[name] = html.escape(str(value))  # Pelican's summary is HTML; this one is text
             elif name == "layout":
                 out[name] = str(value)
             elif name in ("author", "authors"):
@@ -244,7 +245,7 @@ class JekyllMarkdownReader(MarkdownReader):
         if "date" not in out and "_drafts" in Path(path).parts and not liquid.POST_NAME.fullmatch(Path(path).stem):
             out["date"] = liquid.draft_date(Path(path))
         if extra_tags:
-            out["tags"] = [Tag(html.escape(t), self.settings) for t in dict.fromkeys(extra_tags)]
+            out["tags"] = [Tag(t, self.settings) for t in dict.fromkeys(extra_tags)]
         if "title" in front and not str(front["title"] or "").strip():
             raise SourceError(path, None, "the front matter's 'title' is empty")
         return out
