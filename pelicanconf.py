@@ -9,11 +9,15 @@ from pymdownx.superfences import fence_div_format
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))  # so plugins can import the `figures` package
 
+from plugins.jekyll_config import pelican_settings  # noqa: E402
 from plugins.kramdown_blocks import gfm_slug  # noqa: E402
 
-AUTHOR = "SwiGLU Intuition"
-SITENAME = "Wiggly Networks"
-SITESUBTITLE = "Interactive explainers about neural networks"
+# A blog moved in with `make import` keeps its title and post URLs from its _config.yml.
+JEKYLL_CONFIG = pelican_settings(ROOT / "content" / "_config.yml")
+
+AUTHOR = JEKYLL_CONFIG.get("AUTHOR", "SwiGLU Intuition")
+SITENAME = JEKYLL_CONFIG.get("SITENAME", "Wiggly Networks")
+SITESUBTITLE = JEKYLL_CONFIG.get("SITESUBTITLE", "Interactive explainers about neural networks")
 SITEURL = ""
 RELATIVE_URLS = False  # root-relative links: right on every page, 404 included
 
@@ -46,8 +50,9 @@ DEFAULT_PAGINATION = 10
 
 # Jekyll-style file names: 2026-11-26-swiglu-intuition.md gives the date and slug.
 FILENAME_METADATA = r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.*)"
-ARTICLE_URL = "{date:%Y}/{date:%m}/{date:%d}/{slug}/"
-ARTICLE_SAVE_AS = ARTICLE_URL + "index.html"
+# Jekyll's default permalink, /:year/:month/:day/:title/ (or _config.yml's).
+ARTICLE_URL = JEKYLL_CONFIG.get("ARTICLE_URL", "{date:%Y}/{date:%m}/{date:%d}/{slug}/")
+ARTICLE_SAVE_AS = JEKYLL_CONFIG.get("ARTICLE_SAVE_AS", ARTICLE_URL + "index.html")
 PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = "{slug}/index.html"
 CATEGORY_URL = "category/{slug}/"

@@ -30,6 +30,7 @@ from liquid.parser import get_parser
 from liquid.stream import TokenStream
 from liquid.tag import Tag
 from liquid.token import TOKEN_EOF, TOKEN_EXPRESSION, TOKEN_TAG, Token
+from pelican.utils import slugify
 
 POST_NAME = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
@@ -93,7 +94,8 @@ def post_url(settings: dict, date: dt.datetime, slug: str, meta: dict) -> str:
     category = meta.get("category") or (meta.get("categories") or [None])
     category = category[0] if isinstance(category, list) and category else category
     fields = {"date": date, "slug": slug, "lang": settings.get("DEFAULT_LANG", "en")}
-    fields["category"] = str(category or settings.get("DEFAULT_CATEGORY", "misc")).lower()
+    name = str(category or settings.get("DEFAULT_CATEGORY", "misc"))
+    fields["category"] = slugify(name, regex_subs=settings.get("CATEGORY_REGEX_SUBSTITUTIONS", []))
     return "/" + settings["ARTICLE_URL"].format(**fields)
 
 
@@ -345,7 +347,7 @@ class JekyllIncludeTag(Tag):
 # --- Filters ----------------------------------------------------------------
 
 
-def slugify(value: str) -> str:
+def jekyll_slugify(value: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-")
 
 
@@ -365,7 +367,7 @@ class JekyllEnvironment(Environment):
             self.add_tag(tag)
         self.add_filter("relative_url", site.url)
         self.add_filter("absolute_url", lambda path: site.config["url"] + site.url(path))
-        self.add_filter("slugify", slugify)
+        self.add_filter("slugify", jekyll_slugify)
         self.add_filter("date_to_xmlschema", date_to_xmlschema)
         self.add_filter("date_to_string", lambda d: (as_datetime(d) or d).strftime("%d %b %Y"))
         self.add_filter("date_to_long_string", lambda d: (as_datetime(d) or d).strftime("%d %B %Y"))
