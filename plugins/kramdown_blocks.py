@@ -27,6 +27,7 @@ IAL_LINE = re.compile(r"^[ ]{0,3}\{:(?!toc\s*\})(?![\w-]+:)\s*(?P<attrs>[^}\n]*)
 TOC_LINE = re.compile(r"^[ ]{0,3}\{:toc\s*\}[ \t]*$")
 LIST_LINE = re.compile(r"^[ ]{0,3}(?:[-*+]|\d+\.)[ \t]+\S")
 FENCE = re.compile(r"^[ ]*(`{3,}|~{3,})")
+TABLE_RULE = re.compile(r"^(?=[^|\n]*\|)[ ]{0,3}\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")  # has a |
 MARKER = "kramdownattributes{}x"
 MARKER_P = re.compile(r"^kramdownattributes(\d+)x$")
 
@@ -45,17 +46,28 @@ class KramdownBlockPreprocessor(Preprocessor):
         self.md.kramdown_attrs = []
         self.md.kramdown_toc = False
         out: list[str] = []
-        fence = None
+        fence, block, block_lines = None, None, 0
         for line in lines:
             opened = FENCE.match(line)
             if fence:
-                fence = (
-                    None if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence) else fence
-                )
+                closes = opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence)
+                fence = None if closes else fence
                 out.append(line)
+                if closes:
+                    block = "fence"
                 continue
             if opened:
+                # GFM lets a fence interrupt a paragraph and a paragraph follow a fence directly.
+                if block in ("paragraph", "fence"):
+                    out.append("")
                 fence = opened.group(1)
+                out.append(line)
+                continue
+            if block == "fence" and line.strip():
+                out.append("")
+                block = None
+            if not line.strip():
+                block, block_lines = None, 0
                 out.append(line)
                 continue
             if TOC_LINE.match(line):
@@ -67,20 +79,45 @@ class KramdownBlockPreprocessor(Preprocessor):
                 if len(out) >= 2 and out[-1] == "" and MARKER_P.match(out[-2]):
                     out[-2] = ""  # the attribute list that styled the placeholder goes too
                 out.extend([""] * (removed + 1))
+                block = None
                 continue
             m = IAL_LINE.match(line)
-            if not m:
-                out.append(line)
+            if m:
+                attrs, _ = get_attrs_and_remainder(m.group("attrs"))
+                after_block = bool(out) and out[-1].strip() != ""
+                self.md.kramdown_attrs.append((attrs, "previous" if after_block else "next"))
+                # An attribute line ends the block above it and stands apart from the one below.
+                out.extend(["", MARKER.format(len(self.md.kramdown_attrs) - 1), ""])
+                block, block_lines = None, 0
                 continue
-            attrs, _ = get_attrs_and_remainder(m.group("attrs"))
-            after_block = bool(out) and out[-1].strip() != ""
-            self.md.kramdown_attrs.append((attrs, "previous" if after_block else "next"))
-            marker = MARKER.format(len(self.md.kramdown_attrs) - 1)
-            if after_block:
-                out.extend(["", marker])
-            else:
-                out.extend([marker, ""])
+            if block is None:
+                block = block_kind(line)
+                if TABLE_RULE.match(line):
+                    continue  # a kramdown table may open with a rule; its first row is still the header
+            elif block == "paragraph" and LIST_LINE.match(line) and not line.startswith("  "):
+                out.append("")  # kramdown's GFM parser lets a list interrupt a paragraph
+                block = "list"
+            elif block == "paragraph" and block_kind(line) == "table":
+                out.append("")  # and a table too
+                block, block_lines = "table", 0
+                if TABLE_RULE.match(line):
+                    continue
+            elif block == "table" and TABLE_RULE.match(line) and block_lines >= 2:
+                continue  # kramdown's rule between table body parts (or at the end): no row
+            block_lines += 1
+            out.append(line)
         return out
+
+
+def block_kind(line: str) -> str:
+    stripped = line.lstrip()
+    if LIST_LINE.match(line):
+        return "list"
+    if stripped.startswith("|") or TABLE_RULE.match(line):
+        return "table"
+    if stripped.startswith(("<", "#", ">")) or line.startswith("    "):
+        return "other"
+    return "paragraph"
 
 
 class KramdownBlockTreeprocessor(Treeprocessor):
@@ -130,7 +167,7 @@ def reindent_lists(lines: list[str]) -> list[str]:
     inside an item moves with the item.
     """
     out: list[str] = []
-    stack: list[tuple[int, int]] = []  # (item content column in the source, column here)
+    stack: list[tuple[int, int, int]] = []  # (item's marker column, its content column, column here)
     fence, shift, previous_blank, loose = None, 0, True, False
     for line in lines:
         if fence is not None:
@@ -145,14 +182,15 @@ def reindent_lists(lines: list[str]) -> list[str]:
             continue
         indent = len(line) - len(line.lstrip(" "))
         item = LIST_ITEM.match(line, indent)
-        if stack and not previous_blank and not item and indent < stack[-1][0]:
+        if stack and not previous_blank and not item and indent < stack[-1][1]:
             out.append(line)  # a lazy continuation line of a paragraph
             continue
-        while stack and indent < stack[-1][0]:
+        # kramdown nests an item indented past its parent's marker, even short of its text.
+        while stack and indent < stack[-1][1] and not (item and indent > stack[-1][0]):
             stack.pop()
-        shift = stack[-1][1] - stack[-1][0] if stack else 0
+        shift = stack[-1][2] - min(stack[-1][1], indent) if stack else 0
         if item:
-            stack.append((item.end(), indent + shift + 4))
+            stack.append((indent, item.end(), indent + shift + 4))
             if loose and not previous_blank:
                 # After a loose item's indented block Python-Markdown needs a blank line
                 # to see the next item (kramdown does not).

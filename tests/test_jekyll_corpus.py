@@ -131,3 +131,23 @@ def test_images_at_jekyll_paths_are_copied_to_the_same_paths(corpus_site):
     out, _ = corpus_site
     assert (out / "assets/images/GAN.png").is_file()
     assert (out / "assets/rl/pong.gif").is_file()
+
+
+STRUCTURE = ["p", "ul", "ol", "li", "table", "tr", "img", "blockquote", "pre", "h2", "h3", "h4", "em", "strong", "a"]
+STRUCTURE += ["code", "sup", "hr"]
+
+
+@pytest.mark.build
+def test_each_page_has_jekylls_structure(corpus_site):
+    """As many paragraphs, lists, items, tables, rows, images, links… as Jekyll's own HTML
+    (its inline `* TOC` list aside: ours is the contents box; our heading anchors aside)."""
+    out, names = corpus_site
+    for name in names:
+        jekyll = BeautifulSoup((CORPUS / "jekyll-html" / (Path(name).stem + ".html")).read_text(), "html.parser")
+        for toc in jekyll.select("#markdown-toc"):
+            toc.decompose()
+        ours = page_of(out, name).find(class_="post-body")
+        for extra in ours.select(".katex, a.headerlink"):
+            extra.decompose()
+        counts = {tag: (len(jekyll.find_all(tag)), len(ours.find_all(tag))) for tag in STRUCTURE}
+        assert {t: c for t, c in counts.items() if c[0] != c[1]} == {}, name

@@ -73,3 +73,19 @@ def test_footnotes():
 
 def test_fenced_code_keeps_attribute_lists_as_text():
     assert "{: .info}" in md("```\n{: .info}\n```\n")
+
+
+def test_a_list_a_table_or_a_fence_may_interrupt_a_paragraph_as_in_gfm():
+    out = md("Intro:\n- a\n- b\n\nCode:\n```\nx\n```\nAfter.\n\nTable:\n| A | B |\n|---|---|\n| 1 | 2 |\n")
+    assert "<p>Intro:</p>\n<ul>" in out and "<p>Code:</p>" in out and "<p>After.</p>" in out
+    assert "<p>Table:</p>\n<table>" in out
+
+
+def test_kramdown_tables_may_open_or_close_with_a_rule():
+    out = md("| --- | --- |\n| A | B |\n| --- | --- |\n| 1 | 2 |\n| --- | --- |\n")
+    assert out.count("<tr>") == 2 and "<th>A</th>" in out and "---" not in out
+
+
+def test_an_item_indented_past_its_parents_marker_is_nested():
+    out = md("1. first:\n  - sub a\n  - sub b\n2. second\n")
+    assert out.startswith("<ol>\n<li>first:<ul>\n<li>sub a</li>")
