@@ -157,7 +157,7 @@ class JekyllMarkdownReader(MarkdownReader):
             raise SourceError(source_path, line, message)
 
         root = self.settings["PATH"]
-        base = self.site().config["baseurl"] if self._site else liquid.jekyll_config(self.settings)["baseurl"]
+        base = self.config()["baseurl"]
         content = resolve_images(content, text, source_path, root, figure_alts(root), missing, base)
         metadata = self.metadata(source_path, front)
         metadata["toc"] = flatten_toc(getattr(self._md, "toc_tokens", []))
@@ -168,6 +168,13 @@ class JekyllMarkdownReader(MarkdownReader):
         return content, metadata
 
     _site = None
+    _config = None
+
+    def config(self) -> dict:
+        """`site.*` (content/_config.yml, else the settings), read once per reader (per build)."""
+        if self._config is None:
+            self._config = self._site.config if self._site else liquid.jekyll_config(self.settings)
+        return self._config
 
     def site(self) -> liquid.SiteIndex:
         """Every post's URL, read once per reader (i.e. per build), for Liquid's links."""
@@ -187,7 +194,7 @@ class JekyllMarkdownReader(MarkdownReader):
     def excerpt(self, front: dict, content: str) -> str | None:
         """Jekyll's excerpt: the HTML before `excerpt_separator` (front matter, _config.yml,
         else Jekyll's default, the first paragraph)."""
-        config = self.site().config if self._site else {}
+        config = self.config()
         separator = front.get("excerpt_separator") or config.get("excerpt_separator") or "<!--more-->"
         at = content.find(str(separator))
         if at > 0:
