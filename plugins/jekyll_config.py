@@ -58,7 +58,10 @@ def read_config(path: Path) -> dict:
     """The YAML mapping in `path`, or {} if there is no such file."""
     if not path.is_file():
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as err:
+        raise ValueError(f"{path}: malformed YAML: {err}") from None
     if not isinstance(data, dict):
         raise ValueError(f"{path}: expected 'key: value' lines")
     return data

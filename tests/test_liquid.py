@@ -89,8 +89,13 @@ def test_raw_keeps_liquid_as_text(site):
 
 
 def test_include_with_arguments(site):
-    html, _ = read(site, '{% include note.html text="Careful" %}\n')
+    html, _ = read(
+        site,
+        '{% include note.html text="Careful" %}\n\n{% include note.html text=page.mood %}\n',
+        front="title: Second\nmood: calm\n",
+    )
     assert '<aside class="note">Careful (Second)</aside>' in html
+    assert '<aside class="note">calm (Second)</aside>' in html
 
 
 def test_render_with_liquid_false_leaves_it_as_text(site):
