@@ -43,7 +43,7 @@ BIBLIOGRAPHY = str(ROOT / "content" / "references.bib")  # plugins/citations.py
 IGNORE_FILES = [".*", "*.meta.json"]  # figure metadata is read by the figure tag, not published
 THEME = str(ROOT / "theme")
 
-TIMEZONE = "UTC"
+TIMEZONE = JEKYLL_CONFIG.get("TIMEZONE", "UTC")  # Jekyll's `timezone:`; dates in URLs are in it
 DEFAULT_LANG = "en"
 DEFAULT_DATE_FORMAT = "%-d %B %Y"
 DEFAULT_PAGINATION = 10

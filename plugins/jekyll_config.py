@@ -68,10 +68,15 @@ def read_config(path: Path) -> dict:
 
 
 def pelican_settings(path: Path) -> dict:
-    """SITENAME, SITESUBTITLE, AUTHOR and ARTICLE_URL/ARTICLE_SAVE_AS from a Jekyll _config.yml."""
+    """SITENAME, SITESUBTITLE, AUTHOR, TIMEZONE and ARTICLE_URL/ARTICLE_SAVE_AS from a Jekyll _config.yml."""
     config = read_config(path)
     settings = {}
-    for key, name in (("title", "SITENAME"), ("description", "SITESUBTITLE"), ("author", "AUTHOR")):
+    for key, name in (
+        ("title", "SITENAME"),
+        ("description", "SITESUBTITLE"),
+        ("author", "AUTHOR"),
+        ("timezone", "TIMEZONE"),
+    ):
         if isinstance(config.get(key), str) and config[key].strip():
             settings[name] = config[key].strip()
     if config.get("permalink"):

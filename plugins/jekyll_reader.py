@@ -18,7 +18,6 @@ from markdown import Markdown
 from pelican import signals
 from pelican.readers import MarkdownReader
 from pelican.urlwrappers import Author, Category, Tag
-from pelican.utils import get_date
 
 from plugins import katex_render, liquid
 from plugins.figure_tag import FigureTagError
@@ -258,14 +257,10 @@ class JekyllMarkdownReader(MarkdownReader):
         return out
 
     def date(self, path: str, key: str, value) -> dt.datetime:
-        if isinstance(value, dt.datetime):
-            return value
-        if isinstance(value, dt.date):
-            return dt.datetime(value.year, value.month, value.day)
-        try:
-            return get_date(str(value))
-        except (ValueError, TypeError):
-            raise SourceError(path, None, f"front matter '{key}: {value}' is not a date") from None
+        date = liquid.as_datetime(value)
+        if date is None:
+            raise SourceError(path, None, f"front matter '{key}: {value}' is not a date")
+        return liquid.local_time(date, self.settings)
 
 
 def add_reader(readers) -> None:

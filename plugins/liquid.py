@@ -148,7 +148,7 @@ class SiteIndex:
             if not m and "_drafts" not in rel.parts:
                 continue
             meta = read_front_matter(path)
-            date = as_datetime(meta.get("date")) or (
+            date = local_time(as_datetime(meta.get("date")), settings) or (
                 dt.datetime.fromisoformat(m.group("date")) if m else draft_date(path)
             )
             slug = str(meta.get("slug") or (m.group("slug") if m else path.stem))
@@ -177,6 +177,16 @@ class SiteIndex:
         if re.match(r"[a-z]+:", path) or path.startswith("#"):
             return path
         return self.config["baseurl"] + "/" + path.lstrip("/")
+
+
+def local_time(date: dt.datetime | None, settings: dict) -> dt.datetime | None:
+    """A date with a time zone, in the site's TIMEZONE: Jekyll turns front-matter dates into
+    local time before it makes URLs (`2017-08-20 23:00 -0400` is a post of 21 August in UTC)."""
+    if date is None or date.tzinfo is None:
+        return date
+    from zoneinfo import ZoneInfo
+
+    return date.astimezone(ZoneInfo(settings.get("TIMEZONE") or "UTC"))
 
 
 def draft_date(path: Path) -> dt.datetime:

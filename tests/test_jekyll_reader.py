@@ -92,6 +92,11 @@ def test_a_date_with_a_time_zone_wins_over_the_file_name(reader, tmp_path):
     assert meta["date"] == dt.datetime(2017, 8, 20, 10, tzinfo=dt.timezone(dt.timedelta(hours=-4)))
 
 
+def test_a_date_with_a_time_zone_is_read_in_the_sites_time_zone_as_jekyll_does(reader, tmp_path):
+    _, meta = read(reader, tmp_path, "---\ntitle: T\ndate: 2017-08-20 23:00:00 -0400\n---\nBody\n")
+    assert (meta["date"].year, meta["date"].month, meta["date"].day, meta["date"].hour) == (2017, 8, 21, 3)
+
+
 @pytest.mark.parametrize("flag", ["math", "mathjax", "katex"])
 def test_every_maths_flag_is_accepted(reader, tmp_path, flag):
     _, meta = read(reader, tmp_path, f"---\ntitle: T\n{flag}: true\n---\nBody $$x$$\n", name="2026-01-02-a.markdown")

@@ -17,7 +17,7 @@ def site(tmp_path):
     posts = tmp_path / "_posts"
     posts.mkdir()
     (posts / "2020-01-01-first.md").write_text("---\ntitle: First\n---\n\n## Some Heading\n")
-    (posts / "2020-03-01-third.markdown").write_text("---\ntitle: Third\ndate: 2020-03-05 10:00:00 -0400\n---\n")
+    (posts / "2020-03-01-third.markdown").write_text("---\ntitle: Third\ndate: 2020-03-05 22:00:00 -0400\n---\n")
     (tmp_path / "_includes").mkdir()
     (tmp_path / "_includes" / "note.html").write_text(
         '<aside class="note">{{ include.text }} ({{ page.title }})</aside>'
@@ -43,7 +43,7 @@ def test_site_and_page_variables(site):
         " | {{ page.mood }} | {{ page.date | date: '%Y-%m-%d' }}",
         front="title: Second\nmood: calm\n",
     )
-    assert "Wiggly Networks | Second | /2020/02/01/second/ | /2020/01/01/first/ | /2020/03/05/third/ | calm" in html
+    assert "Wiggly Networks | Second | /2020/02/01/second/ | /2020/01/01/first/ | /2020/03/06/third/ | calm" in html
     assert "2020-02-01" in html
 
 
