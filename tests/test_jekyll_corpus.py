@@ -151,3 +151,5 @@ def test_each_page_has_jekylls_structure(corpus_site):
             extra.decompose()
         counts = {tag: (len(jekyll.find_all(tag)), len(ours.find_all(tag))) for tag in STRUCTURE}
         assert {t: c for t, c in counts.items() if c[0] != c[1]} == {}, name
+        headings = "h1, h2, h3, h4, h5, h6"
+        assert [h.get("id") for h in ours.select(headings)] == [h.get("id") for h in jekyll.select(headings)], name
