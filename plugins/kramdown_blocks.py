@@ -14,12 +14,14 @@
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as etree
 
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.extensions.attr_list import get_attrs_and_remainder
+from markdown.extensions.toc import remove_fnrefs, render_inner_html, strip_tags
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
@@ -127,6 +129,18 @@ class KramdownBlockTreeprocessor(Treeprocessor):
         attrs = getattr(self.md, "kramdown_attrs", [])
         if attrs:
             self.apply(root, attrs)
+        self.heading_ids(root)
+
+    def heading_ids(self, root: etree.Element) -> None:
+        """Ids as kramdown's GFM parser makes them, before the toc extension would: from the
+        heading's text with each formula as its TeX, repeats numbered `-1`, `-2`."""
+        counts: dict[str, int] = {}
+        for el in root.iter():
+            if not (isinstance(el.tag, str) and HEADING.fullmatch(el.tag)) or "id" in el.attrib:
+                continue
+            slug = gfm_slug(heading_text(el, self.md))
+            counts[slug] = counts.get(slug, 0) + 1
+            el.set("id", slug if counts[slug] == 1 else f"{slug}-{counts[slug] - 1}")
 
     def apply(self, parent: etree.Element, attrs: list) -> None:
         children = list(parent)
@@ -143,6 +157,23 @@ class KramdownBlockTreeprocessor(Treeprocessor):
             if 0 <= j < len(children):
                 set_attributes(children[j], pairs)
             parent.remove(child)
+
+
+HEADING = re.compile(r"h[1-6]")
+
+
+def heading_text(el: etree.Element, md: Markdown) -> str:
+    """A heading's text as kramdown sees it: link text, code, and formulas as their TeX."""
+    inner = render_inner_html(remove_fnrefs(el), md)
+    if "katex" in inner:
+        from bs4 import BeautifulSoup
+
+        soup = BeautifulSoup(inner, "html.parser")
+        for formula in soup.select(".katex"):
+            tex = formula.select_one('annotation[encoding="application/x-tex"]')
+            formula.replace_with(tex.get_text() if tex else "")
+        return soup.get_text()
+    return html.unescape(strip_tags(inner))
 
 
 def set_attributes(element: etree.Element, pairs: list[tuple[str, str | None]]) -> None:

@@ -89,3 +89,17 @@ def test_kramdown_tables_may_open_or_close_with_a_rule():
 def test_an_item_indented_past_its_parents_marker_is_nested():
     out = md("1. first:\n  - sub a\n  - sub b\n2. second\n")
     assert out.startswith("<ol>\n<li>first:<ul>\n<li>sub a</li>")
+
+
+def test_repeated_headings_and_headings_with_maths_get_kramdowns_ids():
+    # What kramdown 2.4 (GFM) makes of the same headings: a-b-c, a-b-c-1, see-this-and-beta-vae.
+    from plugins.kramdown_math import KramdownMathExtension
+
+    def katex_like(latex, display):
+        return f'<span class="katex"><annotation encoding="application/x-tex">{latex}</annotation>x</span>'
+
+    text = "## A *b* `c`\n\n## A *b* `c`\n\n## See [this](http://x.org) and $$\\beta$$-VAE\n"
+    extensions = [KramdownMathExtension(katex_like), KramdownBlocksExtension(), TocExtension(slugify=gfm_slug)]
+    out = markdown.markdown(text, extensions=extensions)
+    ids = [part.split('"')[0] for part in out.split('<h2 id="')[1:]]
+    assert ids == ["a-b-c", "a-b-c-1", "see-this-and-beta-vae"]
