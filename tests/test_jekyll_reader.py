@@ -131,3 +131,19 @@ def test_drafts_are_built_only_when_asked_for(tmp_path):
     for env, expected in (({}, "True False"), ({"DRAFTS": "1"}, "False True")):
         out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env)
         assert out.stdout.strip() == expected, out.stderr
+
+
+@pytest.mark.build
+def test_drafts_are_left_out_unless_drafts_are_asked_for(tmp_path):
+    from tests.conftest import copy_content, run_build, write_settings
+
+    content = copy_content(tmp_path / "content")
+    (content / "_drafts").mkdir()
+    (content / "_drafts" / "an-idea.md").write_text("---\ntitle: An idea\n---\n\nLater.\n")
+    settings = write_settings(tmp_path, content)
+    without = run_build(settings, tmp_path / "out", env={"DRAFTS": ""})
+    assert without.returncode == 0, without.stderr
+    assert not list((tmp_path / "out").rglob("an-idea/index.html"))
+    with_drafts = run_build(settings, tmp_path / "drafts", env={"DRAFTS": "1"})
+    assert with_drafts.returncode == 0, with_drafts.stderr
+    assert len(list((tmp_path / "drafts").rglob("an-idea/index.html"))) == 1
