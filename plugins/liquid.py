@@ -278,10 +278,15 @@ class HighlightNode(Node):
         # A fenced block, so Markdown highlights it exactly like ``` fences (same Pygments look).
         body = code.getvalue()
         body = body[1:] if body.startswith("\n") else body
+        body = re.sub(r"\n[ \t]*\Z", "\n", body)  # the indentation before {% endhighlight %}
         fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", body)), default=0))
         options = ' linenums="1"' if self.linenos else ""
         end = "" if body.endswith("\n") else "\n"
-        buffer.write(f"{fence}{self.lang}{options}\n{body}{end}{fence}")
+        # The closing fence lines up with the tag, so a block inside a list item stays in it.
+        source, at = self.token.source, self.token.start_index
+        line = source[source.rfind("\n", 0, at) + 1 : at]
+        indent = line[: len(line) - len(line.lstrip())]
+        buffer.write(f"{fence}{self.lang}{options}\n{body}{end}{indent}{fence}")
         return True
 
 

@@ -81,6 +81,8 @@ def test_highlight_looks_like_a_fenced_block(site):
     assert tagged == fenced and 'class="highlight"' in tagged
     numbered, _ = read(site, "{% highlight python linenos %}\nx = 1\n{% endhighlight %}\n")
     assert "linenos" in numbered
+    in_list, _ = read(site, "- item\n\n  {% highlight python %}\n  x = 1\n  {% endhighlight %}\n- next\n")
+    assert in_list.count("<li>") == 2 and 'class="highlight"' in in_list.split("<li>")[1]
 
 
 def test_raw_keeps_liquid_as_text(site):
