@@ -124,6 +124,8 @@ class JekyllMarkdownReader(MarkdownReader):
             return self.read_post(source_path)
         except SourceError:
             raise
+        except liquid.LiquidSourceError as err:  # content/_config.yml, read with the first post
+            raise SourceError(source_path, err.line, err.message) from None
         except Exception as err:
             # A bug or a crashed helper, not the author's fault: say so, with the file and cause.
             logger.exception("crashed while reading %s", source_path)

@@ -122,3 +122,9 @@ def test_bad_liquid_names_the_file_line_and_text(site, body, line, words):
     assert f"2020-02-01-second.md:{line}:" in message, message
     for word in words:
         assert word in message, message
+
+
+def test_a_malformed_config_yml_is_an_error_naming_it(site):
+    (site / "_config.yml").write_text("title: [unclosed\n")
+    with pytest.raises(SourceError, match=r"_config\.yml: malformed YAML"):
+        read(site, "{{ site.title }}")
