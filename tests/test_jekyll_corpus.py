@@ -153,3 +153,29 @@ def test_each_page_has_jekylls_structure(corpus_site):
         assert {t: c for t, c in counts.items() if c[0] != c[1]} == {}, name
         headings = "h1, h2, h3, h4, h5, h6"
         assert [h.get("id") for h in ours.select(headings)] == [h.get("id") for h in jekyll.select(headings)], name
+
+
+@pytest.mark.browser
+@pytest.mark.build
+def test_corpus_pages_load_in_chromium_without_errors(corpus_site, browser):
+    """Only the embeds from other hosts (YouTube iframes), which the site's CSP blocks by design."""
+    import threading
+
+    from tests.conftest import open_page
+    from tools.serve import make_server
+
+    out, names = corpus_site
+    httpd = make_server(out, "127.0.0.1", 0, generation=None)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    try:
+        for name in names:
+            stem = Path(name).stem
+            context, page, watch = open_page(browser, base)
+            page.goto(f"{base}/{stem[:10].replace('-', '/')}/{stem[11:]}/", wait_until="load")
+            problems = [p for p in watch.problems if "frame-src" not in p and "youtube" not in p]
+            context.close()
+            assert problems == [], (name, problems)
+            assert not [u for u in watch.other_hosts() if "youtube" not in u], name
+    finally:
+        httpd.shutdown()
