@@ -15,6 +15,8 @@ exactly as Pelican will.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -157,6 +159,13 @@ class SiteIndex:
             )
             self.posts.setdefault(path.stem, post)
         self.ordered = sorted(self.posts.values(), key=lambda p: (naive(p.date), p.stem))
+
+    def digest(self) -> bytes:
+        """What a post's Liquid can learn of the others and of `site.*`: changes when a post
+        is added, removed, renamed, retitled or redated, not when another post's text changes."""
+        posts = [(p.stem, p.path, p.url, p.title, p.date.isoformat()) for p in self.ordered]
+        shown = json.dumps([posts, self.config], sort_keys=True, default=str)
+        return hashlib.sha256(shown.encode()).digest()
 
     def find(self, name: str) -> Post | None:
         """A post by file name without extension, optionally with folders (`post_url` syntax)."""
