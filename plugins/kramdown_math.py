@@ -14,8 +14,8 @@ Markdown never sees the inside of a formula (`_`, `*`, `|`, `<`, `\\{` survive):
   (see plugins/equation_refs.py).
 
 Fenced, indented and inline code, HTML comments and raw ``<pre>``/``<script>``/Mermaid
-blocks are left alone. Rendering is delegated to a callable (pelican-katex's
-render server in the site build), so the extension is testable on its own.
+blocks are left alone. Rendering is delegated to a callable (plugins/katex_render.py's
+batched node process in the site build), so the extension is testable on its own.
 """
 
 from __future__ import annotations
