@@ -16,6 +16,7 @@ import asyncio
 import os
 import re
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from figures.spec import apply_state
@@ -79,26 +80,42 @@ def stable_ids(svg: bytes) -> bytes:
 
 
 class Exporter:
-    """One kaleido browser session; `picture(spec)` → (extension, bytes). Use as a context manager."""
+    """One kaleido browser session; `picture(spec)` → (extension, bytes). Use as a context manager.
+
+    kaleido is asyncio code. Its event loop runs in a thread of its own, because the calling
+    thread may already run one (Playwright's sync API does, in the tests and the bench), and
+    asyncio refuses to run a second loop in the same thread."""
 
     def __init__(self):
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kaleido")
+        self._loop = asyncio.new_event_loop()
+        self._kaleido = self._run_sync(self._make)
+
+    @staticmethod
+    def _make():
         import kaleido
         import plotly
 
-        self._loop = asyncio.new_event_loop()
         plotly_js = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
         # mathjax=False: no request to a CDN; our figures have no LaTeX labels.
-        self._kaleido = kaleido.Kaleido(n=1, plotlyjs=str(plotly_js), mathjax=False, path=chromium())
+        return kaleido.Kaleido(n=1, plotlyjs=str(plotly_js), mathjax=False, path=chromium())
+
+    def _run_sync(self, function):
+        return self._thread.submit(function).result()
+
+    def _run(self, coroutine):
+        return self._run_sync(lambda: self._loop.run_until_complete(coroutine))
 
     def __enter__(self) -> Exporter:
-        self._loop.run_until_complete(self._kaleido.open())
+        self._run(self._kaleido.open())
         return self
 
     def __exit__(self, *exc) -> None:
         try:
-            self._loop.run_until_complete(self._kaleido.close())
+            self._run(self._kaleido.close())
         finally:
-            self._loop.close()
+            self._run_sync(self._loop.close)
+            self._thread.shutdown()
 
     def picture(self, spec: dict, state: int | None = None) -> tuple[str, bytes]:
         fmt = picture_format(spec)
@@ -106,7 +123,7 @@ class Exporter:
         opts = {"format": fmt, "width": WIDTH, "height": figure["layout"]["height"]}
         if fmt != "svg":
             opts["scale"] = RASTER_SCALE
-        data = self._loop.run_until_complete(self._kaleido.calc_fig(figure, opts=opts))
+        data = self._run(self._kaleido.calc_fig(figure, opts=opts))
         return fmt, stable_ids(data) if fmt == "svg" else data
 
 

@@ -291,3 +291,18 @@ def test_csv_of_the_trained_figures(generated, figure_id):
 def test_the_three_figures_json_is_at_most_120_kb_together(generated):
     sizes = {i: (generated / "figures" / f"{i}.json").stat().st_size for i in INTERACTIVE}
     assert sum(sizes.values()) <= 120_000, sizes  # issue 12: was 295 KB
+
+
+@pytest.mark.build  # starts Chromium
+def test_a_picture_is_drawn_even_where_an_event_loop_already_runs():
+    """Playwright's sync API (tests, bench) keeps an asyncio loop running in the main thread;
+    kaleido must not try to run its own loop there."""
+    import asyncio
+
+    from figures.static import static_picture
+
+    async def inside_a_running_loop():
+        return static_picture(beta_spec())
+
+    fmt, data = asyncio.run(inside_a_running_loop())
+    assert fmt == "svg" and data.startswith(b"<svg")
