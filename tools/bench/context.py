@@ -27,6 +27,8 @@ class Bench:
     quick: bool  # one Lighthouse run, no test suite
     stack: ExitStack  # closes the servers at the end
     values: dict[str, float | None] = field(default_factory=dict)
+    # What a value's budget row should add, e.g. "at 100 posts, --quick" for a budget set at 1,000.
+    caveats: dict[str, str] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)
     urls: dict[str, str] = field(default_factory=dict)
 

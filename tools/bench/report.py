@@ -37,17 +37,26 @@ def machine() -> str:
     return text
 
 
-def budget_rows(values: dict[str, float | None], budgets: list[Budget] = BUDGETS) -> list[str]:
+def budget_rows(
+    values: dict[str, float | None], budgets: list[Budget] = BUDGETS, caveats: dict[str, str] | None = None
+) -> list[str]:
     rows = [row("**Budgets**", "")]
     for budget in budgets:
         shown, ok = budget.check(values)
-        rows.append(row(budget.name, shown, "", verdict(ok)))
+        caveat = (caveats or {}).get(budget.measure)
+        rows.append(row(budget.name, f"{shown} ({caveat})" if caveat else shown, "", verdict(ok)))
     return rows
 
 
-def table(bench: Bench, sections: list[Section]) -> str:
+def budgets_of(sections: list[Section], budgets: list[Budget] = BUDGETS) -> list[Budget]:
+    """The budgets that read a value one of `sections` measures (for `--only`)."""
+    names = {section.name for section in sections}
+    return [budget for budget in budgets if budget.section in names]
+
+
+def table(bench: Bench, sections: list[Section], budgets: list[Budget] = BUDGETS) -> str:
     rows = [line for section in sections for line in section.rows(bench)]
-    return "\n".join(HEAD + rows + budget_rows(bench.values))
+    return "\n".join(HEAD + rows + budget_rows(bench.values, budgets, bench.caveats))
 
 
 def notes(bench: Bench, sections: list[Section]) -> str:
