@@ -368,3 +368,33 @@ def test_lighthouse_runs_the_desktop_preset_with_its_flag(tmp_path, monkeypatch)
     assert all("--preset=desktop" in cmd for cmd in commands)
     lighthouse.lighthouse("http://x/", 1, tmp_path / "mobile")
     assert not any(arg.startswith("--preset") for arg in commands[-1])
+
+
+def test_hosting_without_the_blog_section_builds_its_own_blog_or_says_why_not(tmp_path, monkeypatch):
+    import sys
+    from types import ModuleType, SimpleNamespace
+
+    import tools.bench_hosting
+    from tools.bench import hosting
+
+    monkeypatch.setattr(hosting, "lighthouse", lambda *a, **k: None)
+    monkeypatch.setattr(hosting, "PRESETS", {})
+    monkeypatch.setattr(tools.bench_hosting, "time_pagefind", lambda output: (2.0, 100))
+    built = []
+    monkeypatch.setattr(hosting, "build", lambda settings, output, env: built.append((output, env)))
+    fixture = ModuleType("tools.blog_fixture")
+    fixture.make_blog = lambda content, n: SimpleNamespace(content=content, n=n)
+    monkeypatch.setitem(sys.modules, "tools.blog_fixture", fixture)
+    bench = Bench(tmp_path, quick=True, stack=None, urls={"nginx": "http://n"})
+    hosting.measure(bench)
+    assert built == [
+        (tmp_path / "pagefind-blog" / "output", {"SITE_BUILD_CACHE": str(tmp_path / "pagefind-blog" / "cache")})
+    ]
+    assert "| Pagefind index of 100 posts (100 pages) | 2.00 s | — |  |" in hosting.rows(bench)
+
+    monkeypatch.setitem(sys.modules, "tools.blog_fixture", None)
+    hosting.measure(bench)
+    assert hosting.rows(bench) == [
+        "| Pagefind index of 100 posts | not measured (`tools.blog_fixture` is not in this tree) | — |  |"
+    ]
+    assert bench.values["hosting.pagefind_seconds"] is None

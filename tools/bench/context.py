@@ -93,10 +93,10 @@ def run(cmd: list[str], timeout: float = 900, **kwargs) -> tuple[float, subproce
     return time.perf_counter() - start, result
 
 
-def build(settings: Path, output: Path) -> float:
+def build(settings: Path, output: Path, env: dict | None = None) -> float:
     """`python -m tools.build`, as `make html` runs it; seconds, or RuntimeError on failure."""
     start = time.perf_counter()
-    result = run_build(settings, output, timeout=900)
+    result = run_build(settings, output, timeout=900, env=env)
     seconds = time.perf_counter() - start
     if result.returncode != 0:
         raise RuntimeError(f"build into {output} failed:\n{result.stdout}{result.stderr}")

@@ -47,8 +47,10 @@ def blog_output(bench: Bench, posts: int) -> tuple[Path | None, int, str]:
         return None, posts, "`tools.blog_fixture` is not in this tree"
     step(f"hosting: generating and building a {posts:,}-post blog for Pagefind")
     folder = bench.work / "pagefind-blog"
+    folder.mkdir(parents=True, exist_ok=True)
     blog = make_blog(folder / "content", posts)
-    build(write_settings(folder, blog.content), folder / "output")
+    # A cache of its own: the project's build/cache stays this site's.
+    build(write_settings(folder, blog.content), folder / "output", {"SITE_BUILD_CACHE": str(folder / "cache")})
     return folder / "output", posts, ""
 
 
