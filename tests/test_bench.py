@@ -383,7 +383,7 @@ def test_hosting_without_the_blog_section_builds_its_own_blog_or_says_why_not(tm
     built = []
     monkeypatch.setattr(hosting, "build", lambda settings, output, env: built.append((output, env)))
     fixture = ModuleType("tools.blog_fixture")
-    fixture.make_blog = lambda content, n: SimpleNamespace(content=content, n=n)
+    fixture.make_blog = lambda content, n, swiglu_only: SimpleNamespace(content=content, n=n, only=swiglu_only)
     monkeypatch.setitem(sys.modules, "tools.blog_fixture", fixture)
     bench = Bench(tmp_path, quick=True, stack=None, urls={"nginx": "http://n"})
     hosting.measure(bench)
@@ -398,3 +398,23 @@ def test_hosting_without_the_blog_section_builds_its_own_blog_or_says_why_not(tm
         "| Pagefind index of 100 posts | not measured (`tools.blog_fixture` is not in this tree) | — |  |"
     ]
     assert bench.values["hosting.pagefind_seconds"] is None
+
+
+def test_a_section_that_fails_is_not_measured_and_the_bench_goes_on(tmp_path, capsys):
+    from tools.bench.__main__ import measure
+
+    def broken(bench):
+        raise RuntimeError("build into /tmp/x failed:\nerror: posts/a.md:3: bad maths")
+
+    sections = [
+        Section("author", broken, lambda b: []),
+        Section("demo", lambda b: None, lambda b: ["| Demo | 1 |  |  |"]),
+    ]
+    bench = Bench(tmp_path, quick=True, stack=None)
+    for section in sections:
+        measure(section, bench)
+    assert "bad maths" in capsys.readouterr().err  # the traceback
+    assert bench.failed == {"author": "RuntimeError: build into /tmp/x failed:"}
+    text = table(bench, sections, budgets_of(sections))
+    assert "| **Author** | not measured (RuntimeError: build into /tmp/x failed:) | — |  |" in text
+    assert "| Demo | 1 |  |  |" in text and "| No-change rebuild ≤ 1.5 s | not measured |  | **FAIL** |" in text

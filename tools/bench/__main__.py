@@ -13,7 +13,7 @@ from pathlib import Path
 
 import tools.bench
 from tools.bench.budgets import BUDGETS
-from tools.bench.context import Bench
+from tools.bench.context import Bench, Section
 from tools.bench.report import budgets_of, machine, notes, table
 from tools.bench.sections import SECTIONS
 
@@ -43,14 +43,16 @@ def main(argv: list[str] | None = None) -> int:
             bench = Bench(work, args.quick, stack)
             for section in chosen:
                 if not (args.quick and section.skipped_by_quick):
-                    section.measure(bench)
+                    measure(section, bench)
         # Sections skipped by --quick still print their rows ("skipped (--quick)").
         budgets = budgets_of(chosen) if args.only else BUDGETS
         print("\n".join([machine() + "\n", table(bench, chosen, budgets), notes(bench, chosen)]))
         print(
             f"\nThe bench took {time.perf_counter() - start:.0f} s." + (f" Files kept in {work}." if args.keep else "")
         )
-        return 0
+        if bench.failed:
+            print(f"bench: could not measure {', '.join(bench.failed)} (see above)", file=sys.stderr)
+        return 2 if bench.failed else 0
     except Exception:
         traceback.print_exc()
         print("bench: could not measure (see above)", file=sys.stderr)
@@ -58,6 +60,18 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def measure(section: Section, bench: Bench) -> None:
+    """One section; if it fails, its traceback now and "not measured" in the table, and the
+    bench goes on: an hour's run is not lost to one section."""
+    try:
+        section.measure(bench)
+    except Exception as error:
+        traceback.print_exc()
+        bench.failed[section.name] = (
+            f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}"
+        )
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ class Bench:
     caveats: dict[str, str] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)
     urls: dict[str, str] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)  # section name -> the error that stopped it
 
     @property
     def lighthouse_runs(self) -> int:

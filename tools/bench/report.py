@@ -54,10 +54,16 @@ def budgets_of(sections: list[Section], budgets: list[Budget] = BUDGETS) -> list
     return [budget for budget in budgets if budget.section in names]
 
 
+def section_rows(bench: Bench, section: Section) -> list[str]:
+    if section.name in bench.failed:
+        return [row(f"**{section.name.capitalize()}**", f"not measured ({bench.failed[section.name]})", "—")]
+    return section.rows(bench)
+
+
 def table(bench: Bench, sections: list[Section], budgets: list[Budget] = BUDGETS) -> str:
-    rows = [line for section in sections for line in section.rows(bench)]
+    rows = [line for section in sections for line in section_rows(bench, section)]
     return "\n".join(HEAD + rows + budget_rows(bench.values, budgets, bench.caveats))
 
 
 def notes(bench: Bench, sections: list[Section]) -> str:
-    return "\n".join(line for section in sections for line in section.notes(bench))
+    return "\n".join(line for s in sections if s.name not in bench.failed for line in s.notes(bench))
