@@ -418,3 +418,34 @@ def test_a_section_that_fails_is_not_measured_and_the_bench_goes_on(tmp_path, ca
     text = table(bench, sections, budgets_of(sections))
     assert "| **Author** | not measured (RuntimeError: build into /tmp/x failed:) | — |  |" in text
     assert "| Demo | 1 |  |  |" in text and "| No-change rebuild ≤ 1.5 s | not measured |  | **FAIL** |" in text
+
+
+def test_a_corpus_post_our_build_refuses_makes_the_blog_measured_again_on_swiglu_copies(tmp_path, monkeypatch):
+    import sys
+
+    from tools.bench import blog
+
+    refusing = fake_blog_results()
+    for size in refusing.sizes[1:]:  # one post is the SwiGLU post alone
+        size.described = f"{size.n} posts (SwiGLU + jekyll-corpus: 40 distinct sources)"
+        size.ours.error = "cold: exit 1: error: posts/x.md:120: unterminated maths"
+        size.ours.cold = size.ours.no_change = size.ours.edit_one = None
+    module = fake_bench_blog(refusing)
+    good = fake_blog_results()
+    runs = []
+
+    def measure(sizes, swiglu_only, work, with_jekyll):
+        runs.append(swiglu_only)
+        (work / f"n{max(sizes)}" / "ours-output").mkdir(parents=True)
+        return good if swiglu_only else refusing
+
+    module.measure = measure
+    monkeypatch.setitem(sys.modules, "tools.bench_blog", module)
+    bench = Bench(tmp_path, quick=False, stack=None)
+    blog.measure(bench)
+    assert runs == [False, True]
+    assert bench.data["blog"].output == tmp_path / "blog-swiglu" / "n1000" / "ours-output"
+    text = table(bench, [blog.SECTION], budgets_of([blog.SECTION]))
+    assert "*With the corpus our build failed (100 posts: cold: exit 1: error: posts/x.md:120: unter" in text
+    assert "| Blog, 1,000 posts: cold build ≤ 60 s | 40.0 s (SwiGLU copies only) |  | **PASS** |" in text
+    assert "| Blog: cold KaTeX ≥ 1,500 formulas/s | 2,000/s |  | **PASS** |" in text
