@@ -40,7 +40,7 @@ def machine() -> str:
 def budget_rows(
     values: dict[str, float | None], budgets: list[Budget] = BUDGETS, caveats: dict[str, str] | None = None
 ) -> list[str]:
-    rows = [row("**Budgets**", "")]
+    rows = [row("**Budgets**", "")] if budgets else []  # --only hosting: it has none
     for budget in budgets:
         shown, ok = budget.check(values)
         caveat = (caveats or {}).get(budget.measure)
