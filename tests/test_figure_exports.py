@@ -298,11 +298,14 @@ def test_a_picture_is_drawn_even_where_an_event_loop_already_runs():
     """Playwright's sync API (tests, bench) keeps an asyncio loop running in the main thread;
     kaleido must not try to run its own loop there."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     from figures.static import static_picture
 
     async def inside_a_running_loop():
         return static_picture(beta_spec())
 
-    fmt, data = asyncio.run(inside_a_running_loop())
+    # A thread of its own: this test's thread may already run Playwright's loop.
+    with ThreadPoolExecutor(1) as thread:
+        fmt, data = thread.submit(asyncio.run, inside_a_running_loop()).result()
     assert fmt == "svg" and data.startswith(b"<svg")
