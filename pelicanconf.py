@@ -24,6 +24,9 @@ RELATIVE_URLS = False  # root-relative links: right on every page, 404 included
 PATH = "content"
 # A Jekyll post dropped anywhere in content/ (posts/, _posts/ or content/ itself) is an article.
 ARTICLE_PATHS = [""]
+# Jekyll takes categories from front matter, never from a post's folder: `_posts/` is no category.
+USE_FOLDER_AS_CATEGORY = False
+DEFAULT_CATEGORY = "notes"
 # Jekyll's own folders are not posts: includes are read by Liquid, layouts and plugins
 # are the old theme's. Drafts are built only when asked for (`make serve DRAFTS=1`).
 JEKYLL_DRAFTS = os.environ.get("DRAFTS", "") not in ("", "0")

@@ -78,6 +78,15 @@ def test_every_corpus_post_and_the_swiglu_post_build_in_one_site(corpus_site):
 
 
 @pytest.mark.build
+def test_a_post_in_posts_takes_its_category_from_front_matter_never_from_the_folder(corpus_site):
+    out, names = corpus_site
+    for name in names:
+        categories = [a["href"] for a in page_of(out, name).select("a[href*='/category/']")]
+        assert categories and not any("_posts" in href for href in categories), (name, categories)
+    assert not (out / "category" / "_posts").exists()
+
+
+@pytest.mark.build
 def test_each_page_has_exactly_jekylls_maths(corpus_site):
     out, names = corpus_site
     expected = json.loads((CORPUS / "expected.json").read_text())
@@ -177,5 +186,33 @@ def test_corpus_pages_load_in_chromium_without_errors(corpus_site, browser):
             context.close()
             assert problems == [], (name, problems)
             assert not [u for u in watch.other_hosts() if "youtube" not in u], name
+    finally:
+        httpd.shutdown()
+
+
+@pytest.mark.build
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 1376, 1600])
+def test_the_side_contents_never_leave_the_window_or_cover_the_text(corpus_site, browser, width):
+    """The GAN post has a long contents list: beside the column only where it fits."""
+    import threading
+
+    from tests.conftest import open_page
+    from tools.serve import make_server
+
+    out, _ = corpus_site
+    httpd = make_server(out, "127.0.0.1", 0, generation=None)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    try:
+        context, page, _ = open_page(browser, base, width=width)
+        page.goto(f"{base}/2017/08/20/from-GAN-to-WGAN/", wait_until="load")
+        side = page.locator(".toc-side").bounding_box()  # None when it is folded on top instead
+        text = page.locator("main").bounding_box()
+        context.close()
+        if side is not None:
+            assert side["x"] >= 0 and side["x"] + side["width"] <= text["x"] + 1, (side, text)
+        if width >= 1600:
+            assert side is not None, "a wide window shows the contents beside the text"
     finally:
         httpd.shutdown()
