@@ -20,6 +20,7 @@ from pelican.readers import MarkdownReader
 from pelican.urlwrappers import Author, Category, Tag
 
 from plugins import katex_render, liquid
+from plugins.external_embeds import ExternalEmbedsExtension
 from plugins.figure_tag import FigureTagError
 from plugins.kramdown_blocks import KramdownBlocksExtension
 from plugins.kramdown_math import KramdownMathExtension, MathError, RendererCrash
@@ -143,7 +144,7 @@ class JekyllMarkdownReader(MarkdownReader):
         md_settings = dict(self.settings["MARKDOWN"])
         md_settings["extensions"] = [
             e for e in md_settings.get("extensions", []) if e != "markdown.extensions.meta"
-        ] + [KramdownMathExtension(renderer), KramdownBlocksExtension()]
+        ] + [KramdownMathExtension(renderer), KramdownBlocksExtension(), ExternalEmbedsExtension()]
         self._md = Markdown(**md_settings)
         try:
             content = self._md.convert(body)
