@@ -79,6 +79,30 @@ def stable_ids(svg: bytes) -> bytes:
     return svg
 
 
+EMPTY_GROUP = re.compile(rb'<g(?: class="[^"]*")?/>')
+CLASS = re.compile(rb' class="[^"]*"')
+STYLE = re.compile(rb' style="([^"]*)"')
+
+
+def compact_svg(svg: bytes) -> bytes:
+    """plotly.js's SVG, smaller and drawn the same: empty groups out, its class names out (an
+    <img> applies no page CSS to them; the root keeps class="main-svg"), and each inline style
+    written once, in a <style> rule of its own, that elements name by a short class (plotly.js
+    repeats the same style on every tick label and grid line). Same input, same bytes."""
+    root_end = svg.index(b">") + 1
+    root, body = svg[:root_end].replace(b' style=""', b""), svg[root_end:]
+    while EMPTY_GROUP.search(body):  # a group emptied by this may itself be empty now
+        body = EMPTY_GROUP.sub(b"", body)
+        body = re.sub(rb'<g(?: class="[^"]*")?></g>', b"", body)
+    body = CLASS.sub(b"", body).replace(b' style=""', b"")
+    names: dict[bytes, bytes] = {}
+    for style in STYLE.findall(body):
+        names.setdefault(style, b"s%d" % len(names))
+    body = STYLE.sub(lambda m: b' class="' + names[m.group(1)] + b'"', body)
+    rules = b"".join(b"." + name + b"{" + style.replace(b"; ", b";") + b"}" for style, name in names.items())
+    return root + (b"<style>" + rules + b"</style>" if rules else b"") + body
+
+
 class Exporter:
     """One kaleido browser session; `picture(spec)` → (extension, bytes). Use as a context manager.
 
@@ -117,14 +141,17 @@ class Exporter:
             self._run_sync(self._loop.close)
             self._thread.shutdown()
 
-    def picture(self, spec: dict, state: int | None = None) -> tuple[str, bytes]:
+    def picture(self, spec: dict, state: int | None = None, compact: bool = True) -> tuple[str, bytes]:
+        """The figure's picture; compact=False keeps plotly.js's SVG as it drew it (tests)."""
         fmt = picture_format(spec)
         figure = export_figure(spec, state)
         opts = {"format": fmt, "width": WIDTH, "height": figure["layout"]["height"]}
         if fmt != "svg":
             opts["scale"] = RASTER_SCALE
         data = self._run(self._kaleido.calc_fig(figure, opts=opts))
-        return fmt, stable_ids(data) if fmt == "svg" else data
+        if fmt != "svg":
+            return fmt, data
+        return fmt, compact_svg(stable_ids(data)) if compact else stable_ids(data)
 
 
 def static_picture(spec: dict, state: int | None = None) -> tuple[str, bytes]:

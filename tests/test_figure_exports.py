@@ -7,12 +7,14 @@ once per session into a temporary folder, in Chromium through kaleido.
 
 from __future__ import annotations
 
+import base64
 import csv
 import functools
 import io
 import json
 import shutil
 import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from bs4 import BeautifulSoup
@@ -22,7 +24,7 @@ from figures import beta_slider
 from figures.export import csv_files
 from figures.generate import ASSETS, generate, is_stale, read_meta
 from figures.spec import SliderState, apply_state, float32, interactive, percent, values
-from figures.static import Exporter, export_figure, picture_format, stable_ids
+from figures.static import Exporter, compact_svg, export_figure, picture_format, stable_ids
 from figures.theme import LIGHT
 from plugins.figure_tag import interactive_html
 
@@ -221,6 +223,56 @@ def generated(tmp_path_factory):
     if stale:  # (an empty list would mean every figure)
         generate(stale, assets=assets, progress=lambda m: None)
     return assets
+
+
+def test_compact_svg_writes_each_style_once_and_drops_empty_groups_and_class_names():
+    style = "stroke: rgb(1, 2, 3); stroke-width: 1px;"
+    svg = (
+        b'<svg class="main-svg" width="9" style=""><defs id="defs-plot00"><g class="gradients"/></defs>'
+        b'<g class="x"><g class="tick"/></g>'
+        + b"".join(b'<path class="xgrid crisp" d="M%d,0" style="%s"/>' % (i, style.encode()) for i in range(3))
+        + b'<text class="ytitle" style="font-size: 13px;">y</text></svg>'
+    )
+    small = compact_svg(svg)
+    assert small == (
+        b'<svg class="main-svg" width="9">'
+        b"<style>.s0{stroke: rgb(1, 2, 3);stroke-width: 1px;}.s1{font-size: 13px;}</style>"
+        b'<defs id="defs-plot00"></defs>'
+        b'<path d="M0,0" class="s0"/><path d="M1,0" class="s0"/><path d="M2,0" class="s0"/>'
+        b'<text class="s1">y</text></svg>'
+    )
+    ET.fromstring(small)
+
+
+def screenshots(svgs: list[bytes]) -> list[bytes]:
+    """Each SVG drawn as an <img> in Chromium. Run in a thread of its own: Playwright's sync API
+    leaves an asyncio loop running in its thread, and this module's last test needs none there."""
+    from playwright.sync_api import sync_playwright
+
+    from tools.browser import launch
+
+    with sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(viewport={"width": 700, "height": 450})
+        shots = []
+        for svg in svgs:
+            page.set_content(f'<img id="p" src="data:image/svg+xml;base64,{base64.b64encode(svg).decode()}">')
+            page.wait_for_function("document.getElementById('p').complete")
+            shots.append(page.locator("#p").screenshot())
+        browser.close()
+    return shots
+
+
+@pytest.mark.build
+@pytest.mark.browser
+def test_a_compacted_picture_draws_the_same_pixels_as_plotlys_own(exporter):
+    """compact_svg must not change a pixel: plotly.js's SVG and ours, screenshots compared."""
+    _, drawn = exporter.picture(beta_spec(), compact=False)
+    small = compact_svg(drawn)
+    assert len(small) < 0.6 * len(drawn)
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        plotlys, ours = thread.submit(screenshots, [drawn, small]).result()
+    assert plotlys == ours
 
 
 @pytest.fixture(scope="module")
