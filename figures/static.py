@@ -25,8 +25,9 @@ from figures.theme import LIGHT
 
 WIDTH = 640  # px: the post's column, the width the interactive figure is designed for
 RASTER_SCALE = 2  # raster pictures at twice the size: sharp on high-density screens, still small as WebP
-# px: the phone-shaped picture, for columns 360-430 px wide (it is scaled, never cropped, into the box)
-NARROW_WIDTH = 400
+# px: the phone-shaped picture. Phone columns are 326-396 px wide (360-430 px screens less the page's
+# margins); a picture 360 px wide is within 10 % of each one's shape, so letterboxing it costs little.
+NARROW_WIDTH = 360
 
 
 class ChromiumMissing(RuntimeError):

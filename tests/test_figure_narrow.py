@@ -18,6 +18,7 @@ from figures.output import FigureOutput
 from figures.spec import SliderState, interactive
 from figures.static import NARROW_WIDTH, WIDTH, export_figure, has_narrow_picture
 from plugins.figure_tag import NARROW_MEDIA, feed_pictures, interactive_html, plain_img, static_picture
+from tests.conftest import POST_URL, wait_until
 
 STACKED = {"height": 600, "xaxis.domain": [0, 1], "yaxis.domain": [0.54, 1], "xaxis2.domain": [0, 1]}
 
@@ -129,3 +130,59 @@ def test_feeds_get_the_plain_img(tmp_path):
     feed_pictures({}, feed)
     assert feed.items[0]["content"] == plain and feed.items[0]["description"] is None
     assert feed.items[1]["content"] == "<p>x</p>"
+
+
+# --- in Chromium, on the built post ---------------------------------------------------------------------------
+
+LOADED = (
+    "(() => { const i = document.querySelector('#figure-ellipse img.figure-static');"
+    " return i.complete && i.naturalWidth > 0; })()"
+)
+
+
+def static_shape(page) -> dict:
+    """The visible static picture of the ellipse (which file, its natural size) and the box it is shown in."""
+    img = page.locator("#figure-ellipse img.figure-static")
+    img.scroll_into_view_if_needed()  # loading="lazy"
+    wait_until(page, LOADED)
+    return page.evaluate(
+        """() => {
+          const img = document.querySelector('#figure-ellipse img.figure-static');
+          const box = img.getBoundingClientRect();
+          return {src: img.currentSrc, natural: img.naturalWidth / img.naturalHeight,
+                  box: box.width / box.height, visible: getComputedStyle(img).visibility};
+        }"""
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.build
+@pytest.mark.parametrize(("width", "height", "file"), [(375, 740, "ellipse-narrow.webp"), (1280, 900, "ellipse.webp")])
+def test_the_visible_static_picture_fills_most_of_its_box(reader, width, height, file):
+    """Before touch the plot's box shows the static picture, letterboxed (object-fit: contain): on a phone
+    the wide side-by-side drawing left two small panels between empty bands. Its shape must match the box."""
+    page, _ = reader(POST_URL, width=width, height=height)
+    shape = static_shape(page)
+    assert shape["src"].endswith(f"/assets/figures/{file}") and shape["visible"] == "visible"
+    box = page.locator("#figure-ellipse .figure-plot").bounding_box()
+    assert abs(box["width"] / box["height"] / shape["box"] - 1) < 0.01  # the img fills the plot's box
+    assert abs(shape["natural"] / shape["box"] - 1) < 0.15, shape
+
+
+@pytest.mark.browser
+@pytest.mark.build
+def test_without_javascript_a_phone_shows_the_phone_picture_at_its_own_shape(reader):
+    page, _ = reader(POST_URL, width=375, height=740, js=False)
+    shape = static_shape(page)
+    assert shape["src"].endswith("/assets/figures/ellipse-narrow.webp")
+    assert abs(shape["natural"] / shape["box"] - 1) < 0.01  # height: auto, no letterbox
+
+
+@pytest.mark.browser
+@pytest.mark.build
+def test_printing_from_a_phone_prints_the_wide_picture(reader):
+    page, _ = reader(POST_URL, width=375, height=740)
+    page.emulate_media(media="print")
+    shape = static_shape(page)
+    assert shape["src"].endswith("/assets/figures/ellipse.webp")
+    assert abs(shape["natural"] / shape["box"] - 1) < 0.01  # print: height auto, the picture's own shape
