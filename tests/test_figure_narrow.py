@@ -186,3 +186,27 @@ def test_printing_from_a_phone_prints_the_wide_picture(reader):
     shape = static_shape(page)
     assert shape["src"].endswith("/assets/figures/ellipse.webp")
     assert abs(shape["natural"] / shape["box"] - 1) < 0.01  # print: height auto, the picture's own shape
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    """The site as published: absolute URLs, hashed asset names, Atom feeds."""
+    from tests.conftest import ROOT, run_build, write_settings
+
+    folder = tmp_path_factory.mktemp("publish-narrow")
+    output = folder / "public"
+    settings = write_settings(folder, ROOT / "content", base="publishconf")
+    result = run_build(settings, output, env={"SITEURL": "https://example.org"})
+    assert result.returncode == 0, result.stderr
+    return output
+
+
+@pytest.mark.build
+def test_published_pages_point_at_the_phone_picture_and_feeds_keep_a_plain_img(published):
+    post = BeautifulSoup((published / POST_URL.strip("/") / "index.html").read_text(), "html.parser")
+    source = post.select_one("#figure-ellipse picture > source")
+    assert source["srcset"].startswith("https://example.org/assets/figures/ellipse-narrow.")
+    assert (published / source["srcset"].removeprefix("https://example.org/")).is_file()  # renamed with the file
+    feed = (published / "feeds/all.atom.xml").read_text()
+    assert "ellipse-narrow" not in feed and "&lt;picture" not in feed and "<picture" not in feed
+    assert feed.count('class="figure-static"') == 3  # each figure's <img> is still there
