@@ -13,17 +13,21 @@ otherwise `chromium` on PATH. One browser serves every export of a process.
 from __future__ import annotations
 
 import asyncio
+import copy
 import os
 import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from figures.spec import apply_state
+from figures.spec import apply_state, set_path
 from figures.theme import LIGHT
 
 WIDTH = 640  # px: the post's column, the width the interactive figure is designed for
 RASTER_SCALE = 2  # raster pictures at twice the size: sharp on high-density screens, still small as WebP
+# px: the phone-shaped picture. Phone columns are 326-396 px wide (360-430 px screens less the page's
+# margins); a picture 360 px wide is within 10 % of each one's shape, so letterboxing it costs little.
+NARROW_WIDTH = 360
 
 
 class ChromiumMissing(RuntimeError):
@@ -52,9 +56,24 @@ def picture_format(spec: dict) -> str:
     return "webp" if any(t.get("type") == "heatmap" for t in spec["data"]) else "svg"
 
 
-def export_figure(spec: dict, state: int | None = None) -> dict:
-    """The Plotly figure kaleido draws: slider state `state`, the site's light colours, fixed trace uids."""
+def has_narrow_picture(spec: dict) -> bool:
+    """True if the spec's phone relayout changes more than the height (e.g. stacks panels):
+    then the wide picture, letterboxed into the phone's box, would be small, so phones get a picture of their own."""
+    return any(key != "height" for key in spec.get("narrow", {}))
+
+
+def narrow_relayout(layout: dict, spec: dict) -> None:
+    """Apply the spec's phone relayout to `layout`, as figure-draw.js does under (max-width: 34rem)."""
+    for key, value in spec["narrow"].items():
+        set_path(layout, key, copy.deepcopy(value))
+
+
+def export_figure(spec: dict, state: int | None = None, narrow: bool = False) -> dict:
+    """The Plotly figure kaleido draws: slider state `state`, the site's light colours, fixed trace uids;
+    `narrow`: with the phone relayout applied."""
     data, layout = apply_state(spec, state)
+    if narrow:
+        narrow_relayout(layout, spec)
     for i, trace in enumerate(data):
         trace["uid"] = f"trace{i}"  # plotly.js would pick random ones, which end up in the SVG
     # The same page colours figures.js gives the plot in the light theme.
@@ -141,11 +160,14 @@ class Exporter:
             self._run_sync(self._loop.close)
             self._thread.shutdown()
 
-    def picture(self, spec: dict, state: int | None = None, compact: bool = True) -> tuple[str, bytes]:
-        """The figure's picture; compact=False keeps plotly.js's SVG as it drew it (tests)."""
+    def picture(
+        self, spec: dict, state: int | None = None, narrow: bool = False, compact: bool = True
+    ) -> tuple[str, bytes]:
+        """The picture in slider state `state`; `narrow`: the phone-shaped one (NARROW_WIDTH, phone
+        relayout); compact=False keeps plotly.js's SVG as it drew it (tests)."""
         fmt = picture_format(spec)
-        figure = export_figure(spec, state)
-        opts = {"format": fmt, "width": WIDTH, "height": figure["layout"]["height"]}
+        figure = export_figure(spec, state, narrow)
+        opts = {"format": fmt, "width": NARROW_WIDTH if narrow else WIDTH, "height": figure["layout"]["height"]}
         if fmt != "svg":
             opts["scale"] = RASTER_SCALE
         data = self._run(self._kaleido.calc_fig(figure, opts=opts))

@@ -24,7 +24,7 @@ from figures import beta_slider
 from figures.export import csv_files
 from figures.generate import ASSETS, generate, is_stale, read_meta
 from figures.spec import SliderState, apply_state, float32, interactive, percent, values
-from figures.static import Exporter, compact_svg, export_figure, picture_format, stable_ids
+from figures.static import NARROW_WIDTH, Exporter, compact_svg, export_figure, picture_format, stable_ids
 from figures.theme import LIGHT
 from plugins.figure_tag import interactive_html
 
@@ -281,8 +281,13 @@ def exporter():
         yield one
 
 
-def picture_of(assets, figure_id: str):
-    (rel,) = [f for f in read_meta(figure_id, assets)["files"] if f.endswith((".svg", ".webp"))]
+def picture_of(assets, figure_id: str, narrow: bool = False):
+    """The figure's static picture; `narrow`: its phone-shaped one (None if it has none)."""
+    pictures = [f for f in read_meta(figure_id, assets)["files"] if f.endswith((".svg", ".webp"))]
+    rels = [f for f in pictures if f.rsplit(".", 1)[0].endswith("-narrow") == narrow]
+    if narrow and not rels:
+        return None
+    (rel,) = rels
     return assets / rel
 
 
@@ -305,6 +310,28 @@ def test_each_static_picture_is_small_and_the_exporters_own_drawing(generated, e
     else:
         with Image.open(path) as image:
             assert image.format == "WEBP" and image.size == (1280, 2 * spec["layout"]["height"])
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("figure_id", INTERACTIVE)
+def test_only_the_stacked_ellipse_has_a_phone_shaped_picture_small_and_the_exporters_own(
+    generated, exporter, figure_id
+):
+    spec = json.loads((generated / "figures" / f"{figure_id}.json").read_text())
+    path = picture_of(generated, figure_id, narrow=True)
+    if figure_id != "ellipse":  # their phone layout only sets a height: the one picture serves
+        assert path is None and set(spec["narrow"]) == {"height"}
+        return
+    assert path.name == "ellipse-narrow.webp"
+    assert path.stat().st_size <= MAX_PICTURE_BYTES, f"{path.name} is {path.stat().st_size} bytes"
+    assert exporter.picture(spec, narrow=True) == ("webp", path.read_bytes())  # same bytes from another session
+    with Image.open(path) as image:  # 400 CSS px wide at 2x, the phone layout's height
+        assert image.format == "WEBP" and image.size == (2 * NARROW_WIDTH, 2 * spec["narrow"]["height"])
+    meta = read_meta(figure_id, generated)
+    html = interactive_html(figure_id, meta, spec, "", assets=generated)
+    source = BeautifulSoup(html, "html.parser").select_one("picture > source")
+    assert source["srcset"] == "/assets/figures/ellipse-narrow.webp"
+    assert (source["width"], source["height"]) == (str(2 * NARROW_WIDTH), str(2 * spec["narrow"]["height"]))
 
 
 @pytest.mark.build
