@@ -6,10 +6,11 @@ import numpy as np
 
 from figures.activations import gelu, relu, relu2, sigmoid, silu, swiglu_slice
 from figures.output import FigureOutput
+from figures.registry import PICTURE_PATHS
 from figures.style import COLORS, svg_bytes
 
 ID = "act"
-PATH = "images/theory/act.svg"  # where the post's <img> points, under content/assets/
+PATH = PICTURE_PATHS[ID]  # where the post's <img> points, under content/assets/
 
 CURVES = [  # (label, function, colour key, line style)
     ("ReLU", relu, "relu", "-"),

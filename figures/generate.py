@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from figures.export import csv_files
 from figures.output import FigureOutput, dumps
-from figures.registry import FIGURE_IDS, load, source_hash
+from figures.registry import FIGURE_IDS, PICTURE_PATHS, load, source_hash
 from figures.static import Exporter, has_narrow_picture
 
 ASSETS = Path(__file__).resolve().parent.parent / "content" / "assets"
@@ -89,15 +90,33 @@ def add_narrow_picture(out: FigureOutput, spec: dict, exporter: Exporter) -> Non
         out.files[f"figures/{out.id}-narrow.{extension}"] = picture
 
 
+FIGURE_TAG = re.compile(r"\{%-?\s*figure\s+([\w-]+)")
+SOURCES = {".md", ".markdown", ".mkd", ".mdown", ".html"}
+
+
+def used_in(content: Path, ids: list[str]) -> list[str]:
+    """Those of `ids` that the content folder shows: named by a {% figure ID %} tag, or (a static
+    figure such as Fig 1) linked by its picture's path. A blog that shows none of our figures
+    never trains a network or starts Chromium for them."""
+    texts = [p.read_text(errors="replace") for p in sorted(content.rglob("*")) if p.suffix in SOURCES and p.is_file()]
+    text = "\n".join(texts)
+    tagged = set(FIGURE_TAG.findall(text))
+    return [i for i in ids if i in tagged or (i in PICTURE_PATHS and PICTURE_PATHS[i] in text)]
+
+
 def generate(
     ids: list[str] | None = None,
     assets: Path = ASSETS,
     only_stale: bool = False,
     progress: Callable[[str], None] = print,
     jobs: int | None = None,
+    content: Path | None = None,
 ) -> dict[str, float]:
-    """Make the figures `ids` (default: all), in parallel processes; return seconds per figure."""
+    """Make the figures `ids` (default: all), in parallel processes; return seconds per figure.
+    With `content`, only those its posts show (looked for only when some figure needs making)."""
     todo = [i for i in ids or FIGURE_IDS if not (only_stale and not is_stale(i, assets))]
+    if todo and content is not None:
+        todo = used_in(content, todo)
     for figure_id in todo:
         load(figure_id)  # an unknown id fails here, before any work
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))

@@ -16,6 +16,9 @@ from types import ModuleType
 PACKAGE = Path(__file__).resolve().parent
 
 FIGURE_IDS = ["beta-slider", "x2-fit", "ellipse", "act"]
+# Static figures that posts show as a plain image (not a {% figure %} tag): the picture's path
+# under content/assets/, which the figure's module writes and posts link to.
+PICTURE_PATHS = {"act": "images/theory/act.svg"}
 
 # The modules that turn every figure's output into files: what they import counts too.
 PIPELINE = ["generate.py"]

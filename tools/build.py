@@ -129,10 +129,12 @@ def run_pelican(settings_file: Path, staging: Path) -> list[str]:
 
 
 def refresh_figures(content: Path) -> None:
-    """Regenerate figures whose code changed, so a stale figure is never published."""
+    """Regenerate the figures the posts show whose code changed, so a stale figure is never published."""
     from figures.generate import generate
 
-    generate(assets=content / "assets", only_stale=True, progress=lambda m: print(f"figure {m}", flush=True))
+    generate(
+        assets=content / "assets", only_stale=True, content=content, progress=lambda m: print(f"figure {m}", flush=True)
+    )
 
 
 def build(settings_file: Path, output: Path) -> list[str]:
