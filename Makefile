@@ -8,6 +8,10 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 # The fast tier: unit tests of every module; no browser, no full-site build, no stress test.
 FAST_TESTS = -m "not browser and not build and not slow"
+# make serve DRAFTS=1 builds content/_drafts/ too (pelicanconf.py reads it from the environment).
+DRAFTS ?=
+export DRAFTS
+JEKYLL ?=
 
 help:
 	@echo 'make serve       install everything, build, serve at http://$(HOST):$(PORT)/ with live reload'
@@ -20,6 +24,7 @@ help:
 	@echo 'make bench       measure page weight, Lighthouse scores and build times against a naive baseline'
 	@echo 'make lint        ruff format --check and ruff check'
 	@echo 'make clean       remove the output folder and the build cache'
+	@echo 'make import JEKYLL=path/to/site   move a Jekyll blog into content/ (posts, drafts, includes, assets)'
 
 # Set-up is incremental: each stamp is redone only when its lock file changes.
 $(BIN)/.site-deps: pyproject.toml requirements.lock
@@ -72,7 +77,11 @@ lint: $(BIN)/.test-deps
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 
+import: $(BIN)/.site-deps
+	@test -n "$(JEKYLL)" || { echo 'usage: make import JEKYLL=path/to/jekyll-site'; exit 2; }
+	$(BIN)/python -m tools.import_jekyll "$(JEKYLL)"
+
 clean:
 	rm -rf $(OUTPUTDIR) $(OUTPUTDIR).previous build/cache
 
-.PHONY: help install chromium html figures serve devserver publish check test bench lint clean
+.PHONY: help install chromium html figures serve devserver publish check test bench lint clean import

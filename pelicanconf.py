@@ -1,5 +1,6 @@
 """Pelican settings for local development; publishconf.py overrides what publishing changes."""
 
+import os
 import sys
 from pathlib import Path
 
@@ -8,16 +9,29 @@ from pymdownx.superfences import fence_div_format
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))  # so plugins can import the `figures` package
 
-AUTHOR = "SwiGLU Intuition"
-SITENAME = "Wiggly Networks"
-SITESUBTITLE = "Interactive explainers about neural networks"
+from plugins.jekyll_config import pelican_settings  # noqa: E402
+from plugins.kramdown_blocks import gfm_slug  # noqa: E402
+
+# A blog moved in with `make import` keeps its title and post URLs from its _config.yml.
+JEKYLL_CONFIG = pelican_settings(ROOT / "content" / "_config.yml")
+
+AUTHOR = JEKYLL_CONFIG.get("AUTHOR", "SwiGLU Intuition")
+SITENAME = JEKYLL_CONFIG.get("SITENAME", "Wiggly Networks")
+SITESUBTITLE = JEKYLL_CONFIG.get("SITESUBTITLE", "Interactive explainers about neural networks")
 SITEURL = ""
 RELATIVE_URLS = False  # root-relative links: right on every page, 404 included
 
 PATH = "content"
 # A Jekyll post dropped anywhere in content/ (posts/, _posts/ or content/ itself) is an article.
 ARTICLE_PATHS = [""]
-ARTICLE_EXCLUDES = ["pages", "assets", "extra"]
+# Jekyll takes categories from front matter, never from a post's folder: `_posts/` is no category.
+USE_FOLDER_AS_CATEGORY = False
+DEFAULT_CATEGORY = "notes"
+# Jekyll's own folders are not posts: includes are read by Liquid, layouts and plugins
+# are the old theme's. Drafts are built only when asked for (`make serve DRAFTS=1`).
+JEKYLL_DRAFTS = os.environ.get("DRAFTS", "") not in ("", "0")
+ARTICLE_EXCLUDES = ["pages", "assets", "extra", "_includes", "_layouts", "_plugins", "_sass", "_data", "_site"]
+ARTICLE_EXCLUDES += [] if JEKYLL_DRAFTS else ["_drafts"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["assets", "extra"]
 EXTRA_PATH_METADATA = {
@@ -32,15 +46,16 @@ BIBLIOGRAPHY = str(ROOT / "content" / "references.bib")  # plugins/citations.py
 IGNORE_FILES = [".*", "*.meta.json"]  # figure metadata is read by the figure tag, not published
 THEME = str(ROOT / "theme")
 
-TIMEZONE = "UTC"
+TIMEZONE = JEKYLL_CONFIG.get("TIMEZONE", "UTC")  # Jekyll's `timezone:`; dates in URLs are in it
 DEFAULT_LANG = "en"
 DEFAULT_DATE_FORMAT = "%-d %B %Y"
 DEFAULT_PAGINATION = 10
 
 # Jekyll-style file names: 2026-11-26-swiglu-intuition.md gives the date and slug.
 FILENAME_METADATA = r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.*)"
-ARTICLE_URL = "{date:%Y}/{date:%m}/{date:%d}/{slug}/"
-ARTICLE_SAVE_AS = ARTICLE_URL + "index.html"
+# Jekyll's default permalink, /:year/:month/:day/:title/ (or _config.yml's).
+ARTICLE_URL = JEKYLL_CONFIG.get("ARTICLE_URL", "{date:%Y}/{date:%m}/{date:%d}/{slug}/")
+ARTICLE_SAVE_AS = JEKYLL_CONFIG.get("ARTICLE_SAVE_AS", ARTICLE_URL + "index.html")
 PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = "{slug}/index.html"
 CATEGORY_URL = "category/{slug}/"
@@ -108,7 +123,12 @@ MARKDOWN = {
             ]
         },
         "pymdownx.magiclink": {"hide_protocol": False},
-        "markdown.extensions.toc": {"permalink": "#", "permalink_title": "Link to this section"},
+        # Heading ids as Jekyll's kramdown (GFM) makes them, so links into old posts land.
+        "markdown.extensions.toc": {
+            "permalink": "#",
+            "permalink_title": "Link to this section",
+            "slugify": gfm_slug,
+        },
     },
     "output_format": "html5",
 }
@@ -131,6 +151,15 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "form-action 'self'",
     ]
 )
+
+# Templates escape every variable (a front-matter title with `<` or `&` prints as text);
+# only HTML that Markdown rendered is marked `|safe` in the theme.
+JINJA_ENVIRONMENT = {
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "extensions": [],
+    "autoescape": True,
+}
 
 # Same sources, same bytes: no build timestamps anywhere in the output.
 LOAD_CONTENT_CACHE = False

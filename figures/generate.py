@@ -18,7 +18,7 @@ from pathlib import Path
 from figures.export import csv_files
 from figures.output import FigureOutput, dumps
 from figures.registry import FIGURE_IDS, load, source_hash
-from figures.static import Exporter
+from figures.static import Exporter, has_narrow_picture
 
 ASSETS = Path(__file__).resolve().parent.parent / "content" / "assets"
 
@@ -77,7 +77,16 @@ def add_fallbacks(out: FigureOutput, exporter: Exporter) -> None:
     spec = json.loads(out.files[f"figures/{out.id}.json"])
     extension, picture = exporter.picture(spec)
     out.files[f"figures/{out.id}.{extension}"] = picture
+    add_narrow_picture(out, spec, exporter)
     out.files.update(csv_files(spec, out.id))
+
+
+def add_narrow_picture(out: FigureOutput, spec: dict, exporter: Exporter) -> None:
+    """A figure whose phone layout is more than a new height (stacked panels) also gets a phone-shaped
+    picture, `<id>-narrow.<ext>`, that the page serves under (max-width: 34rem)."""
+    if has_narrow_picture(spec):
+        extension, picture = exporter.picture(spec, narrow=True)
+        out.files[f"figures/{out.id}-narrow.{extension}"] = picture
 
 
 def generate(

@@ -13,16 +13,21 @@ otherwise `chromium` on PATH. One browser serves every export of a process.
 from __future__ import annotations
 
 import asyncio
+import copy
 import os
 import re
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from figures.spec import apply_state
+from figures.spec import apply_state, set_path
 from figures.theme import LIGHT
 
 WIDTH = 640  # px: the post's column, the width the interactive figure is designed for
 RASTER_SCALE = 2  # raster pictures at twice the size: sharp on high-density screens, still small as WebP
+# px: the phone-shaped picture. Phone columns are 326-396 px wide (360-430 px screens less the page's
+# margins); a picture 360 px wide is within 10 % of each one's shape, so letterboxing it costs little.
+NARROW_WIDTH = 360
 
 
 class ChromiumMissing(RuntimeError):
@@ -51,9 +56,24 @@ def picture_format(spec: dict) -> str:
     return "webp" if any(t.get("type") == "heatmap" for t in spec["data"]) else "svg"
 
 
-def export_figure(spec: dict, state: int | None = None) -> dict:
-    """The Plotly figure kaleido draws: slider state `state`, the site's light colours, fixed trace uids."""
+def has_narrow_picture(spec: dict) -> bool:
+    """True if the spec's phone relayout changes more than the height (e.g. stacks panels):
+    then the wide picture, letterboxed into the phone's box, would be small, so phones get a picture of their own."""
+    return any(key != "height" for key in spec.get("narrow", {}))
+
+
+def narrow_relayout(layout: dict, spec: dict) -> None:
+    """Apply the spec's phone relayout to `layout`, as figure-draw.js does under (max-width: 34rem)."""
+    for key, value in spec["narrow"].items():
+        set_path(layout, key, copy.deepcopy(value))
+
+
+def export_figure(spec: dict, state: int | None = None, narrow: bool = False) -> dict:
+    """The Plotly figure kaleido draws: slider state `state`, the site's light colours, fixed trace uids;
+    `narrow`: with the phone relayout applied."""
     data, layout = apply_state(spec, state)
+    if narrow:
+        narrow_relayout(layout, spec)
     for i, trace in enumerate(data):
         trace["uid"] = f"trace{i}"  # plotly.js would pick random ones, which end up in the SVG
     # The same page colours figures.js gives the plot in the light theme.
@@ -78,36 +98,82 @@ def stable_ids(svg: bytes) -> bytes:
     return svg
 
 
+EMPTY_GROUP = re.compile(rb'<g(?: class="[^"]*")?/>')
+CLASS = re.compile(rb' class="[^"]*"')
+STYLE = re.compile(rb' style="([^"]*)"')
+
+
+def compact_svg(svg: bytes) -> bytes:
+    """plotly.js's SVG, smaller and drawn the same: empty groups out, its class names out (an
+    <img> applies no page CSS to them; the root keeps class="main-svg"), and each inline style
+    written once, in a <style> rule of its own, that elements name by a short class (plotly.js
+    repeats the same style on every tick label and grid line). Same input, same bytes."""
+    root_end = svg.index(b">") + 1
+    root, body = svg[:root_end].replace(b' style=""', b""), svg[root_end:]
+    while EMPTY_GROUP.search(body):  # a group emptied by this may itself be empty now
+        body = EMPTY_GROUP.sub(b"", body)
+        body = re.sub(rb'<g(?: class="[^"]*")?></g>', b"", body)
+    body = CLASS.sub(b"", body).replace(b' style=""', b"")
+    names: dict[bytes, bytes] = {}
+    for style in STYLE.findall(body):
+        names.setdefault(style, b"s%d" % len(names))
+    body = STYLE.sub(lambda m: b' class="' + names[m.group(1)] + b'"', body)
+    rules = b"".join(b"." + name + b"{" + style.replace(b"; ", b";") + b"}" for style, name in names.items())
+    return root + (b"<style>" + rules + b"</style>" if rules else b"") + body
+
+
 class Exporter:
-    """One kaleido browser session; `picture(spec)` → (extension, bytes). Use as a context manager."""
+    """One kaleido browser session; `picture(spec)` → (extension, bytes). Use as a context manager.
+
+    kaleido is asyncio code. Its event loop runs in a thread of its own, because the calling
+    thread may already run one (Playwright's sync API does, in the tests and the bench), and
+    asyncio refuses to run a second loop in the same thread."""
 
     def __init__(self):
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kaleido")
+        self._loop = asyncio.new_event_loop()
+        self._kaleido = self._run_sync(self._make)
+
+    @staticmethod
+    def _make():
         import kaleido
         import plotly
 
-        self._loop = asyncio.new_event_loop()
         plotly_js = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
         # mathjax=False: no request to a CDN; our figures have no LaTeX labels.
-        self._kaleido = kaleido.Kaleido(n=1, plotlyjs=str(plotly_js), mathjax=False, path=chromium())
+        return kaleido.Kaleido(n=1, plotlyjs=str(plotly_js), mathjax=False, path=chromium())
+
+    def _run_sync(self, function):
+        return self._thread.submit(function).result()
+
+    def _run(self, coroutine):
+        return self._run_sync(lambda: self._loop.run_until_complete(coroutine))
 
     def __enter__(self) -> Exporter:
-        self._loop.run_until_complete(self._kaleido.open())
+        self._run(self._kaleido.open())
         return self
 
     def __exit__(self, *exc) -> None:
         try:
-            self._loop.run_until_complete(self._kaleido.close())
+            self._run(self._kaleido.close())
         finally:
-            self._loop.close()
+            self._run_sync(self._loop.close)
+            self._thread.shutdown()
 
-    def picture(self, spec: dict, state: int | None = None) -> tuple[str, bytes]:
+    def picture(
+        self, spec: dict, state: int | None = None, narrow: bool = False, compact: bool = True
+    ) -> tuple[str, bytes]:
+        """The picture in slider state `state`; `narrow`: the phone-shaped one (NARROW_WIDTH, phone
+        relayout); compact=False keeps plotly.js's SVG as it drew it (tests)."""
         fmt = picture_format(spec)
-        figure = export_figure(spec, state)
-        opts = {"format": fmt, "width": WIDTH, "height": figure["layout"]["height"]}
+        figure = export_figure(spec, state, narrow)
+        opts = {"format": fmt, "width": NARROW_WIDTH if narrow else WIDTH, "height": figure["layout"]["height"]}
         if fmt != "svg":
             opts["scale"] = RASTER_SCALE
-        data = self._loop.run_until_complete(self._kaleido.calc_fig(figure, opts=opts))
-        return fmt, stable_ids(data) if fmt == "svg" else data
+        data = self._run(self._kaleido.calc_fig(figure, opts=opts))
+        if fmt != "svg":
+            return fmt, data
+        return fmt, compact_svg(stable_ids(data)) if compact else stable_ids(data)
 
 
 def static_picture(spec: dict, state: int | None = None) -> tuple[str, bytes]:

@@ -20,6 +20,7 @@ import io
 import json
 import os
 import pickle
+import re
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -33,12 +34,16 @@ ROOT = Path(__file__).resolve().parent.parent
 CODE = [ROOT / "plugins", ROOT / "figures"]
 LIBRARIES = ["pelican", "markdown", "pymdown-extensions", "pygments", "pyyaml", "lxml", "pybtex"]
 KATEX_PACKAGE_JSON = ROOT / "node_modules" / "katex" / "package.json"
+SOURCE_SUFFIXES = {".md", ".markdown", ".mkd", ".mdown"}  # what the Jekyll reader converts
+# Liquid that can read other posts ({% post_url %}, page.previous, site.posts…): anything but
+# our own {% figure %} tag, which reads only figure metadata (covered by inputs_digest).
+SITE_LIQUID = re.compile(rb"\{\{|\{%-?\s*(?!figure\s)\w")
 # Settings that do not change what a reader makes (the staging folder's name has the pid in it).
 IGNORED_SETTINGS = {"OUTPUT_PATH", "CACHE_PATH", "DELETE_OUTPUT_DIRECTORY", "KATEX_USAGE", "_CITATIONS_ENTRIES"}
 
 # Readers.read_file calls get_cached_data(path, default) and cache_data(path, data): checked here.
 if pelican.__version__ != "4.12.0":
-    raise ImportError(f"plugins/content_cache.py hooks pelican 4.12.0's Readers cache calls, not {pelican.__version__}'s")
+    raise ImportError(f"plugins/content_cache.py hooks pelican 4.12.0's Readers, not {pelican.__version__}'s")
 
 
 def stable(value, depth: int = 0):
@@ -75,15 +80,18 @@ def code_digest(folders: list[Path] = CODE) -> bytes:
 
 
 def inputs_digest(settings: dict) -> bytes:
-    """Stats of the files a reader may look at: the static folders (images, figure metadata)."""
+    """Stats of the files a reader may look at: everything in the content folder but the
+    sources themselves (images anywhere, as in Jekyll; `_includes/`, `_config.yml`), and the
+    generated figures' metadata. A source's own bytes are part of its entry's key instead."""
     content = Path(settings["PATH"])
-    folders = [content / p for p in settings.get("STATIC_PATHS", [])] + [ROOT / "content" / "assets" / "figures"]
+    folders = [content, ROOT / "content" / "assets" / "figures"]
     digest = hashlib.sha256()
     for folder in dict.fromkeys(f.resolve() for f in folders if f.is_dir()):
         for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                st = path.stat()
-                digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+            if path.suffix in SOURCE_SUFFIXES or not path.is_file():
+                continue
+            st = path.stat()
+            digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     return digest.digest()
 
 
@@ -134,10 +142,24 @@ class ReaderCache:
         self.folder = folder or CACHE / "content"
         self.key = build_key(settings)
         self.hits = 0
+        self._site_digest: bytes | None = None
 
     def _path(self, source: str) -> Path:
-        digest = hashlib.sha256(self.key + b"\0" + source.encode() + b"\0" + Path(source).read_bytes()).hexdigest()
+        data = Path(source).read_bytes()
+        digest = hashlib.sha256(self.key + b"\0" + source.encode() + b"\0" + data)
+        if SITE_LIQUID.search(data):  # its HTML may name other posts: key it on all of them
+            digest.update(self.site_digest())
+        digest = digest.hexdigest()
         return self.folder / digest[:2] / f"{digest[2:40]}.pickle"
+
+    def site_digest(self) -> bytes:
+        """Every post's stem, URL, title and date (what Liquid may print about other posts),
+        worked out once per build, and only when a source uses such Liquid."""
+        if self._site_digest is None:
+            from plugins.liquid import SiteIndex
+
+            self._site_digest = SiteIndex(self.settings).digest()
+        return self._site_digest
 
     def get(self, source: str, default=None):
         try:

@@ -51,15 +51,66 @@ def figure_links(figure_id: str, meta: dict, site_url: str, own_page: bool) -> s
     return f'<p class="figure-links">{" · ".join(links)}</p>'
 
 
-def static_picture(meta: dict, assets: Path) -> tuple[str, tuple[int, int]]:
-    """The interactive figure's static picture (path under assets) and its intrinsic size."""
-    pictures = [rel for rel in meta["files"] if Path(rel).suffix in PICTURES]
-    if len(pictures) != 1:
-        raise ValueError(f"figure {meta['id']!r}: expected one static picture in its files, found {pictures}")
-    size = intrinsic_size(assets / pictures[0])
+NARROW_SUFFIX = "-narrow"  # figures/generate.py names the phone-shaped picture <id>-narrow.<ext>
+# The breakpoint of site.css and figure-draw.js; `screen`: print pages are wide, whatever the device.
+NARROW_MEDIA = "screen and (max-width: 34rem)"
+
+
+def _sized(meta: dict, assets: Path, rel: str) -> tuple[str, tuple[int, int]]:
+    size = intrinsic_size(assets / rel)
     if size is None:
-        raise ValueError(f"figure {meta['id']!r}: cannot read the size of {assets / pictures[0]}")
-    return pictures[0], size
+        raise ValueError(f"figure {meta['id']!r}: cannot read the size of {assets / rel}")
+    return rel, size
+
+
+def static_picture(meta: dict, assets: Path, narrow: bool = False) -> tuple[str, tuple[int, int]] | None:
+    """The interactive figure's static picture (path under assets) and its intrinsic size;
+    `narrow`: its phone-shaped picture, or None if it has none (its phone layout only changes the height)."""
+    pictures = [
+        rel
+        for rel in meta["files"]
+        if Path(rel).suffix in PICTURES and Path(rel).stem.endswith(NARROW_SUFFIX) == narrow
+    ]
+    if narrow and not pictures:
+        return None
+    if len(pictures) != 1:
+        kind = "phone-shaped" if narrow else "static"
+        raise ValueError(f"figure {meta['id']!r}: expected one {kind} picture in its files, found {pictures}")
+    return _sized(meta, assets, pictures[0])
+
+
+def picture_html(meta: dict, site_url: str, assets: Path) -> str:
+    """The static picture's <img>, inside a <picture> whose <source> gives phones their own picture if there is one.
+    Both carry their intrinsic size, so the browser knows each one's shape before it arrives."""
+    e = html.escape
+    picture, (width, height) = static_picture(meta, assets)
+    img = (
+        f'<img class="figure-static" src="{e(site_url)}/assets/{e(picture)}" alt="{e(meta["label"])}"'
+        f' width="{width}" height="{height}" loading="lazy" decoding="async">'
+    )
+    narrow = static_picture(meta, assets, narrow=True)
+    if narrow is None:
+        return img
+    rel, (width, height) = narrow
+    return (
+        f'<picture class="figure-static-picture"><source media="{NARROW_MEDIA}"'
+        f' srcset="{e(site_url)}/assets/{e(rel)}" width="{width}" height="{height}">{img}</picture>'
+    )
+
+
+PICTURE_ELEMENT = re.compile(r'<picture class="figure-static-picture">.*?(<img [^>]*>)</picture>', re.S)
+
+
+def plain_img(content: str) -> str:
+    """Feeds: each figure's <picture> reduced to its <img> (feed readers differ on <picture> and media queries)."""
+    return PICTURE_ELEMENT.sub(r"\1", content)
+
+
+def feed_pictures(context, feed) -> None:
+    for item in feed.items:
+        for key in ("content", "description"):
+            if item.get(key):
+                item[key] = plain_img(item[key])
 
 
 def interactive_html(
@@ -72,7 +123,6 @@ def interactive_html(
     # Both heights are reserved by CSS before plotly.js arrives (no layout shift);
     # figures.js picks the matching layout with the same breakpoint.
     wide, narrow = int(spec["layout"]["height"]), int(spec["narrow"]["height"])
-    picture, (width, height) = static_picture(meta, assets)
     e = html.escape
     return (
         f'<figure class="figure figure-interactive" id="{base}">'
@@ -85,8 +135,7 @@ def interactive_html(
         f'<output id="{base}-readout" for="{base}-slider" aria-live="polite">{e(states[default]["text"])}</output>'
         f"</div>"
         # The default state as a picture: shown without JavaScript, in feeds and in print.
-        f'<img class="figure-static" src="{e(site_url)}/assets/{e(picture)}" alt="{e(meta["label"])}"'
-        f' width="{width}" height="{height}" loading="lazy" decoding="async">'
+        f"{picture_html(meta, site_url, assets)}"
         f"<figcaption>{e(meta['caption'])}</figcaption>"
         f"{figure_links(figure_id, meta, site_url, own_page)}"
         f"</figure>"
@@ -172,3 +221,4 @@ def add_extension(pelican) -> None:
 def register():
     # initialized: before any reader builds its Markdown instance.
     signals.initialized.connect(add_extension)
+    signals.feed_generated.connect(feed_pictures)

@@ -17,12 +17,13 @@ import yaml
 from markdown import Markdown
 from pelican import signals
 from pelican.readers import MarkdownReader
-from pelican.urlwrappers import Category, Tag
-from pelican.utils import get_date
+from pelican.urlwrappers import Author, Category, Tag
 
-from plugins import katex_render
+from plugins import katex_render, liquid
+from plugins.external_embeds import ExternalEmbedsExtension
 from plugins.figure_tag import FigureTagError
-from plugins.kramdown_math import KramdownMathExtension, MathError
+from plugins.kramdown_blocks import KramdownBlocksExtension
+from plugins.kramdown_math import KramdownMathExtension, MathError, RendererCrash
 from plugins.local_images import figure_alts, resolve_images
 
 logger = logging.getLogger(__name__)
@@ -41,12 +42,19 @@ JEKYLL_KEYS = {
     "last_modified_at": "modified",
     "katex": "math",
     "math": "math",
+    "mathjax": "math",
     "mermaid": "mermaid",
     "description": "summary",
     "excerpt": "summary",
+    "authors": "authors",
     "published": "status",
     "author": "author",
 }
+
+
+# Metadata names that Pelican processes itself; a Jekyll key of the same name with another
+# meaning (al-folio's `toc: [{name: …}]`) is kept as `jekyll_KEY` instead.
+PELICAN_OWNED = {"toc", "slug", "lang", "template", "save_as", "url", "translation", "status", "summary", "modified"}
 
 
 class SourceError(ValueError):
@@ -113,14 +121,30 @@ class JekyllMarkdownReader(MarkdownReader):
     file_extensions = ["md", "markdown", "mkd", "mdown"]
 
     def read(self, source_path):
+        try:
+            return self.read_post(source_path)
+        except SourceError:
+            raise
+        except liquid.LiquidSourceError as err:  # content/_config.yml, read with the first post
+            raise SourceError(source_path, err.line, err.message) from None
+        except Exception as err:
+            # A bug or a crashed helper, not the author's fault: say so, with the file and cause.
+            logger.exception("crashed while reading %s", source_path)
+            raise SourceError(
+                source_path, None, f"internal error ({type(err).__name__}: {err}); see the traceback above"
+            ) from err
+
+    def read_post(self, source_path):
         self._source_path = source_path
         text = read_text(source_path)
         front, body, offset = split_front_matter(source_path, text)
+        if front.get("render_with_liquid") is not False and ("{{" in body or "{%" in body):
+            body = self.run_liquid(source_path, front, body, offset)
         renderer = katex_render.PageRenderer()  # batches the page's maths, records its fonts
         md_settings = dict(self.settings["MARKDOWN"])
         md_settings["extensions"] = [
             e for e in md_settings.get("extensions", []) if e != "markdown.extensions.meta"
-        ] + [KramdownMathExtension(renderer)]
+        ] + [KramdownMathExtension(renderer), KramdownBlocksExtension(), ExternalEmbedsExtension()]
         self._md = Markdown(**md_settings)
         try:
             content = self._md.convert(body)
@@ -128,17 +152,59 @@ class JekyllMarkdownReader(MarkdownReader):
             raise SourceError(source_path, err.line + offset, f"{err.reason}: {err.latex.strip()!r}") from None
         except FigureTagError as err:
             raise SourceError(source_path, err.line + offset, err.reason) from None
+        except RendererCrash as err:
+            logger.error("%s:%d: %s", source_path, err.line + offset, err.reason, exc_info=err.__cause__)
+            raise SourceError(source_path, err.line + offset, f"{err.reason}: {err.latex.strip()!r}") from err
 
         def missing(line, message):
             raise SourceError(source_path, line, message)
 
         root = self.settings["PATH"]
-        statics = tuple(self.settings["STATIC_PATHS"])
-        content = resolve_images(content, text, source_path, root, figure_alts(root), missing, statics)
+        base = self.config()["baseurl"]
+        content = resolve_images(content, text, source_path, root, figure_alts(root), missing, base)
         metadata = self.metadata(source_path, front)
         metadata["toc"] = flatten_toc(getattr(self._md, "toc_tokens", []))
         metadata.update(renderer.facts(), **getattr(self._md, "page_facts", {}))  # katex_render, reading
+        metadata["toc_placeholder"] = getattr(self._md, "kramdown_toc", False)
+        excerpt = self.excerpt(front, content)
+        if excerpt and "summary" not in metadata:
+            metadata["summary"] = excerpt
         return content, metadata
+
+    _site = None
+    _config = None
+
+    def config(self) -> dict:
+        """`site.*` (content/_config.yml, else the settings), read once per reader (per build)."""
+        if self._config is None:
+            self._config = self._site.config if self._site else liquid.jekyll_config(self.settings)
+        return self._config
+
+    def site(self) -> liquid.SiteIndex:
+        """Every post's URL, read once per reader (i.e. per build), for Liquid's links."""
+        if self._site is None:
+            self._site = liquid.SiteIndex(self.settings)
+            self._liquid = liquid.JekyllEnvironment(self._site)
+        return self._site
+
+    def run_liquid(self, path: str, front: dict, body: str, offset: int) -> str:
+        site = self.site()
+        page = liquid.page_variables(site, Path(path).stem, front)
+        try:
+            return liquid.render(self._liquid, body, page)
+        except liquid.LiquidSourceError as err:
+            raise SourceError(path, err.line + offset if err.line else None, err.message) from None
+
+    def excerpt(self, front: dict, content: str) -> str | None:
+        """Jekyll's excerpt: the HTML before `excerpt_separator` (front matter, _config.yml,
+        else Jekyll's default, the first paragraph)."""
+        config = self.config()
+        separator = front.get("excerpt_separator") or config.get("excerpt_separator") or "<!--more-->"
+        at = content.find(str(separator))
+        if at > 0:
+            return content[:at].strip()
+        end = content.find("</p>")
+        return content[: end + 4] if end > 0 and content.lstrip().startswith("<p") else None
 
     def metadata(self, path: str, front: dict) -> dict:
         """Pelican metadata from Jekyll front matter."""
@@ -151,10 +217,10 @@ class JekyllMarkdownReader(MarkdownReader):
             if key == "categories":
                 cats = words(value)
                 if cats and "category" not in out:
-                    out["category"] = Category(html.escape(cats[0]), self.settings)
+                    out["category"] = Category(cats[0], self.settings)
                 extra_tags += cats[1:]
             elif name == "category":
-                out["category"] = Category(html.escape(str(value)), self.settings)
+                out["category"] = Category(str(value), self.settings)
             elif name == "tags":
                 extra_tags = words(value) + extra_tags
             elif name in ("date", "modified"):
@@ -163,28 +229,43 @@ class JekyllMarkdownReader(MarkdownReader):
                 out["status"] = "published" if value else "draft"
             elif name in ("math", "mermaid"):
                 out[name] = bool(value)
-            elif name in ("title", "subtitle", "summary"):
-                # Jekyll front matter is plain text; templates print it as HTML, so escape it here.
-                out[name] = html.escape(str(value))
+            elif name in ("title", "subtitle"):
+                out[name] = str(value)  # plain text: the templates' autoescape escapes it, once
+            elif name == "summary":
+                out[name] = html.escape(str(value))  # Pelican's summary is HTML; this one is text
             elif name == "layout":
                 out[name] = str(value)
+            elif name in ("author", "authors"):
+                names = [
+                    a.get("name", "") if isinstance(a, dict) else str(a)
+                    for a in (value if isinstance(value, list) else [value])
+                ]
+                names = [n for n in names if n.strip()]
+                if names:
+                    out["authors"] = [Author(n, self.settings) for n in names]
+                    out["author"] = out["authors"][0]
+            elif key == "permalink":
+                url = str(value).strip("/")
+                out["url"], out["save_as"] = (url + "/" if url else ""), (url + "/index.html" if url else "index.html")
+            elif not isinstance(value, str):
+                # Any YAML structure is kept as it is; under a name Pelican gives a meaning to
+                # (al-folio's `toc:` dict) it becomes `jekyll_KEY`, so Pelican never misreads it.
+                out[f"jekyll_{name}" if name in PELICAN_OWNED else name] = value
             else:
                 out[name] = self.process_metadata(name, value) if isinstance(value, str) else value
+        if "date" not in out and "_drafts" in Path(path).parts and not liquid.POST_NAME.fullmatch(Path(path).stem):
+            out["date"] = liquid.draft_date(Path(path))
         if extra_tags:
-            out["tags"] = [Tag(html.escape(t), self.settings) for t in dict.fromkeys(extra_tags)]
+            out["tags"] = [Tag(t, self.settings) for t in dict.fromkeys(extra_tags)]
         if "title" in front and not str(front["title"] or "").strip():
             raise SourceError(path, None, "the front matter's 'title' is empty")
         return out
 
     def date(self, path: str, key: str, value) -> dt.datetime:
-        if isinstance(value, dt.datetime):
-            return value
-        if isinstance(value, dt.date):
-            return dt.datetime(value.year, value.month, value.day)
-        try:
-            return get_date(str(value))
-        except (ValueError, TypeError):
-            raise SourceError(path, None, f"front matter '{key}: {value}' is not a date") from None
+        date = liquid.as_datetime(value)
+        if date is None:
+            raise SourceError(path, None, f"front matter '{key}: {value}' is not a date")
+        return liquid.local_time(date, self.settings)
 
 
 def add_reader(readers) -> None:

@@ -14,8 +14,8 @@ Markdown never sees the inside of a formula (`_`, `*`, `|`, `<`, `\\{` survive):
   (see plugins/equation_refs.py).
 
 Fenced, indented and inline code, HTML comments and raw ``<pre>``/``<script>``/Mermaid
-blocks are left alone. Rendering is delegated to a callable (pelican-katex's
-render server in the site build), so the extension is testable on its own.
+blocks are left alone. Rendering is delegated to a callable (plugins/katex_render.py's
+batched node process in the site build), so the extension is testable on its own.
 """
 
 from __future__ import annotations
@@ -39,6 +39,21 @@ class MathError(ValueError):
     def __init__(self, line: int, latex: str, reason: str):
         self.line, self.latex, self.reason = line, latex, reason
         super().__init__(f"line {line}: {reason}: {latex.strip()!r}")
+
+
+class RendererCrash(RuntimeError):
+    """The renderer failed for another reason than the formula (node died, a timeout, a bug):
+    not the author's fault, so it is reported with its traceback, never as invalid LaTeX."""
+
+    def __init__(self, line: int, latex: str, err: BaseException):
+        self.line, self.latex = line, latex
+        self.reason = f"the maths renderer failed ({type(err).__name__}: {err}); this is not a LaTeX error"
+        super().__init__(f"line {line}: {self.reason}: {latex.strip()!r}")
+
+
+def is_latex_error(err: BaseException) -> bool:
+    """KaTeX's own ParseError (its message starts "KaTeX parse error"): bad LaTeX in the post."""
+    return str(err).lstrip().startswith("KaTeX parse error")
 
 
 # Regions where dollars are text, never maths. Their characters are masked
@@ -69,6 +84,8 @@ MATH = re.compile(
 )
 
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
+# kramdown's escapable characters (kramdown/parser/kramdown/escaped_chars.rb).
+MARKDOWN_ESCAPE = re.compile(r"""\\([\\.*_+`<>()\[\]{}#!:|"'$=-])""")
 
 
 LIST_ITEM = re.compile(r"^[ ]{0,3}(?:[-*+]|\d+[.)])[ \t]")
@@ -132,9 +149,14 @@ def find_math(text: str) -> list[tuple[int, int, str | None, bool]]:
             raise MathError(line, text[m.start() : m.start() + 40], "unterminated maths")
         kind = next(k for k in ("dollars2", "paren", "bracket", "dollar1") if m.group(k))
         latex = text[m.start(kind) : m.end(kind)]
-        if BLANK_LINE.search(latex):
-            raise MathError(line, latex, "unterminated maths (a blank line inside a formula)")
+        # kramdown: a `$$` block standing alone is display maths and may hold blank lines;
+        # any other `$$…$$` is a span, which cannot cross a paragraph break.
         display = kind == "bracket" or (kind == "dollars2" and alone_in_paragraph(masked, m.start(), m.end()))
+        if not display and BLANK_LINE.search(latex):
+            raise MathError(line, latex, "unterminated maths (a blank line inside a formula)")
+        if kind in ("paren", "bracket"):
+            # To kramdown `\\(…\\)` is text, not maths: its Markdown escapes (`\_`, `\*`) are undone.
+            latex = MARKDOWN_ESCAPE.sub(r"\1", latex)
         found.append((m.start(), m.end(), latex, display))
     return found
 
@@ -171,7 +193,9 @@ class MathPreprocessor(Preprocessor):
                 raise MathError(text.count("\n", 0, start) + 1, latex, err.args[0]) from err
             except Exception as err:  # the renderer's own error type varies
                 line = text.count("\n", 0, start) + 1
-                raise MathError(line, latex, f"invalid LaTeX ({err})") from err
+                if is_latex_error(err):
+                    raise MathError(line, latex, f"invalid LaTeX ({err})") from err
+                raise RendererCrash(line, latex, err) from err
         out.append(text[pos:])
         return "".join(out).split("\n")
 

@@ -58,6 +58,19 @@ def figure_alts(content_root: str) -> dict[str, str]:
     return alts
 
 
+HREF = re.compile(r"""(<a\b[^>]*?\bhref=(["']))(.+?)(\2)""")
+FIGURE_PATHS = ("/assets/figures/",)  # where `python -m figures` writes
+SOURCE_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown", ".html", ".htm")  # read, never copied
+
+
+def site_path(url: str, baseurl: str) -> str:
+    """The path of a site URL inside the content folder (Jekyll's site root), without baseurl."""
+    path = unquote(urlsplit(url).path)
+    if baseurl and (path == baseurl or path.startswith(baseurl.rstrip("/") + "/")):
+        path = path[len(baseurl.rstrip("/")) :] or "/"
+    return path
+
+
 def resolve_images(
     page: str,
     source: str,
@@ -65,43 +78,66 @@ def resolve_images(
     content_root: str,
     alts: dict[str, str],
     error,
-    static_paths: tuple[str, ...] = ("assets", "extra"),
+    baseurl: str = "",
 ) -> str:
-    """Rewrite local <img> paths to `{static}` links; call error(line, message) if one is missing."""
+    """Rewrite local <img> paths, and links to files, as `{static}` links (Pelican then copies
+    each file to the same path in the output, whatever its folder); call error(line, message)
+    if an image is missing."""
     post_dir = Path(source_path).parent
+    root = Path(content_root)
+
+    def target_of(url: str) -> tuple[str, Path]:
+        path = site_path(url, baseurl)
+        return path, (root / path.lstrip("/") if path.startswith("/") else post_dir / path)
+
+    def line_of(url: str) -> int | None:
+        at = source.find(url)
+        return source.count("\n", 0, at) + 1 if at >= 0 else None
+
+    def static_link(target: Path) -> str | None:
+        try:
+            return "{static}/" + target.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            return None  # outside content/: leave the URL as written
 
     def rewrite(m: re.Match) -> str:
         url = m.group(3)
         start = m.group(1)
         if " alt=" not in m.group(0) and " alt=" not in page[m.end() : page.find(">", m.end())]:
-            alt = alts.get(unquote(urlsplit(url).path))
+            alt = alts.get(site_path(url, baseurl))
             if alt:
                 start = start.replace("<img", f'<img alt="{html.escape(alt)}"', 1)
-        if not is_local(url):
+        if not is_local(url) or url.startswith("data:"):
             return m.group(0)
-        path = unquote(urlsplit(url).path)
-        target = Path(content_root) / path.lstrip("/") if path.startswith("/") else post_dir / path
+        path, target = target_of(url)
         tag = page[m.start() : page.find(">", m.end()) + 1]
-        if target.is_file():
-            size = intrinsic_size(target)
-            if size and " width=" not in tag:
-                start = start.replace("<img", f'<img width="{size[0]}" height="{size[1]}"', 1)
-            if " loading=" not in tag:
-                start = start.replace("<img", '<img loading="lazy" decoding="async"', 1)
-        at = source.find(url)
-        line = source.count("\n", 0, at) + 1 if at >= 0 else None
         if not target.is_file():
-            error(
-                line,
-                f"image {url!r} not found (looked for {target}); generate it with `python -m figures` or fix the path",
+            hint = (
+                "generate it with `python -m figures`"
+                if path.startswith(FIGURE_PATHS)
+                else f"put the file at {target} or fix the path"
             )
-        # Link it as a static file (so it follows SITEURL); it must live where static files are copied from.
-        in_content = target.resolve().relative_to(Path(content_root).resolve()).as_posix()
-        if not any(in_content.startswith(folder.rstrip("/") + "/") for folder in static_paths):
-            error(
-                line,
-                f"image {url!r} is not under a static folder ({', '.join(static_paths)}): move it to content/assets/",
-            )
-        return f"{start}{{static}}/{in_content}{m.group(4)}"
+            error(line_of(url), f"image {url!r} not found (looked for {target}); {hint}")
+        if target.suffix in SOURCE_SUFFIXES:
+            error(line_of(url), f"image {url!r} is a post or page source ({target.name}), not an image")
+        size = intrinsic_size(target)
+        if size and " width=" not in tag:
+            start = start.replace("<img", f'<img width="{size[0]}" height="{size[1]}"', 1)
+        if " loading=" not in tag:
+            start = start.replace("<img", '<img loading="lazy" decoding="async"', 1)
+        link = static_link(target)
+        return f"{start}{link}{m.group(4)}" if link else m.group(0)
 
-    return IMG_SRC.sub(rewrite, page)
+    def rewrite_link(m: re.Match) -> str:
+        url = m.group(3)
+        if not is_local(url) or url.startswith(("#", "mailto:")):
+            return m.group(0)
+        _, target = target_of(url)
+        # Only files (a PDF, a notebook); pages and posts are Pelican's own URLs.
+        if not target.is_file() or target.suffix in SOURCE_SUFFIXES:
+            return m.group(0)
+        link = static_link(target)
+        fragment = urlsplit(url).fragment
+        return f"{m.group(1)}{link}{'#' + fragment if fragment else ''}{m.group(4)}" if link else m.group(0)
+
+    return HREF.sub(rewrite_link, IMG_SRC.sub(rewrite, page))

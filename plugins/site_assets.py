@@ -19,6 +19,7 @@ from pathlib import Path
 from pelican import signals
 
 from plugins.katex_assets import record_usage, write_katex_assets
+from plugins.theme_minify import minify_output
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
@@ -86,3 +87,5 @@ def register():
     signals.all_generators_finalized.connect(record_usage)
     # finalized: the output folder exists and every page is written.
     signals.finalized.connect(copy_assets)
+    # The theme's own CSS and JS, minified over Pelican's plain copies (plugins/theme_minify.py).
+    signals.finalized.connect(minify_output)

@@ -39,10 +39,10 @@ CASES = {
     "no-title": ("---\ntags: maths\n---\n\nText.\n", None, "title"),
     "unknown-figure": (GOOD_POST + "\n{% figure no-such-figure %}\n", 8, "no-such-figure"),
     "missing-image-single-quotes": (GOOD_POST + "\n<img src='/assets/images/nowhere.svg' alt='x'>\n", 8, "nowhere.svg"),
-    "image-outside-static-folders": (
+    "image-that-is-a-page-source": (
         GOOD_POST + '\n<img src="../pages/404.md" alt="x">\n',
         8,
-        "not under a static folder",
+        "is a post or page source",
     ),
     "duplicate-equation-label": (GOOD_POST + "\n$$a \\label{x}$$\n\n$$b \\label{x}$$\n", 10, "label{x}"),
     "mermaid-syntax-error": (

@@ -74,9 +74,41 @@ def test_another_katex_version_changes_the_key(content, tmp_path):
 
 def test_a_changed_image_or_figure_metadata_changes_the_key(content):
     settings = settings_for(content)
+    image = content / "posts" / "pictures" / "x.png"  # Jekyll serves images from any folder
+    image.parent.mkdir(parents=True, exist_ok=True)
+    image.write_bytes(b"one")
+    meta = content / "assets" / "figures" / "demo.meta.json"
+    meta.parent.mkdir(parents=True, exist_ok=True)
+    meta.write_text('{"caption": "one"}')
     before = content_cache.build_key(settings)
-    edit_caption(content, "Edited. ")
-    assert content_cache.build_key(settings) != before
+    image.write_bytes(b"two!")
+    after_image = content_cache.build_key(settings)
+    meta.write_text('{"caption": "two!"}')
+    assert len({before, after_image, content_cache.build_key(settings)}) == 3
+
+
+def test_editing_a_post_keeps_the_other_posts_entries(content):
+    """The build key leaves the sources out: an edit misses only the edited post's entry."""
+    settings = settings_for(content)
+    before = content_cache.build_key(settings)
+    post = next((content / "posts").glob("*.md"))
+    post.write_text(post.read_text() + "\nOne more line.\n")
+    assert content_cache.build_key(settings) == before
+
+
+def test_a_post_whose_liquid_reads_other_posts_misses_when_a_post_is_added(content):
+    posts = content / "posts"
+    linking = posts / "2020-01-05-linking.md"
+    linking.write_text("---\ntitle: Linking\n---\nNext: [next]({{ page.next.url }})\n")
+    plain = posts / "2020-01-06-plain.md"
+    plain.write_text("---\ntitle: Plain\n---\nA {% figure beta-slider %} tag reads no other post.\n")
+    settings = settings_for(content)
+    first = content_cache.ReaderCache(settings, folder=content.parent / "cache")
+    paths = {p: first._path(str(p)) for p in (linking, plain)}
+    (posts / "2020-01-07-newer.md").write_text("---\ntitle: Newer\n---\nText.\n")
+    second = content_cache.ReaderCache(settings, folder=content.parent / "cache")
+    assert second._path(str(linking)) != paths[linking]  # its page.next changed
+    assert second._path(str(plain)) == paths[plain]
 
 
 def edit_caption(content, prefix: str) -> None:

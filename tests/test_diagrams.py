@@ -49,6 +49,22 @@ def test_rules_for_parts_the_drawing_lacks_are_dropped():
     assert ".node rect" in style
 
 
+def test_what_only_mermaids_runtime_uses_is_dropped():
+    markers = (
+        '<marker id="P_flowchart-v2-pointEnd"><path></path></marker>'
+        '<marker id="P_flowchart-v2-circleEnd"><path></path></marker>'
+    )
+    edge = (
+        '<path d="M0,0L1,1" style="" data-edge="true" data-et="edge" data-id="L_a_b_0" data-look="classic"'
+        ' data-points="W3siJ" marker-end="url(#P_flowchart-v2-pointEnd)"></path>'
+    )
+    svg = one_svg(LIGHT.replace("</svg>", markers + edge + "</svg>"), DARK.replace("</svg>", markers + edge + "</svg>"))
+    assert 'id="diagram-post-1_flowchart-v2-pointEnd"' in svg  # an edge points at it
+    assert "circleEnd" not in svg
+    assert not re.search(r' data-[\w-]+="', svg) and 'style=""' not in svg
+    assert 'marker-end="url(#diagram-post-1_flowchart-v2-pointEnd)"' in svg
+
+
 def test_nodes_the_author_filled_keep_dark_text_in_the_dark_theme():
     style = re.search(r"<style>(.*)</style>", one_svg()).group(1)
     assert ':root[data-theme="dark"] #diagram-post-1 .x span{color:#333;fill:#333;}' in style

@@ -7,12 +7,14 @@ once per session into a temporary folder, in Chromium through kaleido.
 
 from __future__ import annotations
 
+import base64
 import csv
 import functools
 import io
 import json
 import shutil
 import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from bs4 import BeautifulSoup
@@ -22,7 +24,7 @@ from figures import beta_slider
 from figures.export import csv_files
 from figures.generate import ASSETS, generate, is_stale, read_meta
 from figures.spec import SliderState, apply_state, float32, interactive, percent, values
-from figures.static import Exporter, export_figure, picture_format, stable_ids
+from figures.static import NARROW_WIDTH, Exporter, compact_svg, export_figure, picture_format, stable_ids
 from figures.theme import LIGHT
 from plugins.figure_tag import interactive_html
 
@@ -223,14 +225,69 @@ def generated(tmp_path_factory):
     return assets
 
 
+def test_compact_svg_writes_each_style_once_and_drops_empty_groups_and_class_names():
+    style = "stroke: rgb(1, 2, 3); stroke-width: 1px;"
+    svg = (
+        b'<svg class="main-svg" width="9" style=""><defs id="defs-plot00"><g class="gradients"/></defs>'
+        b'<g class="x"><g class="tick"/></g>'
+        + b"".join(b'<path class="xgrid crisp" d="M%d,0" style="%s"/>' % (i, style.encode()) for i in range(3))
+        + b'<text class="ytitle" style="font-size: 13px;">y</text></svg>'
+    )
+    small = compact_svg(svg)
+    assert small == (
+        b'<svg class="main-svg" width="9">'
+        b"<style>.s0{stroke: rgb(1, 2, 3);stroke-width: 1px;}.s1{font-size: 13px;}</style>"
+        b'<defs id="defs-plot00"></defs>'
+        b'<path d="M0,0" class="s0"/><path d="M1,0" class="s0"/><path d="M2,0" class="s0"/>'
+        b'<text class="s1">y</text></svg>'
+    )
+    ET.fromstring(small)
+
+
+def screenshots(svgs: list[bytes]) -> list[bytes]:
+    """Each SVG drawn as an <img> in Chromium. Run in a thread of its own: Playwright's sync API
+    leaves an asyncio loop running in its thread, and this module's last test needs none there."""
+    from playwright.sync_api import sync_playwright
+
+    from tools.browser import launch
+
+    with sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(viewport={"width": 700, "height": 450})
+        shots = []
+        for svg in svgs:
+            page.set_content(f'<img id="p" src="data:image/svg+xml;base64,{base64.b64encode(svg).decode()}">')
+            page.wait_for_function("document.getElementById('p').complete")
+            shots.append(page.locator("#p").screenshot())
+        browser.close()
+    return shots
+
+
+@pytest.mark.build
+@pytest.mark.browser
+def test_a_compacted_picture_draws_the_same_pixels_as_plotlys_own(exporter):
+    """compact_svg must not change a pixel: plotly.js's SVG and ours, screenshots compared."""
+    _, drawn = exporter.picture(beta_spec(), compact=False)
+    small = compact_svg(drawn)
+    assert len(small) < 0.6 * len(drawn)
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        plotlys, ours = thread.submit(screenshots, [drawn, small]).result()
+    assert plotlys == ours
+
+
 @pytest.fixture(scope="module")
 def exporter():
     with Exporter() as one:
         yield one
 
 
-def picture_of(assets, figure_id: str):
-    (rel,) = [f for f in read_meta(figure_id, assets)["files"] if f.endswith((".svg", ".webp"))]
+def picture_of(assets, figure_id: str, narrow: bool = False):
+    """The figure's static picture; `narrow`: its phone-shaped one (None if it has none)."""
+    pictures = [f for f in read_meta(figure_id, assets)["files"] if f.endswith((".svg", ".webp"))]
+    rels = [f for f in pictures if f.rsplit(".", 1)[0].endswith("-narrow") == narrow]
+    if narrow and not rels:
+        return None
+    (rel,) = rels
     return assets / rel
 
 
@@ -253,6 +310,28 @@ def test_each_static_picture_is_small_and_the_exporters_own_drawing(generated, e
     else:
         with Image.open(path) as image:
             assert image.format == "WEBP" and image.size == (1280, 2 * spec["layout"]["height"])
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("figure_id", INTERACTIVE)
+def test_only_the_stacked_ellipse_has_a_phone_shaped_picture_small_and_the_exporters_own(
+    generated, exporter, figure_id
+):
+    spec = json.loads((generated / "figures" / f"{figure_id}.json").read_text())
+    path = picture_of(generated, figure_id, narrow=True)
+    if figure_id != "ellipse":  # their phone layout only sets a height: the one picture serves
+        assert path is None and set(spec["narrow"]) == {"height"}
+        return
+    assert path.name == "ellipse-narrow.webp"
+    assert path.stat().st_size <= MAX_PICTURE_BYTES, f"{path.name} is {path.stat().st_size} bytes"
+    assert exporter.picture(spec, narrow=True) == ("webp", path.read_bytes())  # same bytes from another session
+    with Image.open(path) as image:  # 400 CSS px wide at 2x, the phone layout's height
+        assert image.format == "WEBP" and image.size == (2 * NARROW_WIDTH, 2 * spec["narrow"]["height"])
+    meta = read_meta(figure_id, generated)
+    html = interactive_html(figure_id, meta, spec, "", assets=generated)
+    source = BeautifulSoup(html, "html.parser").select_one("picture > source")
+    assert source["srcset"] == "/assets/figures/ellipse-narrow.webp"
+    assert (source["width"], source["height"]) == (str(2 * NARROW_WIDTH), str(2 * spec["narrow"]["height"]))
 
 
 @pytest.mark.build
@@ -291,3 +370,21 @@ def test_csv_of_the_trained_figures(generated, figure_id):
 def test_the_three_figures_json_is_at_most_120_kb_together(generated):
     sizes = {i: (generated / "figures" / f"{i}.json").stat().st_size for i in INTERACTIVE}
     assert sum(sizes.values()) <= 120_000, sizes  # issue 12: was 295 KB
+
+
+@pytest.mark.build  # starts Chromium
+def test_a_picture_is_drawn_even_where_an_event_loop_already_runs():
+    """Playwright's sync API (tests, bench) keeps an asyncio loop running in the main thread;
+    kaleido must not try to run its own loop there."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from figures.static import static_picture
+
+    async def inside_a_running_loop():
+        return static_picture(beta_spec())
+
+    # A thread of its own: this test's thread may already run Playwright's loop.
+    with ThreadPoolExecutor(1) as thread:
+        fmt, data = thread.submit(asyncio.run, inside_a_running_loop()).result()
+    assert fmt == "svg" and data.startswith(b"<svg")

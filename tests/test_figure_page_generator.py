@@ -27,7 +27,7 @@ def meta(figure_id: str, kind: str) -> dict:
         "kind": kind,
         "label": f"The {figure_id} figure",
         "caption": f"Caption of {figure_id}.",
-        "files": [f"figures/{figure_id}.json", f"figures/{figure_id}.csv"],
+        "files": [f"figures/{figure_id}.json", f"figures/{figure_id}.csv", f"figures/{figure_id}.svg"],
     }
 
 
@@ -42,6 +42,8 @@ def generate(tmp_path, posts: dict[str, str], kinds: dict[str, str] = INTERACTIV
     figures.mkdir(parents=True)
     for figure_id, kind in kinds.items():
         (figures / f"{figure_id}.meta.json").write_text(json.dumps(meta(figure_id, kind)))
+        # The static picture the page shows until the figure is touched (its size is read).
+        (figures / f"{figure_id}.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="640" height="380"/>')
     (figures / "beta-slider.json").write_text(json.dumps(SPEC))
     articles = []
     for name, text in posts.items():
@@ -49,7 +51,7 @@ def generate(tmp_path, posts: dict[str, str], kinds: dict[str, str] = INTERACTIV
         articles.append(SimpleNamespace(source_path=str(content / name), url=f"{name[:-3]}/", title=f"Post {name}"))
     settings = read_settings(
         str(ROOT / "pelicanconf.py"),
-        override={"PATH": str(content), "OUTPUT_PATH": str(output), "MERMAID_DIR": "m", "PLOTLY_DIR": "p"},
+        override={"PATH": str(content), "OUTPUT_PATH": str(output), "PLOTLY_DIR": "p"},
     )
     context = {**settings, "articles": articles}
     generator = FigurePagesGenerator(context, settings, str(content), settings["THEME"], str(output))

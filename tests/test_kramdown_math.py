@@ -69,11 +69,30 @@ def test_an_escaped_dollar_is_a_literal_dollar():
     assert 'math-inline-fake">x<' in out
 
 
-@pytest.mark.parametrize("char", ["_", "*", "|", "<", "\\{", "&"])
+@pytest.mark.parametrize("char", ["_", "*", "|", "<", "&"])
 def test_markdown_never_touches_maths(char):
     latex = f"a{char}b{char}c"
     out = md(f"Inline \\\\({latex}\\\\) and $${latex}$$ here.\n\n$${latex}$$\n")
     assert out.count(html.escape(latex)) == 3, out
+
+
+def test_double_dollars_keep_escapes_but_escaped_parentheses_undo_markdown_escapes_as_kramdown_does():
+    # kramdown reads `\\(…\\)` as text (karpathy writes `\\(x\_i\\)`), `$$…$$` as maths.
+    out = md(r"Inline \\(\sum\_i a\{b\\) and $$a\{b\_c$$ here.")
+    assert r"\sum_i a{b<" in out and r"a\{b\_c<" in out
+
+
+def test_a_double_dollar_block_standing_alone_may_hold_blank_lines():
+    text = "Intro\n\n$$\n\\begin{aligned}\na \\\\\n\nb\n\\end{aligned}\n$$\n\nOutro"
+    assert formulas(text) == [("\n\\begin{aligned}\na \\\\\n\nb\n\\end{aligned}\n", True)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["- item $$x$$ here", "*a $$x$$ b*", "| a | $$x$$ |\n|---|---|\n| 1 | 2 |", "Words\n$$x$$"],
+)
+def test_double_dollars_outside_a_block_of_their_own_are_inline(text):
+    assert formulas(text) == [("x", False)]
 
 
 def test_underscores_do_not_become_emphasis_across_formulas():
@@ -124,6 +143,22 @@ def test_render_errors_carry_the_line_and_formula():
         markdown.markdown("a\n\nb \\\\(\\frac{1\\\\)", extensions=[KramdownMathExtension(broken)])
     assert err.value.line == 3
     assert "\\frac{1" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "crash", [ConnectionResetError("KaTeX render server went away"), AttributeError("'NoneType' has no 'send'")]
+)
+def test_a_crashed_renderer_is_not_called_invalid_latex(crash):
+    from plugins.kramdown_math import RendererCrash
+
+    def broken(latex, display):
+        raise crash
+
+    with pytest.raises(RendererCrash) as err:
+        markdown.markdown("a\n\nb $x^2$", extensions=[KramdownMathExtension(broken)])
+    assert err.value.line == 3 and "invalid LaTeX" not in str(err.value)
+    assert "not a LaTeX error" in str(err.value) and type(crash).__name__ in str(err.value)
+    assert err.value.__cause__ is crash  # the traceback is kept
 
 
 def test_the_draft_has_four_display_and_nineteen_inline_formulas(draft_text):

@@ -124,7 +124,7 @@ def test_hovering_a_citation_shows_title_authors_and_year(demo_reader):
     page = demo_reader()
     page.locator("a.citation").first.hover()
     tip = page.locator("#preview")
-    assert tip.is_visible()
+    tip.wait_for(state="visible")  # previews.js arrives on this first hover
     text = tip.inner_text()
     assert "Language Modeling with Gated Convolutional Networks" in text and "Dauphin" in text and "2017" in text
     page.keyboard.press("Escape")
@@ -132,11 +132,31 @@ def test_hovering_a_citation_shows_title_authors_and_year(demo_reader):
 
 
 @pytest.mark.browser
+def test_previews_load_on_the_first_focus_of_a_citation_not_before(browser, demo_server):
+    """Reading loads only previews-open.js; previews.js comes with the first hover, focus or
+    tap on a citation or footnote mark, and the link that asked shows its preview."""
+    context, page, watch = open_page(browser, demo_server)
+    page.goto(demo_server + DEMO_URL)
+    page.wait_for_load_state("load")
+    assert any(u.endswith("/theme/js/previews-open.js") for u in watch.requests)
+    assert not [u for u in watch.requests if u.endswith("/theme/js/previews.js")]
+    page.mouse.wheel(0, 400)  # scrolling over the text is not a request for a preview
+    page.locator("a.citation").first.focus()
+    page.locator("#preview").wait_for(state="visible")
+    assert "Dauphin" in page.locator("#preview").inner_text()
+    assert page.locator("a.citation").first.get_attribute("aria-describedby") == "preview"
+    assert [u for u in watch.requests if u.endswith("/theme/js/previews.js")]
+    context.close()
+    assert watch.problems == []
+
+
+@pytest.mark.browser
 def test_tapping_a_footnote_previews_it_then_a_second_tap_follows(browser, demo_server):
     context, page, watch = open_page(browser, demo_server, width=375, has_touch=True, is_mobile=True)
     page.goto(demo_server + DEMO_URL)
     mark = page.locator("sup a.footnote-ref").first
-    mark.tap()
+    mark.tap()  # the tap that fetches previews.js shows the preview once it arrives
+    wait_until(page, "(document.getElementById('preview') || {}).hidden === false")
     assert page.locator("#preview").inner_text().strip().startswith("The first footnote")
     assert "#fn" not in page.url
     mark.tap()

@@ -1,4 +1,5 @@
-"""Search: the Pagefind index (plugins/search.py) and the search dialog (theme/static/js/search.js)."""
+"""Search: the Pagefind index (plugins/search.py), the opener (theme/static/js/search-open.js) and
+the search dialog it loads on first use (theme/static/js/search.js)."""
 
 from __future__ import annotations
 
@@ -78,11 +79,15 @@ def test_two_builds_write_identical_index_bytes(site, tmp_path):
 
 @pytest.mark.browser
 def test_search_loads_nothing_until_opened_then_finds_the_post(reader, server):
+    """Before search is opened, a page loads only the opener (search-open.js, under 1 KB):
+    neither the dialog's code (search.js) nor anything of Pagefind (JS, wasm, index)."""
     page, watch = reader("/")
-    assert not [u for u in watch.requests if "/pagefind/" in u]
+    assert any(u.endswith("/theme/js/search-open.js") for u in watch.requests)
+    assert not [u for u in watch.requests if "/pagefind/" in u or u.endswith("/theme/js/search.js")]
     page.keyboard.press("/")
     page.wait_for_selector(".search-dialog[open]")
     assert page.evaluate("document.activeElement.id") == "search-input"
+    assert any(u.endswith("/theme/js/search.js") for u in watch.requests)
     for query, hit in (("ellipse", "ellipse"), ("Shazeer", "Shazeer"), ("sigmoid", "sigmoid"), ("\\sigma", "sigma")):
         page.fill("#search-input", query)
         wait_until(page, f"document.querySelector('.search-status').textContent.includes({json.dumps(query)})")
@@ -95,6 +100,29 @@ def test_search_loads_nothing_until_opened_then_finds_the_post(reader, server):
     wait_until(page, "document.querySelector('.search-results a') !== null")
     page.locator(".search-results a").first.click()
     page.wait_for_url(server + POST_URL)
+
+
+@pytest.mark.browser
+def test_keys_typed_while_the_dialog_loads_are_kept(reader):
+    """search.js arrives after the click: what the reader typed meanwhile lands in the field."""
+    page, _ = reader(POST_URL)
+    held = []
+    page.route("**/theme/js/search.js", lambda route: held.append(route))
+    page.click(".search-toggle")
+    for _ in range(50):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "search.js was not requested on click"
+    page.keyboard.type("sigmoix")
+    page.keyboard.press("Backspace")
+    page.keyboard.type("d")
+    assert page.locator(".search-dialog").count() == 0
+    held[0].continue_()
+    page.wait_for_selector(".search-dialog[open]")
+    assert page.input_value("#search-input") == "sigmoid"
+    assert page.evaluate("document.activeElement.id") == "search-input"
+    wait_until(page, "document.querySelector('.search-status').textContent.includes('sigmoid')")
 
 
 @pytest.mark.browser

@@ -24,7 +24,7 @@ def article(slug: str) -> SimpleNamespace:
 
 
 def test_each_build_writes_the_cards_of_its_own_articles(tmp_path, monkeypatch):
-    monkeypatch.setattr(social_cards, "card_png", lambda *text: "|".join(text[:4]).encode())  # [4]: code
+    monkeypatch.setattr(social_cards, "card_png", lambda *text, code=None: "|".join(text[:4]).encode())
     for build, slugs in enumerate([["one", "two"], ["three"]]):
         output = tmp_path / str(build)
         generator = SimpleNamespace(articles=[article(s) for s in slugs], settings={"SITENAME": "Site"})

@@ -45,6 +45,7 @@ class ReadingRow:
     mermaid_or_plotly_while_reading: bool
     after_touching_figures: int  # bytes, every figure interactive
     figures_interactive: int
+    figures: int = 0  # interactive figures on the page (each one touched)
 
 
 def wait_for(page, expression: str, timeout: float = 120.0) -> None:
@@ -97,6 +98,7 @@ def measure(browser, base: str, name: str, width: int, height: int, path: str = 
             mermaid_or_plotly_while_reading=any("mermaid" in u or "plotly" in u for u in while_reading),
             after_touching_figures=sum(total),
             figures_interactive=page.locator(f"{FIGURE} .figure-plot[data-ready]").count(),
+            figures=figures.count(),
         )
     finally:
         context.close()

@@ -1,23 +1,26 @@
-"""Measure what a reader and the author pay for the post, against a naive baseline (issue 4).
+"""Measure what a reader and the author pay for the post, against a naive baseline (issues 4, 11, 12, 13).
 
-    python -m tools.bench [--quick] [--keep]
+    python -m tools.bench [--quick] [--keep] [--only SECTION ...]
 
 Builds the site fresh into a temporary folder and the naive page of
 `tools.baseline` into another, serves both locally, and measures them with
-Playwright (phone viewport, no throttling: bytes and requests) and Lighthouse
-12.2.3 (mobile preset, median of 3 runs: paint timings and scores), both
-driving Debian's Chromium. Then the author's costs: builds, figures, tests.
+Playwright (bytes and requests, no throttling) and Lighthouse 12.2.3 (mobile
+and desktop presets, median of 3 runs: paint timings and scores), both driving
+Debian's Chromium. Then what reading costs at two viewports, the author's
+costs (builds, figures), a blog of 1,000 generated posts beside plain Pelican
+and Jekyll, the site as nginx serves a publish build, and the test suite.
 Prints the date, the machine and one Markdown table with the budgets as
 PASS/FAIL, then the requests and Lighthouse audits behind any failure.
 
 It reports and does not gate: the exit code is 0 even when a budget fails,
 and non-zero only when something could not be measured. The local server does
 not compress, so gzip sizes are computed here from the response bodies
-(`gzip -9` of text types; fonts and images count as sent).
+(`gzip -9` of text types; fonts and images count as sent); nginx compresses.
 
 The package, one job per module:
 - `context`: the run's temporary folder, the sites and servers it measures, the values measured;
-- `reader`, `lighthouse`, `author`: the sections, each measuring and printing its table rows;
+- `reader`, `reading`, `lighthouse`, `author`, `blog`, `hosting`: the sections, each measuring
+  and printing its table rows;
 - `budgets`: every budget, one table of rows (name, measure, limit, how compared);
 - `report`: the machine, the table and the notes under it;
 - `sections`: the list of sections, in the order they are measured and printed.

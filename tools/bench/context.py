@@ -27,8 +27,11 @@ class Bench:
     quick: bool  # one Lighthouse run, no test suite
     stack: ExitStack  # closes the servers at the end
     values: dict[str, float | None] = field(default_factory=dict)
+    # What a value's budget row should add, e.g. "at 100 posts, --quick" for a budget set at 1,000.
+    caveats: dict[str, str] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)
     urls: dict[str, str] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)  # section name -> the error that stopped it
 
     @property
     def lighthouse_runs(self) -> int:
@@ -91,10 +94,10 @@ def run(cmd: list[str], timeout: float = 900, **kwargs) -> tuple[float, subproce
     return time.perf_counter() - start, result
 
 
-def build(settings: Path, output: Path) -> float:
+def build(settings: Path, output: Path, env: dict | None = None) -> float:
     """`python -m tools.build`, as `make html` runs it; seconds, or RuntimeError on failure."""
     start = time.perf_counter()
-    result = run_build(settings, output, timeout=900)
+    result = run_build(settings, output, timeout=900, env=env)
     seconds = time.perf_counter() - start
     if result.returncode != 0:
         raise RuntimeError(f"build into {output} failed:\n{result.stdout}{result.stderr}")

@@ -1,5 +1,6 @@
-"""Lighthouse 12.2.3 (npm, pinned), mobile preset, on our post and on the baseline: paint
-timings and the four category scores, the median of several runs."""
+"""Lighthouse 12.2.3 (npm, pinned) on our post, with its mobile preset (beside the baseline's,
+for the ratios) and its desktop preset (ours only: the baseline's slow page would add minutes
+and no budget): paint timings and the four category scores, the median of several runs."""
 
 from __future__ import annotations
 
@@ -23,6 +24,9 @@ NAMES = {
     "seo": "SEO",
 }
 ITEM_KEYS = ["url", "scriptUrl", "line", "message", "description"]
+# Lighthouse's presets: mobile is its default (Moto G Power, slow 4G, 4x CPU slowdown); desktop
+# is `--preset=desktop` (1350×940, no CPU slowdown, a fast wired network).
+PRESETS = {"mobile": [], "desktop": ["--preset=desktop"]}
 
 
 @dataclass
@@ -31,14 +35,15 @@ class Lighthouse:
     median: dict  # the whole report of the run with the median performance score
 
 
-def lighthouse(url: str, runs: int, save_to: Path) -> Lighthouse:
+def lighthouse(url: str, runs: int, save_to: Path, preset: str = "mobile") -> Lighthouse:
+    """`runs` Lighthouse runs of `url` with one of PRESETS; every report is saved in `save_to`."""
     env = {**os.environ, "CHROME_PATH": chromium_executable()}
     flags = "--chrome-flags=" + " ".join(HEADLESS_ARGS)
+    save_to.mkdir(parents=True, exist_ok=True)
     reports = []
     for n in range(runs):
-        _, result = run(
-            ["node", str(LIGHTHOUSE), url, "--output=json", "--output-path=stdout", "--quiet", flags], env=env
-        )
+        cmd = ["node", str(LIGHTHOUSE), url, "--output=json", "--output-path=stdout", "--quiet", flags]
+        _, result = run(cmd + PRESETS[preset], env=env)
         if result.returncode != 0 or not result.stdout.strip():
             raise RuntimeError(f"lighthouse {url} failed (exit {result.returncode}):\n{result.stderr[-2000:]}")
         report = json.loads(result.stdout)
@@ -101,54 +106,79 @@ def describe(item: dict) -> str:
 
 
 def measure(bench: Bench) -> None:
-    reports = {}
-    for name, url in [("ours", bench.ours_url() + POST_URL), ("baseline", bench.baseline_url() + "/")]:
-        step(f"Lighthouse: {name} ×{bench.lighthouse_runs}")
-        folder = bench.work / "lighthouse" / name
-        folder.mkdir(parents=True)
-        reports[name] = lighthouse(url, bench.lighthouse_runs, folder)
+    ours_url = bench.ours_url() + POST_URL
+    reports: dict[str, dict[str, Lighthouse]] = {}
+    for preset, pages in [
+        ("mobile", {"ours": ours_url, "baseline": bench.baseline_url() + "/"}),
+        ("desktop", {"ours": ours_url}),
+    ]:
+        reports[preset] = {}
+        for name, url in pages.items():
+            step(f"Lighthouse {preset}: {name} ×{bench.lighthouse_runs}")
+            reports[preset][name] = lighthouse(
+                url, bench.lighthouse_runs, bench.work / "lighthouse" / preset / name, preset
+            )
+        ours = reports[preset]["ours"]
+        bench.values[f"lighthouse.{preset}.cls"] = metric(ours.median, "cumulative-layout-shift")
+        bench.values.update({f"lighthouse.{preset}.{c}": ours.scores[c] for c in CATEGORIES})
     bench.data["lighthouse"] = reports
-    ours = reports["ours"]
-    bench.values["lighthouse.cls"] = metric(ours.median, "cumulative-layout-shift")
-    bench.values.update({f"lighthouse.{c}": ours.scores[c] for c in CATEGORIES})
 
 
-def rows(bench: Bench) -> list[str]:
-    ours, base = bench.data["lighthouse"]["ours"], bench.data["lighthouse"]["baseline"]
-    o, b = ours.median, base.median
+def report_rows(title: str, ours: Lighthouse, base: Lighthouse | None) -> list[str]:
+    """A heading row, the paint timings and the four scores; the baseline's beside ours if given."""
+    o, b = ours.median, base.median if base else None
+
+    def both(audit: str) -> tuple[float, float | None]:
+        return metric(o, audit), metric(b, audit) if b else None
+
+    ms = lambda v: seconds(v / 1000)  # noqa: E731
     rows = [
-        row(f"**Lighthouse 12.2.3** (mobile preset, median of {bench.lighthouse_runs})", ""),
-        compare("First contentful paint", *timings(o, b, "first-contentful-paint"), lambda ms: seconds(ms / 1000)),
-        compare("Largest contentful paint", *timings(o, b, "largest-contentful-paint"), lambda ms: seconds(ms / 1000)),
-        compare("Total blocking time", *timings(o, b, "total-blocking-time"), lambda ms: f"{ms:,.0f} ms"),
-        compare("Cumulative layout shift", *timings(o, b, "cumulative-layout-shift"), lambda v: f"{v:.3f}"),
+        row(title, ""),
+        compare("First contentful paint", *both("first-contentful-paint"), ms, base is not None),
+        compare("Largest contentful paint", *both("largest-contentful-paint"), ms, base is not None),
+        compare("Total blocking time", *both("total-blocking-time"), lambda v: f"{v:,.0f} ms", base is not None),
+        compare("Cumulative layout shift", *both("cumulative-layout-shift"), lambda v: f"{v:.3f}", base is not None),
     ]
     for category in CATEGORIES:
-        name = f"{NAMES[category]} score"
-        rows.append(compare(name, ours.scores[category], base.scores[category], lambda v: f"{v:.0f}"))
+        theirs = base.scores[category] if base else None
+        rows.append(
+            compare(f"{NAMES[category]} score", ours.scores[category], theirs, lambda v: f"{v:.0f}", base is not None)
+        )
     return rows
 
 
-def timings(ours: dict, base: dict, audit: str) -> tuple[float, float]:
-    return metric(ours, audit), metric(base, audit)
+def rows(bench: Bench) -> list[str]:
+    reports = bench.data["lighthouse"]
+    runs = f"median of {bench.lighthouse_runs}"
+    mobile, desktop = reports["mobile"], reports["desktop"]
+    return report_rows(f"**Lighthouse 12.2.3, mobile** (local server, {runs})", mobile["ours"], mobile["baseline"]) + (
+        report_rows(f"**Lighthouse 12.2.3, desktop** (local server, {runs}; ours only)", desktop["ours"], None)
+    )
+
+
+def report_notes(label: str, report: dict, categories: list[str] = CATEGORIES) -> list[str]:
+    """Audits of `categories` scoring below 1, and audits that could not run, in one report:
+    what lies behind a failed Lighthouse budget."""
+    lines = []
+    for category in categories:
+        failing = failing_audits(report, category)
+        if failing:
+            lines += ["", f"Lighthouse {NAMES[category]} audits scoring below 1 ({label}, median run):"]
+            lines += [f"- {line}" for line in failing]
+    errors = errored_audits(report)
+    if errors:
+        lines += ["", f"Lighthouse audits that could not run ({label}, median run):"]
+        lines += [f"- {line}" for line in errors]
+    return lines
 
 
 def notes(bench: Bench) -> list[str]:
-    """Audits scoring below 1 (ours in every category, the baseline's beyond performance) and
-    audits that could not run: what lies behind a failed Lighthouse budget."""
-    reports = bench.data["lighthouse"]
+    """Ours in every category and preset; the baseline's beyond performance (it is meant to be slow)."""
     lines = []
-    for name, categories in [("ours", CATEGORIES), ("baseline", CATEGORIES[1:])]:
-        for category in categories:
-            failing = failing_audits(reports[name].median, category)
-            if failing:
-                lines += ["", f"Lighthouse {NAMES[category]} audits scoring below 1 ({name}, median run):"]
-                lines += [f"- {line}" for line in failing]
-    for name in ("ours", "baseline"):
-        errors = errored_audits(reports[name].median)
-        if errors:
-            lines += ["", f"Lighthouse audits that could not run ({name}, median run):"]
-            lines += [f"- {line}" for line in errors]
+    for preset, reports in bench.data["lighthouse"].items():
+        for name, result in reports.items():
+            categories = CATEGORIES if name == "ours" else CATEGORIES[1:]
+            lines += report_notes(f"{name}, {preset}", result.median, categories)
     return lines
 
 

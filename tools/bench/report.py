@@ -37,18 +37,33 @@ def machine() -> str:
     return text
 
 
-def budget_rows(values: dict[str, float | None], budgets: list[Budget] = BUDGETS) -> list[str]:
-    rows = [row("**Budgets**", "")]
+def budget_rows(
+    values: dict[str, float | None], budgets: list[Budget] = BUDGETS, caveats: dict[str, str] | None = None
+) -> list[str]:
+    rows = [row("**Budgets**", "")] if budgets else []  # --only hosting: it has none
     for budget in budgets:
         shown, ok = budget.check(values)
-        rows.append(row(budget.name, shown, "", verdict(ok)))
+        caveat = (caveats or {}).get(budget.measure)
+        rows.append(row(budget.name, f"{shown} ({caveat})" if caveat else shown, "", verdict(ok)))
     return rows
 
 
-def table(bench: Bench, sections: list[Section]) -> str:
-    rows = [line for section in sections for line in section.rows(bench)]
-    return "\n".join(HEAD + rows + budget_rows(bench.values))
+def budgets_of(sections: list[Section], budgets: list[Budget] = BUDGETS) -> list[Budget]:
+    """The budgets that read a value one of `sections` measures (for `--only`)."""
+    names = {section.name for section in sections}
+    return [budget for budget in budgets if budget.section in names]
+
+
+def section_rows(bench: Bench, section: Section) -> list[str]:
+    if section.name in bench.failed:
+        return [row(f"**{section.name.capitalize()}**", f"not measured ({bench.failed[section.name]})", "—")]
+    return section.rows(bench)
+
+
+def table(bench: Bench, sections: list[Section], budgets: list[Budget] = BUDGETS) -> str:
+    rows = [line for section in sections for line in section_rows(bench, section)]
+    return "\n".join(HEAD + rows + budget_rows(bench.values, budgets, bench.caveats))
 
 
 def notes(bench: Bench, sections: list[Section]) -> str:
-    return "\n".join(line for section in sections for line in section.notes(bench))
+    return "\n".join(line for s in sections if s.name not in bench.failed for line in s.notes(bench))

@@ -23,9 +23,14 @@ def row(name: str, ours: str, base: str = "", last: str = "") -> str:
     return f"| {name} | {ours} | {base} | {last} |"
 
 
-def compare(name: str, ours: float | None, base: float | None, fmt: Callable[[float], str]) -> str:
-    """A row with both values and their ratio; None shows as Lighthouse's missing score."""
+def compare(
+    name: str, ours: float | None, base: float | None, fmt: Callable[[float], str], with_base: bool = True
+) -> str:
+    """A row with both values and their ratio; None shows as Lighthouse's missing score.
+    Without a baseline (`with_base` False), ours alone and a dash."""
     shown = [fmt(v) if v is not None else "no score (audit error)" for v in (ours, base)]
+    if not with_base:
+        return row(name, shown[0], "—")
     return row(name, shown[0], shown[1], ratio(ours, base))
 
 

@@ -1,7 +1,8 @@
 // Previews of citations and footnotes: hovering or focusing a citation "[1]"
 // or a footnote mark shows the entry it points to, in place. On touch screens
 // the first tap shows the preview and a second tap follows the link. Without
-// JavaScript the links simply jump to the references or footnotes.
+// JavaScript the links simply jump to the references or footnotes. previews-open.js
+// fetches this file on the first hover, focus or tap on such a link.
 (function () {
   "use strict";
   var tip = document.createElement("div");
@@ -64,6 +65,14 @@
   document.addEventListener("keydown", function (event) {
     lastPointer = null; // keyboard from here on: focus shows previews again
     if (event.key === "Escape") hide();
+  });
+  // previews-open.js fetched this file on a first hover, focus or tap: show the link that
+  // asked, if it was tapped or is still hovered or focused.
+  document.addEventListener("previews-ready", function (event) {
+    var asked = event.detail;
+    lastPointer = asked.pointer;
+    var stillWanted = asked.pointer !== "touch" && (asked.link.matches(":hover") || asked.link === document.activeElement);
+    if (asked.tapped || stillWanted) show(asked.link);
   });
   document.addEventListener("pointerdown", function (event) {
     if (shownFor && !tip.contains(event.target) && event.target.closest("a") !== shownFor) hide();

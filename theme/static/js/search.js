@@ -1,6 +1,7 @@
-// Search the posts with Pagefind (index built by plugins/search.py). Opened by the
-// header button or the "/" key. Nothing of Pagefind (its JS, wasm or index) is
-// fetched before a reader opens search; the dialog itself is made on first open.
+// Search the posts with Pagefind (index built by plugins/search.py): the dialog.
+// search-open.js fetches this file when a reader first opens search (header button or
+// "/") and then sends "search-open". Nothing of Pagefind (its JS, wasm or index) is
+// fetched before that either; the dialog itself is made on first open.
 (function () {
   "use strict";
   var button = document.querySelector(".search-toggle");
@@ -88,21 +89,20 @@
       : total + (total === 1 ? " post matches" : " posts match") + " “" + query + "”.";
   }
 
-  function open() {
+  function open(event) {
     if (!dialog) build();
     if (!dialog.open) dialog.showModal();
     input.focus();
     input.select();
+    var typed = event && event.detail; // keys pressed while this file was on its way
+    if (typed) {
+      input.value = typed;
+      search(typed);
+    }
     load().catch(function (err) { status.textContent = "Search could not load: " + err.message; });
   }
 
-  button.addEventListener("click", open);
-  document.addEventListener("keydown", function (e) {
-    var t = e.target;
-    var typing = t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName);
-    if (e.key === "/" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) {
-      e.preventDefault();
-      open();
-    }
-  });
+  // search-open.js loaded this file on the reader's first request and asks it to open
+  // (it also handles the button and "/" from then on).
+  button.addEventListener("search-open", open);
 })();

@@ -1,0 +1,71 @@
+"""Files a post points at resolve against content/ (Jekyll's site root), whatever the folder,
+and are published at the same path."""
+
+from __future__ import annotations
+
+import pytest
+
+from plugins.local_images import resolve_images
+from tests.conftest import copy_content, run_build, write_settings
+from tests.test_jekyll_corpus import one_pixel_png
+
+
+def resolve(tmp_path, html: str, baseurl: str = "") -> str:
+    post = tmp_path / "_posts" / "2020-01-01-a.md"
+    post.parent.mkdir(exist_ok=True)
+
+    def error(line, message):
+        raise ValueError(message)
+
+    return resolve_images(html, html, str(post), str(tmp_path), {}, error, baseurl)
+
+
+def test_images_and_linked_files_anywhere_become_static_links(tmp_path):
+    (tmp_path / "posts/20190808").mkdir(parents=True)
+    (tmp_path / "posts/20190808/mockup.png").write_bytes(one_pixel_png())
+    (tmp_path / "files").mkdir()
+    (tmp_path / "files/paper.pdf").write_bytes(b"%PDF")
+    out = resolve(tmp_path, '<img src="/posts/20190808/mockup.png"> <a href="/files/paper.pdf#page=2">p</a>')
+    assert 'src="{static}/posts/20190808/mockup.png"' in out and 'width="1" height="1"' in out
+    assert 'href="{static}/files/paper.pdf#page=2"' in out
+
+
+def test_the_baseurl_of_relative_url_is_not_part_of_the_path(tmp_path):
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets/x.png").write_bytes(one_pixel_png())
+    assert 'src="{static}/assets/x.png"' in resolve(tmp_path, '<img src="/blog/assets/x.png">', baseurl="/blog")
+
+
+def test_links_to_pages_and_other_hosts_are_left_alone(tmp_path):
+    html = '<a href="/2020/01/01/a/">post</a> <a href="https://x.org/f.pdf">f</a> <a href="#top">t</a>'
+    assert resolve(tmp_path, html) == html
+
+
+@pytest.mark.parametrize(
+    "src, figures_hint",
+    [("/assets/figures/act.svg", True), ("/posts/20190808/mockup.png", False), ("/assets/rl/pong.gif", False)],
+)
+def test_a_missing_image_suggests_the_figures_command_only_for_figures(tmp_path, src, figures_hint):
+    with pytest.raises(ValueError) as err:
+        resolve(tmp_path, f'<img src="{src}">')
+    assert src in str(err.value)
+    assert ("python -m figures" in str(err.value)) is figures_hint
+
+
+@pytest.mark.build
+def test_linked_files_outside_static_folders_are_published_at_the_same_path(tmp_path):
+    content = copy_content(tmp_path / "content")
+    (content / "posts/20190808").mkdir(parents=True)
+    (content / "posts/20190808/mockup.png").write_bytes(one_pixel_png())
+    (content / "files").mkdir()
+    (content / "files/paper.pdf").write_bytes(b"%PDF-1.4\n")
+    (content / "_posts").mkdir()
+    (content / "_posts/2020-01-01-files.md").write_text(
+        "---\ntitle: Files\n---\n\n![mockup](/posts/20190808/mockup.png)\n\nRead [the paper](/files/paper.pdf).\n"
+    )
+    result = run_build(write_settings(tmp_path, content), tmp_path / "out")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "out/posts/20190808/mockup.png").read_bytes() == one_pixel_png()
+    assert (tmp_path / "out/files/paper.pdf").is_file()
+    page = (tmp_path / "out/2020/01/01/files/index.html").read_text()
+    assert 'src="/posts/20190808/mockup.png"' in page and 'href="/files/paper.pdf"' in page
