@@ -68,31 +68,48 @@ def _font_changes(class_attr: str) -> tuple[dict, ...]:
     return tuple(changes for required, changes in katex_css_model()[0] if required <= classes)
 
 
+def _font_of(element, fonts: dict) -> tuple | None:
+    """The element's font from its ancestors' classes (memo: `fonts`, which starts with the
+    root's), or None inside an <svg>."""
+    if element in fonts:
+        return fonts[element]
+    parent_font = _font_of(element.getparent(), fonts)
+    if parent_font is None or element.tag == "svg" or not isinstance(element.tag, str):
+        fonts[element] = None
+        return None
+    family, style, weight = parent_font
+    for changes in _font_changes(element.get("class") or ""):
+        family = changes.get("family", family)
+        style = changes.get("style", style)
+        weight = changes.get("weight", weight)
+    fonts[element] = (family, style, weight)
+    return fonts[element]
+
+
 def _fonts_of(roots) -> dict[str, set[str]]:
-    """Walk KaTeX's `.katex-html` trees, applying its CSS font rules: font file → characters."""
+    """Walk KaTeX's `.katex-html` trees, applying its CSS font rules: font file → characters.
+
+    Only elements with text are visited, from their text up through their ancestors (most
+    of KaTeX's spans are empty struts and boxes: walking every element took twice as long).
+    An element's own text (its text and its children's tails) is drawn in its font; the
+    root's own font rules are not applied, and nothing inside an <svg> is text."""
     faces = katex_css_model()[1]
     used: dict[tuple, set[str]] = {}
-
-    def walk(element, font):
-        for child in element:
-            if not isinstance(child.tag, str):  # a comment or processing instruction
-                continue
-            if child.tag == "svg":  # stretchy braces and roots are drawn, not typeset
-                continue
-            family, style, weight = font
-            for changes in _font_changes(child.get("class") or ""):
-                family = changes.get("family", family)
-                style = changes.get("style", style)
-                weight = changes.get("weight", weight)
-            child_font = (family, style, weight)
-            # The element's own text: before its first child and after each child.
-            text = ((child.text or "") + "".join(c.tail or "" for c in child)).strip()
-            if text:
-                used.setdefault(child_font, set()).update(text)
-            walk(child, child_font)
-
     for root in roots:
-        walk(root, BASE_FONT)
+        fonts: dict = {root: BASE_FONT}  # holds the elements: lxml keeps one proxy per node
+
+        texts: dict = {}  # element → its own text pieces, in document order
+        for text in root.xpath(".//text()"):
+            owner = text.getparent()
+            if text.is_tail:
+                owner = owner.getparent()
+            if owner is not None and owner is not root:
+                texts.setdefault(owner, []).append(str(text))
+        for owner, pieces in texts.items():
+            text = "".join(pieces).strip()
+            font = _font_of(owner, fonts) if text else None
+            if font is not None:
+                used.setdefault(font, set()).update(text)
     return {faces[f]: chars for f, chars in used.items() if f in faces}
 
 

@@ -7,7 +7,7 @@ folder, no orphan. It starts on the first formula the build cannot find in the
 cache and stops when the build finishes.
 
 Each formula is rendered once and cached (in memory for the build, on disk in
-build/cache/katex) by its TeX, display mode, KaTeX's version and options and
+the SQLite database build/cache/katex.sqlite3) by its TeX, display mode, KaTeX's version and options and
 this code, together with the facts later steps need: the KaTeX classes its
 HTML uses and the characters it draws with each font (plugins/katex_fonts.py).
 `PageRenderer` records those facts for one page, and the reader stores them in
@@ -19,9 +19,7 @@ from __future__ import annotations
 import atexit
 import hashlib
 import json
-import os
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +39,9 @@ KATEX_OPTIONS = {
     "strict": "ignore",  # Unicode in \text{} is fine in a blog post
     "trust": False,
 }
+
+
+CHUNK = 32  # formulas per request when a page has many to render (see Renderer.prerender)
 
 
 class KaTeXError(Exception):
@@ -94,11 +95,21 @@ class Server:
         )
 
     def render_many(self, items: list[tuple[str, bool]]) -> list[dict]:
+        self.send(items)
+        return self.receive()
+
+    def send(self, items: list[tuple[str, bool]]) -> None:
+        """Ask for a batch; answers come back in the order batches were sent."""
         try:
             self.process.stdin.write(json.dumps(items) + "\n")
             self.process.stdin.flush()
-            answer = self.process.stdout.readline()
         except (BrokenPipeError, OSError) as err:
+            raise KaTeXError(f"the KaTeX process ended unexpectedly: {err}") from None
+
+    def receive(self) -> list[dict]:
+        try:
+            answer = self.process.stdout.readline()
+        except OSError as err:
             raise KaTeXError(f"the KaTeX process ended unexpectedly: {err}") from None
         if not answer:
             raise KaTeXError(f"the KaTeX process exited with {self.process.wait()} (see its message above)")
@@ -124,7 +135,7 @@ class Renderer:
     def __init__(self):
         self.memo: dict[tuple[str, bool], Formula | KaTeXError] = {}
         self.server: Server | None = None
-        self.writer = ThreadPoolExecutor(max_workers=4, thread_name_prefix="katex-cache")
+        self.store: FormulaStore | None = None
         self.rendered = 0  # formulas node rendered in this build (for the benchmark)
         self._key_prefix = b"\0".join(
             [
@@ -137,34 +148,49 @@ class Renderer:
             ]
         )
 
-    def _path(self, latex: str, display: bool) -> Path:
-        digest = hashlib.sha256(self._key_prefix + b"\0" + latex.encode() + (b"\0D" if display else b"\0I"))
-        return CACHE / "katex" / digest.hexdigest()[:2] / f"{digest.hexdigest()[2:34]}.json"
+    def _key(self, latex: str, display: bool) -> bytes:
+        return hashlib.sha256(self._key_prefix + b"\0" + latex.encode() + (b"\0D" if display else b"\0I")).digest()
 
     def prerender(self, items: list[tuple[str, bool]]) -> None:
         """Make sure every (latex, display) is in the memo; one node request for all misses."""
+        wanted = [
+            key for key in dict.fromkeys((latex, bool(display)) for latex, display in items) if key not in self.memo
+        ]
+        if not wanted:
+            return
+        if self.store is None:
+            self.store = FormulaStore(CACHE / "katex.sqlite3")
+        keys = {key: self._key(*key) for key in wanted}
+        found = self.store.get(list(keys.values()))
         missing = []
-        for key in dict.fromkeys((latex, bool(display)) for latex, display in items):
-            if key in self.memo:
-                continue
-            path = self._path(*key)
-            if path.exists():
-                self.memo[key] = Formula.from_json(path.read_bytes())
+        for key, digest in keys.items():
+            if digest in found:
+                self.memo[key] = Formula.from_json(found[digest])
             else:
                 missing.append(key)
         if not missing:
             return
         if self.server is None:
             self.server = Server()
-        for key, result in zip(missing, self.server.render_many(missing), strict=True):
-            if "error" in result:
-                self.memo[key] = KaTeXError(result["error"])  # errors are not cached on disk
-                continue
-            formula = Formula.from_html(result["html"])
-            self.memo[key] = formula
-            self.rendered += 1
-            # Written by a thread while node renders the next page (a file costs ~1 ms here).
-            self.writer.submit(_write_atomically, self._path(*key), formula.to_json())
+        # In chunks, one sent ahead: node renders the next chunk while Python finds the
+        # facts of this one (each costs about as much as the other: 2 cores, half the time).
+        # A chunk's request stays far below the pipe's buffer, so neither side can block
+        # the other.
+        chunks = [missing[i : i + CHUNK] for i in range(0, len(missing), CHUNK)]
+        rendered = []
+        self.server.send(chunks[0])
+        for n, chunk in enumerate(chunks):
+            if n + 1 < len(chunks):
+                self.server.send(chunks[n + 1])
+            for key, result in zip(chunk, self.server.receive(), strict=True):
+                if "error" in result:
+                    self.memo[key] = KaTeXError(result["error"])  # errors are not cached on disk
+                    continue
+                formula = Formula.from_html(result["html"])
+                self.memo[key] = formula
+                self.rendered += 1
+                rendered.append((keys[key], formula.to_json()))
+        self.store.put(rendered)
 
     def formula(self, latex: str, display: bool) -> Formula:
         key = (latex, bool(display))
@@ -179,15 +205,50 @@ class Renderer:
         if self.server is not None:
             self.server.close()
             self.server = None
-        self.writer.shutdown(wait=True)  # every rendered formula is on disk before the build ends
+        if self.store is not None:
+            self.store.close()
+            self.store = None
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    if not path.parent.is_dir():
+class FormulaStore:
+    """The disk cache of rendered formulas: one SQLite database (a file per formula cost
+    ~1.3 ms to write here, which capped a cold build at ~500 formulas a second).
+
+    One transaction per page's batch; write-ahead logging, so a build killed mid-write
+    leaves the last committed batches, and builds running side by side (tests, the dev
+    server beside `make html`) read and write it safely. Values are keyed by the digest
+    of the TeX, display mode, KaTeX version and options, and this code."""
+
+    def __init__(self, path: Path):
+        import sqlite3
+
         path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+        self.db = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")  # WAL: durable up to the last checkpoint, never corrupt
+        self.db.execute("CREATE TABLE IF NOT EXISTS formula (key BLOB PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID")
+
+    def get(self, keys: list[bytes]) -> dict[bytes, bytes]:
+        found = {}
+        for start in range(0, len(keys), 500):  # SQLite's limit on parameters
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(self.db.execute(f"SELECT key, value FROM formula WHERE key IN ({marks})", chunk))
+        return found
+
+    def put(self, rows: list[tuple[bytes, bytes]]) -> None:
+        if not rows:
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.executemany("INSERT OR REPLACE INTO formula (key, value) VALUES (?, ?)", rows)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    def close(self) -> None:
+        self.db.close()
 
 
 # The renderer of the build in progress. Pelican builds one site at a time per

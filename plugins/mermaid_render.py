@@ -15,6 +15,7 @@ starts a browser. A syntax error fails the build with the file and line.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -241,6 +242,7 @@ def diagram_html(drawn: dict, source: str, svg_id: str, font_url: str) -> str:
     return f'<div class="mermaid mermaid-two-themes">{light}{dark}</div>'
 
 
+@functools.lru_cache(maxsize=512)
 def same_drawing(light: str, dark: str) -> bool:
     return DEFS_THAT_DIFFER.sub("", STYLE.sub("", light)) == DEFS_THAT_DIFFER.sub("", STYLE.sub("", dark))
 
@@ -258,7 +260,13 @@ def themed_svg(svg: str, svg_id: str, face: str) -> str:
 
 def one_svg(drawn: dict, source: str, svg_id: str, font_url: str) -> str:
     """The light drawing with its style, the dark theme's differing rules scoped, and an accessible name."""
-    light, dark = drawn["light"], drawn["dark"]
+    return _one_svg(drawn["light"], drawn["dark"], source, font_url).replace(PLACEHOLDER, svg_id)
+
+
+@functools.lru_cache(maxsize=512)
+def _one_svg(light: str, dark: str, source: str, font_url: str) -> str:
+    """one_svg before the diagram's id is filled in: the same diagram on many pages (or in
+    copies of a post) has its stylesheet cut down once a build (~2 ms each time)."""
     if not same_drawing(light, dark):
         raise MermaidError("Mermaid drew this diagram differently in its dark theme; one SVG cannot serve both")
     drawing = STYLE.sub("", light)
@@ -281,7 +289,7 @@ def one_svg(drawn: dict, source: str, svg_id: str, font_url: str) -> str:
         + "}"
     )
     svg = STYLE.sub(lambda _: f"<style>{style}</style>", light, count=1)
-    return accessible(compact(svg.replace(PLACEHOLDER, svg_id)), svg_id)
+    return accessible(compact(svg), PLACEHOLDER)
 
 
 def compact(svg: str) -> str:

@@ -19,14 +19,20 @@ theme/static/js/search.js, which loads nothing until search is opened.
 
 from __future__ import annotations
 
+import atexit
+import hashlib
 import logging
 import os
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 from pelican import signals
+
+from plugins import build_cache
+from plugins.build_cache import cached, fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -69,32 +75,145 @@ def pagefind_binary() -> str:
         ) from err
 
 
-def build_index(index_dir: Path, pages: list[tuple[str, Path]], config: dict) -> None:
-    """Index `pages` ((path relative to the site, file)) into `index_dir`.
+# Generated markup that the exclude selectors drop anyway, removed from the documents
+# given to Pagefind (XPath, so no CSS-selector library is needed): KaTeX's glyph spans
+# and MathML presentation are four fifths of a maths-heavy page, and Pagefind's time
+# grows with the bytes it parses (1,000 posts: 13 s for whole pages, 4 s for these).
+PRESTRIP = {
+    ".katex-html": "//*[contains(concat(' ', normalize-space(@class), ' '), ' katex-html ')]",
+    ".katex-mathml semantics > :not(annotation)": (
+        "//*[contains(concat(' ', normalize-space(@class), ' '), ' katex-mathml ')]//semantics/*[not(self::annotation)]"
+    ),
+    ".mermaid": "//*[contains(concat(' ', normalize-space(@class), ' '), ' mermaid ')]",
+}
+ROOT_XPATH = {"article.post": "//article[contains(concat(' ', normalize-space(@class), ' '), ' post ')]"}
+KEEP_INDEXES = 3  # cached indexes kept (the current one and a few to go back to)
 
-    Pagefind's CLI indexes a folder, so the pages are hard-linked into a scratch
-    folder of their own: only posts are indexed, with the URLs they have on the
-    site. (Its Python API would take them one by one, but it waits 0.1 s per
-    page: 100 s for 1,000 posts, against a few seconds for the CLI.)
+
+def search_document(page: bytes, config: dict) -> bytes:
+    """What Pagefind needs of a page: its root element (the post), without the generated
+    markup that the exclude selectors would skip. Pagefind still applies the root and
+    exclude selectors, so this only saves it parsing; it changes nothing in the index."""
+    import lxml.html
+
+    doc = lxml.html.document_fromstring(page.decode("utf-8"))
+    root_xpath = ROOT_XPATH.get(config["SEARCH_ROOT_SELECTOR"])
+    roots = doc.xpath(root_xpath) if root_xpath else []
+    if not roots:  # another root selector, or none on the page: give Pagefind the whole page
+        return page
+    root = roots[0]
+    for selector in config["SEARCH_EXCLUDE_SELECTORS"]:
+        for element in root.xpath("." + PRESTRIP[selector]) if selector in PRESTRIP else []:
+            element.drop_tree()
+    for element in root.xpath(".//script | .//style"):
+        element.drop_tree()
+    lang = doc.get("lang") or "en"
+    body = lxml.html.tostring(root, encoding="unicode")
+    return f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"></head><body>{body}</body></html>'.encode()
+
+
+def build_index(index_dir: Path, pages: list[tuple[str, Path]], config: dict) -> None:
+    """Index `pages` ((path relative to the site, file)) into `index_dir`."""
+    start_index(index_dir, pages, config).finish()
+
+
+def start_index(index_dir: Path, pages: list[tuple[str, Path]], config: dict) -> PendingIndex:
+    """Start indexing `pages`; the returned PendingIndex's finish() puts the index in place.
+
+    Each page is cut down to a small document (search_document, cached by the page's
+    bytes), and the index of those documents is cached by their digests: a rebuild
+    that changes no post links the stored index into the output in milliseconds, and
+    one edited post re-indexes small documents only, while the build writes its other
+    pages. Pagefind's CLI indexes a folder, so the documents are written to a scratch
+    folder with the URLs they have on the site. (Its Python API would take them one by
+    one, but it waits 0.1 s per page.)
     """
-    with tempfile.TemporaryDirectory(prefix="search-") as scratch:
-        for rel, path in pages:
-            target = Path(scratch) / rel
+    code = fingerprint(__file__, ["pagefind", "pagefind_bin", "lxml"])
+    settings = repr(sorted((k, repr(v)) for k, v in config.items())).encode()
+    documents = []
+    whole = hashlib.sha256(code + settings)
+    for rel, path in pages:
+        page = path.read_bytes()
+        document = cached("search-doc", [page, settings, code], lambda page=page: search_document(page, config))
+        documents.append((rel, document))
+        whole.update(f"\0{rel}\0".encode() + hashlib.sha256(document).digest())
+    stored = build_cache.CACHE / "search-index" / whole.hexdigest()[:32]
+    return PendingIndex(index_dir, stored, None if stored.is_dir() else documents, config)
+
+
+class PendingIndex:
+    """A stored index to link into the output, and the Pagefind run that makes it if needed."""
+
+    def __init__(self, index_dir: Path, stored: Path, documents: list[tuple[str, bytes]] | None, config: dict):
+        self.index_dir, self.stored = index_dir, stored
+        self.scratch: Path | None = None
+        self.process: subprocess.Popen | None = None
+        if documents is None:
+            return
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        self.scratch = Path(tempfile.mkdtemp(prefix="search-", dir=stored.parent))
+        site = self.scratch / "site"
+        for rel, document in documents:
+            target = site / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(path, target)
-            except OSError:  # another file system
-                shutil.copyfile(path, target)
-        command = [pagefind_binary(), "--site", scratch, "--output-path", str(index_dir)]
+            target.write_bytes(document)
+        command = [pagefind_binary(), "--site", str(site), "--output-path", str(self.scratch / "index")]
         command += ["--root-selector", config["SEARCH_ROOT_SELECTOR"], "--force-language", "en", "--quiet"]
         for selector in config["SEARCH_EXCLUDE_SELECTORS"]:
             command += ["--exclude-selectors", selector]
-        shutil.rmtree(index_dir, ignore_errors=True)  # no stale fragments from an earlier index
-        result = subprocess.run(command, capture_output=True, text=True)
-        if result.returncode != 0:
-            raise RuntimeError(f"search index: pagefind failed:\n{result.stdout}{result.stderr}")
-    for name in UNUSED_BUNDLE_FILES:
-        (index_dir / name).unlink(missing_ok=True)
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def finish(self) -> None:
+        """Wait for Pagefind, store its index (whole or not at all), link it into the output."""
+        try:
+            if self.process is not None:
+                stdout, stderr = self.process.communicate()
+                if self.process.returncode != 0:
+                    raise RuntimeError(f"search index: pagefind failed:\n{stdout}{stderr}")
+                index = self.scratch / "index"
+                for name in UNUSED_BUNDLE_FILES:
+                    (index / name).unlink(missing_ok=True)
+                try:
+                    index.rename(self.stored)
+                except OSError:  # another build stored the same index first
+                    if not self.stored.is_dir():
+                        raise
+        finally:
+            self.abandon()
+        os.utime(self.stored)  # recently used: kept by prune_indexes
+        shutil.rmtree(self.index_dir, ignore_errors=True)
+        link_tree(self.stored, self.index_dir)
+        prune_indexes(self.stored.parent)
+
+    def abandon(self) -> None:
+        """Stop Pagefind if it still runs and remove the scratch folder (a failed build)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate()
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def link_tree(source: Path, target: Path) -> None:
+    """Hard-link a stored index into the output (later steps write new files, never into these)."""
+    for folder, _, files in os.walk(source):
+        out = target / Path(folder).relative_to(source)
+        out.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            try:
+                os.link(Path(folder) / name, out / name)
+            except OSError:  # another file system
+                shutil.copyfile(Path(folder) / name, out / name)
+
+
+def prune_indexes(folder: Path) -> None:
+    """Keep the most recently used indexes, and scratch folders younger than a day (a
+    build killed while Pagefind ran leaves its scratch folder)."""
+    folders = sorted((p for p in folder.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
+    stored = [p for p in folders if not p.name.startswith("search-")]
+    stale_scratch = [p for p in folders if p.name.startswith("search-") and time.time() - p.stat().st_mtime > 86400]
+    for old in stored[:-KEEP_INDEXES] + stale_scratch:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def index_articles(generator, writer=None) -> None:
@@ -104,11 +223,33 @@ def index_articles(generator, writer=None) -> None:
         return
     output = Path(generator.output_path)
     pages = [(a.save_as, output / a.save_as) for a in sorted(generator.articles, key=lambda a: a.save_as)]
-    build_index(output / OUTPUT_SUBDIR, pages, config)
+    _pending.append(start_index(output / OUTPUT_SUBDIR, pages, config))
     log.debug("search index: %d articles", len(pages))
 
 
+# Indexes started by this build: Pagefind runs while Pelican writes the other pages.
+_pending: list[PendingIndex] = []
+
+
+def finish_indexes(*_args) -> None:
+    while _pending:
+        _pending.pop(0).finish()
+
+
+def abandon_indexes(*_args) -> None:
+    """A build that failed before `finalized`: no Pagefind left running, no scratch folder."""
+    while _pending:
+        _pending.pop(0).abandon()
+
+
+atexit.register(abandon_indexes)
+
+
 def register():
+    # initialized: a fresh build; an index a failed build started is dropped.
+    signals.initialized.connect(abandon_indexes)
     # article_writer_finalized: every article page has been written, so the
     # index reads the exact HTML readers get (after all content plugins ran).
     signals.article_writer_finalized.connect(index_articles)
+    # finalized: the rest of the site is written; the index goes in before the swap.
+    signals.finalized.connect(finish_indexes)

@@ -148,3 +148,23 @@ def test_the_open_search_dialog_passes_axe(browser, server, scheme):
     violations = axe_violations(page)
     context.close()
     assert violations == [] and watch.problems == []
+
+
+def test_an_index_is_stored_once_and_a_failed_build_leaves_no_pagefind_or_scratch(tmp_path, monkeypatch):
+    from plugins import search
+
+    monkeypatch.setattr("plugins.build_cache.CACHE", tmp_path / "cache")
+    page = tmp_path / "post.html"
+    page.write_text('<html lang="en"><body><article class="post"><h1>Gates</h1><p>sigmoid</p></article></body></html>')
+    pending = search.start_index(tmp_path / "abandoned", [("post/index.html", page)], DEFAULTS)
+    assert pending.process is not None  # nothing stored yet: Pagefind runs
+    pending.abandon()  # what a build that fails before `finalized` does
+    assert pending.process.poll() is not None
+    assert list((tmp_path / "cache" / "search-index").iterdir()) == []
+    assert not (tmp_path / "abandoned").exists()
+    build_index(tmp_path / "first", [("post/index.html", page)], DEFAULTS)
+    again = search.start_index(tmp_path / "second", [("post/index.html", page)], DEFAULTS)
+    assert again.process is None  # the same documents: the stored index, no Pagefind
+    again.finish()
+    assert fragments(tmp_path / "first") == fragments(tmp_path / "second")
+    assert len(list((tmp_path / "cache" / "search-index").iterdir())) == 1

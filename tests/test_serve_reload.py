@@ -25,3 +25,16 @@ def test_a_head_request_for_the_reload_stream_gets_headers_and_the_connection_cl
         assert body == b""
     finally:
         httpd.shutdown()
+
+
+def test_a_code_change_restarts_the_warm_build_process_and_a_post_change_does_not():
+    from watchfiles import Change
+
+    from tools.serve import ROOT, code_changed
+
+    assert not code_changed({(Change.modified, str(ROOT / "content" / "posts" / "a.md"))})
+    assert not code_changed({(Change.modified, str(ROOT / "theme" / "templates" / "base.html"))})
+    for code in ("plugins/search.py", "pelicanconf.py", "figures/activations.py"):
+        assert code_changed(
+            {(Change.modified, str(ROOT / "content" / "posts" / "a.md")), (Change.modified, str(ROOT / code))}
+        )

@@ -33,3 +33,20 @@ def test_each_build_writes_the_cards_of_its_own_articles(tmp_path, monkeypatch):
         assert sorted(p.name for p in (output / "social").iterdir()) == sorted(f"{s}.png" for s in slugs)
         assert [a.social_image for a in generator.articles] == [f"social/{s}.png" for s in slugs]
     assert (tmp_path / "1" / "social" / "three.png").read_bytes() == b"Site|Three||1 Dec 2026"
+
+
+def test_a_card_is_the_same_bytes_every_time():
+    args = dict(site="Site", title="SwiGLU Intuition", subtitle="Why gates help", date="1 Dec 2026")
+    assert social_cards._draw(**args) == social_cards._draw(**args)
+
+
+def test_long_titles_wrap_to_the_card_and_end_in_an_ellipsis():
+    lines, font = social_cards._title_lines("A gated linear unit " * 3)
+    assert len(lines) > 1 and not lines[-1].endswith("…")
+    assert all(font.getlength(line) <= social_cards.TEXT_WIDTH for line in lines)
+    lines, font = social_cards._title_lines("Words " * 80 + "Supercalifragilistic" * 8)
+    assert len(lines) == social_cards.MAX_TITLE_LINES and lines[-1].endswith("…")
+    assert font.size == social_cards.TITLE_SIZES[-1]
+    assert all(font.getlength(line) <= social_cards.TEXT_WIDTH for line in lines)
+    word = "x" * 200  # one word wider than the card is cut, not drawn off the edge
+    assert all(font.getlength(line) <= social_cards.TEXT_WIDTH for line in social_cards._wrap(word, font, 500))

@@ -44,6 +44,7 @@ PNG_1X1 = bytes.fromhex(
 )
 SVG_1X1 = b'<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"></svg>\n'
 LOCAL_IMAGE = re.compile(r"""(?<![\w:/.])(/[\w./%-]+\.(?:png|jpe?g|gif|svg|webp))""", re.IGNORECASE)
+POST_URL = re.compile(r"(\{%-?\s*post_url\s+)([^\s%]+)")
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*\n", re.DOTALL)
 
 
@@ -100,10 +101,15 @@ def make_blog(dest: Path, n: int, swiglu_only: bool = False, assets_from: Path =
     posts_dir = content / "posts"
     posts_dir.mkdir(exist_ok=True)
     posts = []
+    # A real post's {% post_url other-post %} points at the first copy of that post here.
+    first_copy = {
+        source.stem: f"{(FIRST_DATE + dt.timedelta(days=j)).isoformat()}-post-{j:04d}"
+        for j, source in enumerate(sources[:n])
+    }
     for i in range(n):
         source = sources[i % len(sources)]
         date = FIRST_DATE + dt.timedelta(days=i)
-        text = source.read_text(encoding="utf-8")
+        text = POST_URL.sub(lambda m: m[1] + first_copy.get(m[2], m[2]), source.read_text(encoding="utf-8"))
         add_stand_in_images(content, text)
         post = posts_dir / f"{date.isoformat()}-post-{i:04d}{source.suffix}"
         post.write_text(retitled(text, i, date), encoding="utf-8")

@@ -17,6 +17,7 @@ import fcntl
 import logging
 import os
 import shutil
+import subprocess
 import sys
 import textwrap
 import time
@@ -90,19 +91,35 @@ def recover(output: Path) -> None:
     if previous.exists() and not output.exists():
         previous.rename(output)
     shutil.rmtree(previous, ignore_errors=True)
-    for staging in output.parent.glob(f".{output.name}.building-*"):
-        pid = int(staging.name.rsplit("-", 1)[1]) if staging.name.rsplit("-", 1)[1].isdigit() else 0
-        if pid and not Path(f"/proc/{pid}").exists():
-            shutil.rmtree(staging, ignore_errors=True)
+    for pattern in (f".{output.name}.building-*", f".{output.name}.old-*"):
+        for leftover in output.parent.glob(pattern):
+            pid = leftover.name.rsplit("-", 1)[1]
+            if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+                shutil.rmtree(leftover, ignore_errors=True)
 
 
 def swap_in(staging: Path, output: Path) -> None:
-    """Replace `output` by `staging` with two renames (a crash in between is recovered)."""
+    """Replace `output` by `staging` with two renames (a crash in between is recovered).
+
+    The previous site is renamed aside and deleted off the critical path: deleting a
+    1,000-post site takes seconds, and neither the author nor the dev server should wait.
+    """
     previous = output.with_name(output.name + ".previous")
     if output.exists():
         output.rename(previous)
     staging.rename(output)
-    shutil.rmtree(previous, ignore_errors=True)
+    if previous.exists():
+        discard(previous)
+
+
+def discard(folder: Path) -> None:
+    """Delete `folder` in the background. It is renamed to `.<output>.old-<n>-<pid>` first:
+    if the deleter and this build both die, the next build's recover() removes it."""
+    output_name = folder.name.removesuffix(".previous")
+    trash = folder.with_name(f".{output_name}.old-{time.time_ns()}-{os.getpid()}")
+    folder.rename(trash)
+    # Its own session: a Ctrl-C of the build or the dev server does not interrupt it.
+    subprocess.Popen(["rm", "-rf", "--", str(trash)], start_new_session=True)
 
 
 def run_pelican(settings_file: Path, staging: Path) -> list[str]:

@@ -4,8 +4,12 @@
 
 Only files inside the output folder are served (a `..` path gets 404), with
 correct content types and the site's Content-Security-Policy as a header.
-Rebuilds run `python -m tools.build` in a fresh process, so a failed rebuild
-prints its errors and the last good site stays up. Open pages reload through
+Each rebuild runs `tools.build` in a fresh process, so a failed rebuild
+prints its errors and the last good site stays up. The process is forked from
+a warm one that has imported Pelican, the plugins and their libraries and does
+nothing else (`Builder`): a rebuild does not wait ~1 s for imports, and each
+build still starts from clean plugin state. A change to code (anything outside
+content/ and theme/) starts a new warm process, so a build never runs old code. Open pages reload through
 a small same-origin script injected into HTML responses (dev server only).
 """
 
@@ -13,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import mimetypes
+import os
 import subprocess
 import sys
 import threading
@@ -147,11 +152,122 @@ class SiteHandler(SimpleHTTPRequestHandler):
             return
 
 
-def rebuild(generation: Generation, output: Path) -> None:
+WARM_MODULES = [
+    "tools.build",
+    "pelican",
+    "pelican.generators",
+    "pelican.readers",
+    "pelican.writers",
+    "markdown",
+    "pymdownx.superfences",
+    "pymdownx.highlight",
+    "pygments.lexers",
+    "lxml.html",
+    "PIL.Image",
+    "PIL.ImageFont",
+    "figures.generate",
+]
+
+
+def warm_process() -> None:
+    """The warm process: import what a build needs, then fork one child per build request
+    (a JSON argv line on stdin) and answer its exit code on stdout. Ends when stdin closes."""
+    import importlib
+    import json
+
+    plugins = [f"plugins.{path.stem}" for path in sorted((ROOT / "plugins").glob("*.py"))]
+    for name in WARM_MODULES + plugins:
+        importlib.import_module(name)
+    answers = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)  # the builds' own output goes to the terminal, not into the answers
+    for line in sys.stdin:
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                from tools.build import main as build_main
+
+                code = build_main(json.loads(line))
+            except BaseException:  # a crash is the build's failure, never the warm process's
+                import traceback
+
+                traceback.print_exc()
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        print(os.waitstatus_to_exitcode(status), file=answers, flush=True)
+
+
+class Builder:
+    """Runs `tools.build` for the dev server in processes forked from a warm one."""
+
+    def __init__(self, output: Path, settings: Path | None = None, env: dict | None = None):
+        self.argv = ["--output", str(output)] + (["--settings", str(settings)] if settings else [])
+        self.env = {**os.environ, **(env or {})}  # env: for tests (SITE_BUILD_CACHE)
+        self.process: subprocess.Popen | None = None
+        self.lock = threading.Lock()
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "from tools.serve import warm_process; warm_process()"],
+            cwd=ROOT,
+            env=self.env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    def restart(self) -> None:
+        """After a code change: the next builds fork from a process that imported the new code."""
+        with self.lock:
+            self.stop()
+            self.start()
+
+    def build(self) -> int:
+        import json
+
+        with self.lock:
+            if self.process is None or self.process.poll() is not None:
+                self.start()
+            try:
+                self.process.stdin.write(json.dumps(self.argv) + "\n")
+                self.process.stdin.flush()
+                answer = self.process.stdout.readline()
+            except OSError:
+                answer = ""
+            if answer.strip().lstrip("-").isdigit():
+                return int(answer)
+            self.stop()  # the warm process died: build the slow way this once
+            return subprocess.run([sys.executable, "-m", "tools.build", *self.argv], cwd=ROOT, env=self.env).returncode
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.stdin.close()  # it exits by itself
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+            self.process.stdout.close()
+            self.process = None
+
+
+def rebuild(generation: Generation, builder: Builder) -> None:
     """Build in a fresh process (clean plugin state); announce success to open pages."""
-    result = subprocess.run([sys.executable, "-m", "tools.build", "--output", str(output)], cwd=ROOT)
-    if result.returncode == 0:
+    if builder.build() == 0:
         generation.bump()
+
+
+def code_changed(changes) -> bool:
+    """Anything but content and templates: plugins, figures, settings, tools."""
+
+    def source(path: str) -> bool:
+        resolved = Path(path).resolve()
+        return any(resolved.is_relative_to(ROOT / folder) for folder in ("content", "theme"))
+
+    return any(not source(path) for _, path in changes)
 
 
 def wanted(_change, path: str) -> bool:
@@ -159,13 +275,15 @@ def wanted(_change, path: str) -> bool:
     return "__pycache__" not in path and "/content/assets/figures/" not in path
 
 
-def watch_and_rebuild(generation: Generation, output: Path) -> None:
+def watch_and_rebuild(generation: Generation, builder: Builder) -> None:
     from watchfiles import watch
 
     paths = [ROOT / p for p in WATCHED if (ROOT / p).exists()]
     for changes in watch(*paths, watch_filter=wanted):
         print(f"Changed: {', '.join(sorted({Path(p).name for _, p in changes}))}; rebuilding…", flush=True)
-        rebuild(generation, output)
+        if code_changed(changes):
+            builder.restart()
+        rebuild(generation, builder)
 
 
 def make_server(output: Path, host: str, port: int, generation: Generation | None) -> ThreadingHTTPServer:
@@ -183,14 +301,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-reload", action="store_true", help="serve only: no watching, no rebuilds")
     args = parser.parse_args(argv)
     generation = None if args.no_reload else Generation()
+    builder = None
     if generation:
-        threading.Thread(target=watch_and_rebuild, args=(generation, args.output.resolve()), daemon=True).start()
+        builder = Builder(args.output.resolve())
+        builder.start()  # warms up while the author opens the page
+        threading.Thread(target=watch_and_rebuild, args=(generation, builder), daemon=True).start()
     server = make_server(args.output.resolve(), args.host, args.port, generation)
     print(f"Serving {args.output} at http://{args.host}:{args.port}/ (Ctrl-C to stop)", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
+    finally:
+        if builder:
+            builder.stop()
     return 0
 
 
