@@ -22,7 +22,8 @@ def relu2(x: np.ndarray) -> np.ndarray:
 
 def swish(x: np.ndarray, beta: float) -> np.ndarray:
     """Swish_β(x) = x·σ(βx); β = 0 gives x/2, β → ∞ gives ReLU."""
-    assert beta >= 0, f"Swish needs beta >= 0, got {beta}"
+    if beta < 0:
+        raise ValueError(f"Swish needs beta >= 0, got {beta}")
     return x * sigmoid(beta * x)
 
 

@@ -21,7 +21,8 @@ class Layer:
     n_mats = 1  # first-layer (n, nin+1) matrices: 1 for ReLU, wj and wi for SwiGLU
 
     def __init__(self, nin: int, n: int, rng: np.random.Generator):
-        assert nin >= 1 and n >= 1, f"need nin, n >= 1, got {nin}, {n}"
+        if nin < 1 or n < 1:
+            raise ValueError(f"need nin, n >= 1, got {nin}, {n}")
         self.nin, self.n = nin, n
         W = rng.normal(0.0, np.sqrt(2.0 / (nin + 1)), (self.n_mats, n, nin + 1))  # He
         v = rng.normal(0.0, np.sqrt(1.0 / n), n)  # Glorot-like readout; c starts at 0
@@ -39,7 +40,8 @@ class Layer:
     def set_parameters(self, vec: np.ndarray) -> None:
         """Replace all parameters from a flat vector (as returned by parameters())."""
         vec = np.asarray(vec, dtype=np.float64)
-        assert vec.shape == self.p.shape, f"expected {self.p.shape}, got {vec.shape}"
+        if vec.shape != self.p.shape:
+            raise ValueError(f"expected {self.p.shape}, got {vec.shape}")
         self.p = vec.copy()
 
     def __call__(self, X: np.ndarray) -> np.ndarray:
@@ -156,7 +158,8 @@ def fit(
         if res.fun < best_loss:
             model.set_parameters(res.x)
             best, best_loss = model, float(res.fun)
-    assert best is not None, "every restart returned a non-finite loss"
+    if best is None:
+        raise RuntimeError("every restart returned a non-finite loss")
     return best, best_loss
 
 

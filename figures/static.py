@@ -16,7 +16,6 @@ import asyncio
 import copy
 import os
 import re
-import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -35,15 +34,16 @@ class ChromiumMissing(RuntimeError):
 
 
 def chromium() -> str:
-    """The browser kaleido drives: CHROMIUM_PATH, BROWSER_PATH, or chromium on PATH."""
+    """The browser kaleido drives: the project's one lookup (CHROMIUM_PATH, else chromium on
+    PATH; tools/browser.py), or kaleido's own BROWSER_PATH."""
+    from tools.browser import chromium_path
+
     for variable in ("CHROMIUM_PATH", "BROWSER_PATH"):
-        if os.environ.get(variable):
-            if not Path(os.environ[variable]).is_file():
-                raise ChromiumMissing(f"{variable}={os.environ[variable]!r} is not a file")
-            return os.environ[variable]
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        if found := shutil.which(name):
-            return found
+        if os.environ.get(variable) and not Path(os.environ[variable]).is_file():
+            raise ChromiumMissing(f"{variable}={os.environ[variable]!r} is not a file")
+    kaleidos_own = os.environ.get("BROWSER_PATH") if not os.environ.get("CHROMIUM_PATH") else None
+    if found := kaleidos_own or chromium_path():
+        return found
     raise ChromiumMissing(
         "a figure's static picture needs Chromium (Plotly's exporter kaleido drives it), and none was found: "
         "install it with `bash tools/setup.sh chromium` (Debian: `apt-get install chromium`), "

@@ -20,9 +20,7 @@ import hashlib
 import html
 import json
 import logging
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -64,7 +62,9 @@ class MermaidError(RuntimeError):
 
 
 def find_chromium() -> str | None:
-    return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+    from tools.browser import chromium_path  # the project's one lookup: CHROMIUM_PATH, else PATH
+
+    return chromium_path()
 
 
 def diagrams_in(content) -> list[dict]:

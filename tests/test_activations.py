@@ -31,7 +31,7 @@ def test_silu_is_swish_at_beta_one():
 
 
 def test_swish_rejects_negative_beta():
-    with pytest.raises(AssertionError):
+    with pytest.raises(ValueError, match="beta >= 0"):
         swish(X, -1.0)
 
 
