@@ -66,14 +66,26 @@ class Results:
     formulas_per_cpu_second: float | None = None  # what an idle machine would see, sequentially
 
 
-def tree_rss(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in bytes."""
+def process_memory(pid: int) -> int:
+    """One process's proportional set size (PSS: a page shared by n processes counts 1/n), in
+    bytes; its RSS where the kernel gives no PSS. Summing RSS over a tree counts every shared
+    page once per process: Chromium's and forked workers' shared libraries many times over."""
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        return int(re.search(r"^Pss:\s+(\d+) kB", rollup, re.MULTILINE).group(1)) * 1024
+    except (OSError, AttributeError):
+        status = Path(f"/proc/{pid}/status").read_text()
+        found = re.search(r"VmRSS:\s+(\d+) kB", status)
+        return int(found.group(1)) * 1024 if found else 0
+
+
+def tree_memory(pid: int) -> int:
+    """Memory of a process and all its descendants (PSS, see process_memory), in bytes."""
     total, todo = 0, [pid]
     while todo:
         p = todo.pop()
         try:
-            status = Path(f"/proc/{p}/status").read_text()
-            total += int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) * 1024 if "VmRSS" in status else 0
+            total += process_memory(p)
             for task in Path(f"/proc/{p}/task").iterdir():
                 todo += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, AttributeError):
@@ -91,7 +103,7 @@ def timed(cmd: list[str], env: dict | None = None, cwd: Path = ROOT) -> tuple[fl
 
     def sample():
         while process.poll() is None:
-            peak[0] = max(peak[0], tree_rss(process.pid))
+            peak[0] = max(peak[0], tree_memory(process.pid))
             time.sleep(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
