@@ -8,9 +8,11 @@ meta files; a hash that differs from the code's means the figure is stale.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import re
+import signal
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -90,6 +92,7 @@ def add_narrow_picture(out: FigureOutput, spec: dict, exporter: Exporter) -> Non
         out.files[f"figures/{out.id}-narrow.{extension}"] = picture
 
 
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 FIGURE_TAG = re.compile(r"\{%-?\s*figure\s+([\w-]+)")
 SOURCES = {".md", ".markdown", ".mkd", ".mdown", ".html"}
 
@@ -126,7 +129,7 @@ def generate(
     progress(f"generating {', '.join(todo)} ({jobs} process{'es' if jobs > 1 else ''})")
     # Each figure is made from its own seeded generator, so running them in
     # parallel processes changes no byte of the output.
-    with ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else _InProcess() as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent) if jobs > 1 else _InProcess() as pool:
         futures = {figure_id: pool.submit(_make, figure_id) for figure_id in todo}
         outputs = {figure_id: future.result() for figure_id, future in futures.items()}
     interactive = [out for out, _ in outputs.values() if out.kind == "interactive"]
@@ -141,6 +144,17 @@ def generate(
         times[figure_id] = seconds
         progress(f"{figure_id}: done in {seconds:.1f} s")
     return times
+
+
+def die_with_parent() -> None:
+    """In a worker: end when the process that started it dies (a build killed with SIGKILL
+    would otherwise leave its workers sleeping forever). Linux's PR_SET_PDEATHSIG; elsewhere
+    nothing."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
 
 
 class _InProcess:

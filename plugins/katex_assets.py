@@ -11,10 +11,10 @@ by their inputs, so a no-change rebuild costs no subsetting.
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
+from plugins import font_subset
 from plugins.build_cache import cached, fingerprint
 from plugins.katex_fonts import FACE, font_usage
 from plugins.katex_render import KATEX_PACKAGE
@@ -103,24 +103,13 @@ def pruned_css(css: str, classes: set[str], fonts: set[str]) -> str:
 def subset_font(source: Path, chars: set[str]) -> bytes:
     """The woff2 font cut down to `chars` (and the glyphs they need), cached by input."""
     text = "".join(sorted(chars))
-    inputs = [source.read_bytes(), text, fingerprint(__file__, ["fonttools", "brotli"])]
+    inputs = [source.read_bytes(), text, fingerprint(__file__), font_subset.fingerprint()]
     return cached("katex-fonts", inputs, lambda: _subset(source, text), suffix=".woff2")
 
 
 def _subset(source: Path, text: str) -> bytes:
-    from fontTools import subset
-
-    options = subset.Options()
-    options.flavor = "woff2"
-    options.layout_features = ["*"]  # keep kerning and ligatures KaTeX relies on
-    options.notdef_outline = True
-    font = subset.load_font(str(source), options)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text=text)
-    subsetter.subset(font)
-    buffer = io.BytesIO()
-    subset.save_font(font, buffer, options)
-    return buffer.getvalue()
+    # All layout features: KaTeX relies on kerning and ligatures; a .notdef outline for safety.
+    return font_subset.woff2_subset(source, text, layout_features=["*"], notdef_outline=True)
 
 
 def write_katex_assets(dest: Path, classes: set[str], fonts: dict[str, set[str]]) -> None:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from pelican import signals
 
+from plugins import font_subset
 from plugins.build_cache import cached, fingerprint
 
 logger = logging.getLogger(__name__)
@@ -94,24 +95,12 @@ def label_font(texts: list[str]) -> bytes:
     chars = "".join(sorted(set(ALWAYS).union(*map(set, texts)) - set("\n\r\t")))
 
     def subset() -> bytes:
-        import io
+        # FFTM: FontForge's timestamp; fontTools would warn about it, and warnings fail builds.
+        return font_subset.woff2_subset(
+            require(FONT_SOURCE), chars, ("FFTM",), layout_features=["kern", "liga"], hinting=False
+        )
 
-        from fontTools import subset as ft
-
-        options = ft.Options()
-        options.flavor = "woff2"
-        options.layout_features = ["kern", "liga"]
-        options.hinting = False
-        options.drop_tables += ["FFTM"]  # FontForge's timestamp: fontTools would warn, and warnings fail builds
-        font = ft.load_font(str(require(FONT_SOURCE)), options)
-        subsetter = ft.Subsetter(options)
-        subsetter.populate(text=chars)
-        subsetter.subset(font)
-        buffer = io.BytesIO()
-        ft.save_font(font, buffer, options)
-        return buffer.getvalue()
-
-    inputs = [chars, FONT_SOURCE.read_bytes(), fingerprint(__file__, ["fonttools", "brotli"])]
+    inputs = [chars, FONT_SOURCE.read_bytes(), fingerprint(__file__), font_subset.fingerprint()]
     return cached("diagram-font", inputs, subset, ".woff2")
 
 

@@ -237,3 +237,45 @@ def test_a_blog_without_our_figures_makes_none_even_when_all_are_stale(tmp_path)
     (content / "_posts" / "2020-01-01-a.md").write_text("---\ntitle: A\n---\nNo figures here: $x^2$.\n")
     made = generate(assets=tmp_path / "assets", only_stale=True, content=content, progress=lambda m: None)
     assert made == {} and not (tmp_path / "assets").exists()
+
+
+def test_figure_workers_end_with_a_killed_build():
+    """A build killed with SIGKILL (OOM killer, CI timeout) must not leave its figure workers."""
+    import os
+    import signal
+    import time
+
+    code = (
+        f"import sys, time; sys.path.insert(0, {str(PACKAGE.parent)!r})\n"
+        "from concurrent.futures import ProcessPoolExecutor\n"
+        "from figures.generate import die_with_parent\n"
+        "pool = ProcessPoolExecutor(max_workers=2, initializer=die_with_parent)\n"
+        "futures = [pool.submit(time.sleep, 60) for _ in range(2)]\n"
+        "print('started', flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout.readline().strip() == "started"
+    deadline = time.monotonic() + 10
+    while (
+        len(workers := subprocess.run(["pgrep", "-P", str(parent.pid)], capture_output=True, text=True).stdout.split())
+        < 2
+    ):
+        assert time.monotonic() < deadline, "the pool never started its workers"
+        time.sleep(0.05)
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+
+    def alive(pid: str) -> bool:
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+        except OSError:
+            return False
+
+    deadline = time.monotonic() + 5
+    while any(alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    leftover = [w for w in workers if alive(w)]
+    for w in leftover:
+        os.kill(int(w), signal.SIGKILL)
+    assert leftover == [], "figure workers outlived their killed build"
