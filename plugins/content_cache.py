@@ -39,7 +39,14 @@ SOURCE_SUFFIXES = {".md", ".markdown", ".mkd", ".mdown"}  # what the Jekyll read
 # our own {% figure %} tag, which reads only figure metadata (covered by inputs_digest).
 SITE_LIQUID = re.compile(rb"\{\{|\{%-?\s*(?!figure\s)\w")
 # Settings that do not change what a reader makes (the staging folder's name has the pid in it).
-IGNORED_SETTINGS = {"OUTPUT_PATH", "CACHE_PATH", "DELETE_OUTPUT_DIRECTORY", "KATEX_USAGE", "_CITATIONS_ENTRIES"}
+IGNORED_SETTINGS = {
+    "OUTPUT_PATH",
+    "CACHE_PATH",
+    "DELETE_OUTPUT_DIRECTORY",
+    "KATEX_USAGE",
+    "_CITATIONS_ENTRIES",
+    "_JEKYLL_SITE_INDEX",
+}
 
 # Readers.read_file calls get_cached_data(path, default) and cache_data(path, data): checked here.
 if pelican.__version__ != "4.12.0":
@@ -156,9 +163,9 @@ class ReaderCache:
         """Every post's stem, URL, title and date (what Liquid may print about other posts),
         worked out once per build, and only when a source uses such Liquid."""
         if self._site_digest is None:
-            from plugins.liquid import SiteIndex
+            from plugins.liquid import site_index
 
-            self._site_digest = SiteIndex(self.settings).digest()
+            self._site_digest = site_index(self.settings).digest()
         return self._site_digest
 
     def get(self, source: str, default=None):

@@ -181,9 +181,9 @@ class JekyllMarkdownReader(MarkdownReader):
         return self._config
 
     def site(self) -> liquid.SiteIndex:
-        """Every post's URL, read once per reader (i.e. per build), for Liquid's links."""
+        """Every post's URL, read once per build (shared with the reader cache), for Liquid's links."""
         if self._site is None:
-            self._site = liquid.SiteIndex(self.settings)
+            self._site = liquid.site_index(self.settings)
             self._liquid = liquid.JekyllEnvironment(self._site)
         return self._site
 

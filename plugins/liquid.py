@@ -188,6 +188,14 @@ class SiteIndex:
         return self.config["baseurl"] + "/" + path.lstrip("/")
 
 
+def site_index(settings: dict) -> SiteIndex:
+    """The build's SiteIndex, made once: the reader cache and every generator's reader share
+    the settings dict of one build (and a new build reads new settings, so nothing goes stale)."""
+    if "_JEKYLL_SITE_INDEX" not in settings:
+        settings["_JEKYLL_SITE_INDEX"] = SiteIndex(settings)
+    return settings["_JEKYLL_SITE_INDEX"]
+
+
 def local_time(date: dt.datetime | None, settings: dict) -> dt.datetime | None:
     """A date with a time zone, in the site's TIMEZONE: Jekyll turns front-matter dates into
     local time before it makes URLs (`2017-08-20 23:00 -0400` is a post of 21 August in UTC)."""

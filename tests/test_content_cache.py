@@ -106,7 +106,7 @@ def test_a_post_whose_liquid_reads_other_posts_misses_when_a_post_is_added(conte
     first = content_cache.ReaderCache(settings, folder=content.parent / "cache")
     paths = {p: first._path(str(p)) for p in (linking, plain)}
     (posts / "2020-01-07-newer.md").write_text("---\ntitle: Newer\n---\nText.\n")
-    second = content_cache.ReaderCache(settings, folder=content.parent / "cache")
+    second = content_cache.ReaderCache(settings_for(content), folder=content.parent / "cache")  # the next build
     assert second._path(str(linking)) != paths[linking]  # its page.next changed
     assert second._path(str(plain)) == paths[plain]
 
@@ -155,3 +155,19 @@ def test_every_kind_of_edit_shows_in_the_rebuilt_page(tmp_path, content):
     assert "“activates”" not in first
     settings.write_text(settings.read_text() + 'MARKDOWN["extensions"].append("markdown.extensions.smarty")\n')
     assert "&ldquo;activates&rdquo;" in build()  # a Markdown setting: the post is converted again
+
+
+def test_the_site_index_is_read_once_per_build(content, monkeypatch):
+    """The reader cache of each generator and the Liquid reader share one index a build."""
+    from plugins import liquid
+
+    posts = content / "posts"
+    (posts / "2020-01-05-linking.md").write_text("---\ntitle: Linking\n---\n[next]({{ page.next.url }})\n")
+    made = []
+    real = liquid.SiteIndex
+    monkeypatch.setattr(liquid, "SiteIndex", lambda settings: made.append(1) or real(settings))
+    settings = settings_for(content)
+    for _ in range(2):  # the articles' and the pages' generators
+        content_cache.ReaderCache(settings, folder=content.parent / "cache")._path(str(posts / "2020-01-05-linking.md"))
+    assert liquid.site_index(settings) is liquid.site_index(settings)
+    assert len(made) == 1
