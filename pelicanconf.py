@@ -83,6 +83,7 @@ AUTHOR_FEED_RSS = None
 PLUGINS = [
     "plugins.jekyll_reader",
     "plugins.katex_render",
+    "plugins.intrasite_links",  # Pelican's {static}/{filename} rewriting, same matches in linear time
     "plugins.content_cache",  # readers' output, keyed on sources, settings, code and versions
     "plugins.figure_tag",
     "plugins.figure_pages",

@@ -27,10 +27,13 @@ from plugins.local_images import intrinsic_size
 
 PICTURES = {".svg", ".webp", ".png"}  # the formats figures/static.py writes
 TAG = re.compile(r"^[ ]{0,3}\{%\s*figure\s+(?P<id>\S+)\s*%\}[ \t]*$")
+ANY_TAG = re.compile(r"\{%\s*figure\s")  # what every TAG match contains
 
 
 def figure_ids(markdown_text: str) -> list[str]:
     """The ids of the figure tags in a post, outside code and comments."""
+    if not ANY_TAG.search(markdown_text):  # most posts of a blog: no need to mask their code
+        return []
     return [m.group("id") for line in mask_protected(markdown_text).split("\n") if (m := TAG.match(line))]
 
 
@@ -190,8 +193,11 @@ class FigureTagPreprocessor(Preprocessor):
         self.assets, self.site_url = assets, site_url
 
     def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        if not ANY_TAG.search(text):
+            return lines
         out = []
-        masked = mask_protected("\n".join(lines)).split("\n")  # same positions, code and comments blanked
+        masked = mask_protected(text).split("\n")  # same positions, code and comments blanked
         for number, (line, seen) in enumerate(zip(lines, masked, strict=True), start=1):
             m = TAG.match(seen)  # `seen` is blank inside code and comments: tags there stay text
             # One line in, one line out: later steps report errors by line number.

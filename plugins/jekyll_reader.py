@@ -22,6 +22,7 @@ from pelican.urlwrappers import Author, Category, Tag
 from plugins import katex_render, liquid
 from plugins.external_embeds import ExternalEmbedsExtension
 from plugins.figure_tag import FigureTagError
+from plugins.jekyll_config import load_yaml
 from plugins.kramdown_blocks import KramdownBlocksExtension
 from plugins.kramdown_math import KramdownMathExtension, MathError, RendererCrash
 from plugins.local_images import figure_alts, resolve_images
@@ -84,7 +85,7 @@ def split_front_matter(path: str, text: str) -> tuple[dict, str, int]:
     if not m:
         raise SourceError(path, 1, "front matter opened with '---' is never closed by a '---' line")
     try:
-        meta = yaml.safe_load(m.group("yaml") or "") or {}
+        meta = load_yaml(m.group("yaml") or "") or {}
     except yaml.YAMLError as err:
         # Where the broken construct began (an unclosed quote, say) beats where parsing gave up.
         mark = getattr(err, "context_mark", None) or getattr(err, "problem_mark", None)

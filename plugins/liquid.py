@@ -34,6 +34,8 @@ from liquid.tag import Tag
 from liquid.token import TOKEN_EOF, TOKEN_EXPRESSION, TOKEN_TAG, Token
 from pelican.utils import slugify
 
+from plugins.jekyll_config import load_yaml
+
 POST_NAME = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?P<yaml>.*?\n)?---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
@@ -67,7 +69,7 @@ def read_front_matter(path: Path) -> dict:
     """The YAML front matter of a file, or {} (errors are reported when the file itself is read)."""
     m = FRONT_MATTER.match(path.read_text(encoding="utf-8", errors="replace"))
     try:
-        meta = yaml.safe_load(m.group("yaml") or "") if m else {}
+        meta = load_yaml(m.group("yaml") or "") if m else {}
     except yaml.YAMLError:
         return {}
     return meta if isinstance(meta, dict) else {}
@@ -115,7 +117,7 @@ def jekyll_config(settings: dict) -> dict:
     path = Path(settings["PATH"]) / "_config.yml"
     if path.is_file():
         try:
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            loaded = load_yaml(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as err:
             raise LiquidSourceError(None, f"{path}: malformed YAML ({err})") from None
         if isinstance(loaded, dict):

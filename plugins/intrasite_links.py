@@ -1,0 +1,101 @@
+"""Pelican's `{static}`/`{filename}` link rewriting, with the same matches, in linear time.
+
+Pelican runs one regex over each page's HTML, twice per build: to find the files a
+page links to (`get_static_links`) and to rewrite the links (`_update_content`).
+Its pattern opens with `<[^>]+`, so every tag is scanned to its end and then
+backtracked, character by character, in search of an `href=` or `src=`. KaTeX
+writes a dozen tags per formula: on a maths-heavy page the regex costs
+milliseconds per page, seconds per 1,000-post build, even when nothing changed.
+
+Every match of that pattern contains, before the end of its tag, a short
+necessary part: `=`, a quote, and the intrasite marker (`{static}`, `|filename|`…).
+That part is found with a fast regex; Pelican's own pattern is then tried only at
+the `<` of the tags holding one, in order. The matches are exactly those of
+`pattern.finditer` (a test compares the two on the corpus and on made-up HTML),
+and Pelican's own `_link_replacer` still makes every replacement.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterator
+
+import pelican
+from pelican import contents, signals
+
+# Content._update_content and get_static_links use the pattern only through .sub and .finditer.
+if pelican.__version__ != "4.12.0":
+    raise ImportError(f"plugins/intrasite_links.py follows pelican 4.12.0's Content, not {pelican.__version__}'s")
+
+
+def necessary_part(intrasite_link_regex: str) -> re.Pattern:
+    """The part every match of Pelican's pattern contains, with no `<[^>]+` in front.
+    Compiled with re.X, as Pelican compiles the setting inside its own pattern."""
+    return re.compile(rf"""=\s*["\']{intrasite_link_regex}""", re.X)
+
+
+def matches(pattern: re.Pattern, necessary: re.Pattern, text: str) -> Iterator[re.Match]:
+    """What pattern.finditer(text) yields, for Pelican's intrasite pattern.
+
+    A match starts at some `<`, and its `[^>]+` part cannot cross a `>`: the `=` of
+    its necessary part comes after its `<` with no `>` between. So the `<`s worth
+    trying are those after the last `>` before some `=` where the necessary part
+    matches. Every such `=` is visited (searching again from the next character,
+    as necessary parts may overlap), and each `<` is tried once, left to right, as
+    finditer tries them."""
+    tried = 0  # every `<` before this either failed or can start no match
+    found = necessary.search(text)
+    while found:
+        equals = found.start()
+        tag = text.find("<", max(tried, text.rfind(">", 0, equals) + 1), equals)
+        while tag != -1:
+            match = pattern.match(text, tag)
+            if match:
+                yield match
+                tried = match.end()  # finditer goes on where its match ended
+                break
+            tag = text.find("<", tag + 1, equals)
+        else:
+            tried = equals
+        found = necessary.search(text, max(tried, equals + 1))
+
+
+class IntrasitePattern:
+    """Pelican's compiled pattern, as its two callers use it: `finditer` and `sub`."""
+
+    def __init__(self, pattern: re.Pattern, intrasite_link_regex: str):
+        self.pattern = pattern
+        self.necessary = necessary_part(intrasite_link_regex)
+
+    def finditer(self, text: str) -> Iterator[re.Match]:
+        return matches(self.pattern, self.necessary, text)
+
+    def sub(self, replace: Callable[[re.Match], str], text: str) -> str:
+        pieces, done = [], 0
+        for m in self.finditer(text):
+            pieces += [text[done : m.start()], replace(m)]
+            done = m.end()
+        return "".join(pieces) + text[done:] if pieces else text
+
+
+_pelican_pattern = contents.Content._get_intrasite_link_regex
+
+
+@functools.lru_cache(maxsize=8)
+def _fast_pattern(pattern: re.Pattern, intrasite_link_regex: str) -> IntrasitePattern:
+    return IntrasitePattern(pattern, intrasite_link_regex)
+
+
+def _get_intrasite_link_regex(self) -> IntrasitePattern:
+    return _fast_pattern(_pelican_pattern(self), self.settings["INTRASITE_LINK_REGEX"])
+
+
+def install(_pelican=None) -> None:
+    # Content._update_content and get_static_links call only .sub and .finditer on it.
+    contents.Content._get_intrasite_link_regex = _get_intrasite_link_regex
+
+
+def register():
+    # initialized: before any content is read or written.
+    signals.initialized.connect(install)
