@@ -3,8 +3,8 @@
 Reading time counts the words a reader reads (prose, not the markup of
 formulas, figures or diagrams) at 230 words a minute, plus 12 seconds per
 formula and 30 per figure, since readers stop at those. They are counted where
-the HTML is made: a Markdown postprocessor, run last, leaves the counts on the
-Markdown instance (`md.page_facts`); the reader stores them in the page's
+the HTML is made: a Markdown postprocessor leaves the counts on the Markdown
+instance (`md.page_facts`); the reader stores them in the page's
 metadata, so they are cached with the page and no later step parses it. That
 is before plugins/citations.py appends its references (never counted), so the
 result does not depend on the order in which plugins run.
@@ -20,7 +20,8 @@ from collections.abc import Iterator
 
 from markdown import Markdown
 from markdown.extensions import Extension
-from markdown.postprocessors import Postprocessor
+from markdown.postprocessors import Postprocessor, RawHtmlPostprocessor
+from markdown.treeprocessors import Treeprocessor
 from pelican import signals
 
 WORDS_PER_MINUTE = 230
@@ -77,19 +78,60 @@ def reading_minutes(html: str) -> int:
     return minutes(reading_counts(html))
 
 
+# What kramdown_math stashes for a formula: KaTeX's HTML, alone or in a display box.
+FORMULA_ENTRY = re.compile(r'<(?:span class="katex|div class="math-display")')
+
+
+class _ProseOnly(RawHtmlPostprocessor):
+    """Markdown's own raw-HTML step, with each formula's stashed HTML left out and counted:
+    KaTeX's markup is most of a maths-heavy page, and none of it is prose."""
+
+    formulas = 0
+
+    def stash_to_string(self, text) -> str:
+        html = str(text)
+        if FORMULA_ENTRY.match(html):
+            self.formulas += html.count('class="katex"')
+            return " "  # words on either side stay apart, as text around an element does
+        return html
+
+
 class ReadingCountsPostprocessor(Postprocessor):
+    """Counts the page before its stashed HTML is put back (priority 31, before raw_html's
+    30): formulas are counted from the stash instead of parsed, so lxml reads the prose
+    and the rest of the markup only. Same counts as reading_counts() on the finished page
+    (tests/test_reading.py compares them); the page itself is passed on untouched."""
+
     def run(self, text: str) -> str:
+        if not getattr(self.md, "reading_document", False):
+            return text  # toc runs all postprocessors on each heading: not the page
+        self.md.reading_document = False
+        prose = _ProseOnly(self.md)
+        page = prose.run(text)
+        # Then what the later postprocessors do to the page (footnote marks, epigraphs…).
+        after_raw_html = list(self.md.postprocessors)
+        for later in after_raw_html[self.md.postprocessors.get_index_for_name("raw_html") + 1 :]:
+            page = later.run(page)
+        counts = reading_counts(page)
+        counts["formulas"] += prose.formulas
         facts = getattr(self.md, "page_facts", None)
         if facts is None:
             facts = self.md.page_facts = {}
-        facts["reading_counts"] = reading_counts(text)
+        facts["reading_counts"] = counts
         return text
+
+
+class _DocumentNext(Treeprocessor):
+    """Runs after every other treeprocessor (toc's included): the next postprocessor run is the page's."""
+
+    def run(self, root) -> None:
+        self.md.reading_document = True
 
 
 class ReadingCountsExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
-        # 0: after every other postprocessor (raw HTML and formulas are back in place).
-        md.postprocessors.register(ReadingCountsPostprocessor(md), "reading_counts", 0)
+        md.treeprocessors.register(_DocumentNext(md), "reading_document", -100)
+        md.postprocessors.register(ReadingCountsPostprocessor(md), "reading_counts", 31)
 
 
 def add_extension(pelican) -> None:

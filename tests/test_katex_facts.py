@@ -10,11 +10,12 @@ Jekyll posts of ../shared/jekyll-corpus.
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
 
-from plugins import katex_render
+from plugins import epigraph, figure_tag, katex_render, reading
 from plugins.katex_assets import pruned_css
 from plugins.katex_fonts import BASE_FONT, katex_css_model
 from tools.blog_fixture import CORPUS, make_blog
@@ -91,6 +92,9 @@ def pages(tmp_path_factory):
     corpus = sorted(p for p in CORPUS.iterdir() if p.suffix in (".md", ".markdown")) if CORPUS.is_dir() else []
     blog = make_blog(tmp_path_factory.mktemp("blog") / "content", 1 + len(corpus))
     settings = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(blog.content)})
+    # The Markdown extensions plugins add when a build starts (figure tag, epigraphs, reading counts).
+    for plugin in (figure_tag, epigraph, reading):
+        plugin.add_extension(SimpleNamespace(settings=settings))
     out = []
     try:
         for name, post in zip(blog.sources, blog.posts, strict=True):
@@ -155,3 +159,13 @@ def test_the_built_sites_css_and_preloads_are_what_a_scan_of_its_pages_gives(sit
     shipped = (site / "theme" / "vendor" / "katex" / "katex.min.css").read_text()
     assert shipped == pruned_css(css, classes, set(fonts))
     assert sorted(p.name for p in (site / "theme" / "vendor" / "katex" / "fonts").iterdir()) == sorted(fonts)
+
+
+@pytest.mark.build
+def test_each_pages_reading_counts_match_the_page_scan(pages):
+    from plugins.reading import reading_counts
+
+    for name, html, metadata in pages:
+        if "reading_counts" in metadata or name == pages[0][0]:  # not for formulas_page's stand-ins
+            assert metadata["reading_counts"] == reading_counts(html), name
+            assert metadata["reading_counts"]["formulas"] > 0, name
