@@ -95,6 +95,7 @@ PLUGINS = [
     "plugins.site_assets",
     "plugins.epigraph",
     "plugins.search",  # Pagefind index of the posts (output/pagefind/)
+    "plugins.dev_pages",  # the dev server writes the saved posts' pages first
 ]
 
 MARKDOWN = {

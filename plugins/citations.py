@@ -21,6 +21,7 @@ from pelican import signals
 
 from plugins.build_cache import cached, fingerprint
 
+HREF = re.compile(r'<a href="([^"]+)"')  # what LINK matches first: the links that may be citations
 LINK = re.compile(r'(?P<open>\()?<a href="(?P<href>[^"]+)"[^>]*>(?P<text>.*?)</a>(?(open)\))')
 ARXIV = re.compile(r"^https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?/?$")
 DOI = re.compile(r"^https?://(?:[\w-]+\.)*(?:doi\.org/|[\w.-]+/doi/(?:abs/|full/)?)(10\.\d{4,9}/[^\s?#]+)$")
@@ -159,6 +160,9 @@ def add_citations(content) -> None:
         return
     page = content._content
     entries, inputs = entries_for(content.settings, path)
+    known = set().union(*(e.ids for e in entries))
+    if not any(identify(html.unescape(href)) & known for href in HREF.findall(page)):
+        return  # most posts of a blog cite nothing from it: no hash of the page needed
     # Cached by the page's HTML, the bibliography and this code: an unchanged page of a
     # large blog costs a hash and a read instead of a scan of every link (1 ms a page).
     content._content = cached("citations", [page, inputs], lambda: cite(page, entries).encode()).decode()

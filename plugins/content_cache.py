@@ -46,6 +46,9 @@ IGNORED_SETTINGS = {
     "KATEX_USAGE",
     "_CITATIONS_ENTRIES",
     "_JEKYLL_SITE_INDEX",
+    # The dev server's pages-only build (plugins/dev_pages.py): what is written, not how it reads.
+    "DEV_ONLY_SOURCES",
+    "STATIC_CREATE_LINKS",
 }
 
 # Readers.read_file calls get_cached_data(path, default) and cache_data(path, data): checked here.

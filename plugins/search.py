@@ -219,8 +219,8 @@ def prune_indexes(folder: Path) -> None:
 def index_articles(generator, writer=None) -> None:
     """Index every written article. Runs once the article pages are on disk."""
     config = search_settings(generator.settings)
-    if not config["SEARCH_INDEX"]:
-        return
+    if not config["SEARCH_INDEX"] or getattr(writer, "pages_only", False):
+        return  # off, or the dev server's pages-only build (plugins/dev_pages.py): the full build follows
     output = Path(generator.output_path)
     pages = [(a.save_as, output / a.save_as) for a in sorted(generator.articles, key=lambda a: a.save_as)]
     _pending.append(start_index(output / OUTPUT_SUBDIR, pages, config))

@@ -128,6 +128,8 @@ def write_cards(generator, writer) -> None:
     cost), so a cold build of a big blog draws on both cores."""
     from concurrent.futures import ThreadPoolExecutor
 
+    if getattr(writer, "pages_only", False):
+        return  # the dev server's pages-only build (plugins/dev_pages.py): the full build follows
     folder = Path(writer.output_path) / FOLDER
     code = fingerprint(__file__, LIBRARIES)
     site = html.unescape(generator.settings["SITENAME"])

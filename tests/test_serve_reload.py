@@ -38,3 +38,25 @@ def test_a_code_change_restarts_the_warm_build_process_and_a_post_change_does_no
         assert code_changed(
             {(Change.modified, str(ROOT / "content" / "posts" / "a.md")), (Change.modified, str(ROOT / code))}
         )
+
+
+def test_only_saved_posts_take_the_pages_first_path(tmp_path):
+    """A saved Markdown post: its pages first. Anything else (a template, an image, a deleted
+    or renamed post, a file outside the content folder): the full build is the first answer."""
+    from watchfiles import Change
+
+    from tools.serve import saved_posts
+
+    content = tmp_path / "content"
+    (content / "posts").mkdir(parents=True)
+    post, other = content / "posts" / "a.md", content / "posts" / "b.markdown"
+    post.write_text("x")
+    other.write_text("y")
+    image = content / "posts" / "a.png"
+    image.write_bytes(b"png")
+    outside = tmp_path / "c.md"
+    outside.write_text("z")
+    assert saved_posts({(Change.modified, str(post)), (Change.added, str(other))}, content) == sorted([post, other])
+    assert saved_posts({(Change.modified, str(post)), (Change.modified, str(image))}, content) == []
+    assert saved_posts({(Change.deleted, str(content / "posts" / "gone.md"))}, content) == []
+    assert saved_posts({(Change.modified, str(outside))}, content) == []

@@ -37,6 +37,7 @@ BUDGET_RATIO = 2.0  # × plain Pelican, no-change and edit-one rebuilds
 BUDGET_MEMORY = 2 * 1024**3  # bytes
 BUDGET_PER_POST = 0.010  # s per extra post on a no-change rebuild
 BUDGET_FORMULAS = 1500  # formulas per second, cold, end to end
+BUDGET_RELOAD = 3.0  # s from saving a post to its reloaded page, through the dev server
 
 
 @dataclass
@@ -45,6 +46,7 @@ class Timings:
     no_change: float | None = None
     edit_one: float | None = None
     peak: int | None = None  # bytes, whole process tree
+    save_to_reload: float | None = None  # s, through the dev server (ours only)
     error: str = ""
 
 
@@ -138,8 +140,55 @@ def ours(blog: Blog, work: Path) -> Timings:
     settings.write_text(
         f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\nPATH = {str(blog.content)!r}\n"
     )
-    cmd = [sys.executable, "-m", "tools.build", "--settings", str(settings), "--output", str(work / "ours-output")]
-    return three_builds(cmd, blog.posts, {"SITE_BUILD_CACHE": str(work / "ours-cache")})
+    output, env = work / "ours-output", {"SITE_BUILD_CACHE": str(work / "ours-cache")}
+    cmd = [sys.executable, "-m", "tools.build", "--settings", str(settings), "--output", str(output)]
+    timings = three_builds(cmd, blog.posts, env)
+    if not timings.error:
+        post = blog.posts[len(blog.posts) // 3]
+        timings.save_to_reload, _ = save_to_reload(blog.content, settings, output, env, post, edit)
+    return timings
+
+
+def save_to_reload(content: Path, settings: Path, output: Path, env: dict, post: Path, change) -> tuple[float, str]:
+    """Seconds from saving `post` (change(post)) to its page, reloaded through the dev server,
+    and that page's HTML. Drives tools/serve.py's own pieces over a built site: the warm
+    builder, the watcher's rebuild for a saved post, the reload stream, the HTTP server."""
+    import http.client
+    import threading
+
+    from tools.serve import Builder, Generation, make_server, rebuild, saved_posts
+
+    generation = Generation()
+    builder = Builder(output, settings, env)
+    builder.start()  # with the server, before the author edits anything
+    httpd = make_server(output, "127.0.0.1", 0, generation)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    port = httpd.server_address[1]
+    rebuilding = None
+    try:
+        stream = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        stream.request("GET", "/__reload")
+        events = stream.getresponse()
+        saved = time.perf_counter()
+        change(post)
+        # What the watcher runs: the saved post's page first (then the full build, in its thread).
+        posts = saved_posts([(None, str(post))], content)
+        rebuilding = threading.Thread(target=rebuild, args=(generation, builder, posts))
+        rebuilding.start()
+        if events.fp.readline() != b"data: reload\n":
+            raise RuntimeError("the dev server's rebuild failed (its errors are above)")
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        y, m, d, slug = post.name[:4], post.name[5:7], post.name[8:10], post.stem[11:]
+        conn.request("GET", f"/{y}/{m}/{d}/{slug}/")
+        page = conn.getresponse().read().decode()
+        elapsed = time.perf_counter() - saved
+        stream.close()
+        return elapsed, page
+    finally:
+        if rebuilding is not None:
+            rebuilding.join()  # the full build, before its builder stops
+        httpd.shutdown()
+        builder.stop()
 
 
 def plain_copy(blog: Blog, dest: Path) -> list[Path]:
@@ -282,6 +331,7 @@ def rows(r: Results) -> list[str]:
             base = f"{s(plain)} (Jekyll {s(jek)})" if j else s(plain)
             last = f"{ratio(mine, plain)} ({ratio(mine, jek)})" if j else ratio(mine, plain)
             out.append(row(f"{size.n} posts: {name}", s(mine), base, last))
+        out.append(row(f"{size.n} posts: save a post → page reloaded (dev server)", s(size.ours.save_to_reload)))
         peak = size.ours.peak
         out.append(
             row(f"{size.n} posts: peak memory (build tree)", f"{peak / 1048576:,.0f} MB" if peak else "—", "", "")
@@ -325,6 +375,14 @@ def budgets(r: Results) -> list[tuple[str, str, bool]]:
         checks.append(
             ("No-change rebuild, cost per extra post ≤ 10 ms", f"{per_post * 1000:.1f} ms", per_post <= BUDGET_PER_POST)
         )
+    reload = o.save_to_reload
+    checks.append(
+        (
+            f"Dev server at {big.n} posts: save → reloaded page ≤ {BUDGET_RELOAD:g} s",
+            s(reload),
+            reload is not None and reload <= BUDGET_RELOAD,
+        )
+    )
     rate = r.formulas_per_second
     checks.append(
         (

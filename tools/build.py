@@ -122,7 +122,7 @@ def discard(folder: Path) -> None:
     subprocess.Popen(["rm", "-rf", "--", str(trash)], start_new_session=True)
 
 
-def run_pelican(settings_file: Path, staging: Path) -> list[str]:
+def run_pelican(settings_file: Path, staging: Path, extra: dict | None = None) -> list[str]:
     """Read the settings, make stale figures, run Pelican; return the problems logged."""
     from pelican import Pelican
     from pelican.settings import read_settings
@@ -130,7 +130,7 @@ def run_pelican(settings_file: Path, staging: Path) -> list[str]:
     problems = Problems()
     logging.getLogger().addHandler(problems)
     try:
-        override = {"OUTPUT_PATH": str(staging), "DELETE_OUTPUT_DIRECTORY": False}
+        override = {"OUTPUT_PATH": str(staging), "DELETE_OUTPUT_DIRECTORY": False, **(extra or {})}
         settings = read_settings(str(settings_file), override=override)
         refresh_figures(Path(settings["PATH"]))
         Pelican(settings).run()
@@ -174,14 +174,57 @@ def build(settings_file: Path, output: Path) -> list[str]:
             shutil.rmtree(staging, ignore_errors=True)
 
 
+def build_pages(settings_file: Path, output: Path, sources: list[Path]) -> list[str]:
+    """The dev server's first answer to a save: render only the pages made from `sources`
+    (plugins/dev_pages.py) and move them into the existing site, one atomic rename each.
+    The full build that follows brings the rest of the site (lists, feeds, search) up to date."""
+    from plugins.dev_pages import WRITTEN_LIST
+
+    output = output.resolve()
+    if not output.is_dir():
+        return build(settings_file, output)
+    with open(output.with_name(f".{output.name}.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        recover(output)
+        staging = output.with_name(f".{output.name}.building-{os.getpid()}")
+        shutil.rmtree(staging, ignore_errors=True)
+        quick = {
+            "DEV_ONLY_SOURCES": [str(s) for s in sources],
+            "STATIC_CREATE_LINKS": True,  # the staging copies are thrown away: links are enough
+        }
+        try:
+            problems = run_pelican(settings_file, staging, quick)
+            if problems:
+                return problems
+            listed = staging / WRITTEN_LIST
+            for name in listed.read_text().split() if listed.exists() else []:
+                target = output / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staging / name, target)
+            return []
+        finally:
+            if staging.exists():
+                discard(staging)  # the pages not moved, and what plugins wrote beside them
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--settings", type=Path, default=ROOT / "pelicanconf.py")
     parser.add_argument("--output", type=Path, default=ROOT / "output")
+    parser.add_argument(
+        "--only",
+        type=Path,
+        action="append",
+        metavar="SOURCE",
+        help="write only the pages made from SOURCE into the existing output (the dev server's first step)",
+    )
     args = parser.parse_args(argv)
     logging.getLogger().setLevel(logging.WARNING)  # Problems prints them once, at the end
     start = time.perf_counter()
-    problems = build(args.settings.resolve(), args.output)
+    if args.only:
+        problems = build_pages(args.settings.resolve(), args.output, args.only)
+    else:
+        problems = build(args.settings.resolve(), args.output)
     if problems:
         print(f"Build failed; {args.output} still holds the last good site.", file=sys.stderr)
         for message in problems:

@@ -64,6 +64,7 @@ def values(results, quick: bool, swiglu_only: bool = False) -> tuple[dict[str, f
         "blog.cold": o.cold,
         "blog.peak_mb": o.peak / MB if o.peak else None,
         "blog.per_post_ms": step_ * 1000 if step_ is not None else None,
+        "blog.save_to_reload": o.save_to_reload,
         "blog.formulas_per_second": results.formulas_per_second,
     }
     why = ([f"at {big.n:,} posts" + (", --quick" if quick else "")] if big.n != BUDGET_SIZE else []) + (

@@ -133,5 +133,6 @@ BUDGETS = [
     Budget("Blog, 1,000 posts: cold build ≤ 60 s", "blog.cold", 60, "<=", "{:.1f} s"),
     Budget("Blog, 1,000 posts: peak memory ≤ 2 GB", "blog.peak_mb", 2048, "<=", "{:,.0f} MB"),
     Budget("Blog: no-change rebuild ≤ 10 ms per extra post", "blog.per_post_ms", 10, "<=", "{:.1f} ms"),
+    Budget("Blog, 1,000 posts: dev server, save → page reloaded ≤ 3 s", "blog.save_to_reload", 3, "<=", "{:.2f} s"),
     Budget("Blog: cold KaTeX ≥ 1,500 formulas/s", "blog.formulas_per_second", 1500, ">=", "{:,.0f}/s"),
 ]

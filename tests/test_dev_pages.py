@@ -1,0 +1,72 @@
+"""The dev server's pages-only build (tools.build --only, plugins/dev_pages.py)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT, run_build, write_settings
+from tools.blog_fixture import make_blog
+
+
+def page_of(output, post):
+    return output / post.name[:4] / post.name[5:7] / post.name[8:10] / post.stem[11:] / "index.html"
+
+
+@pytest.mark.build
+def test_only_the_saved_posts_page_is_rewritten_and_the_rest_of_the_site_stays(tmp_path):
+    blog = make_blog(tmp_path / "content", 3, swiglu_only=True)
+    settings = write_settings(tmp_path, blog.content)
+    output = tmp_path / "output"
+    env = {"SITE_BUILD_CACHE": str(tmp_path / "cache")}
+    assert run_build(settings, output, env=env).returncode == 0
+    before = {p: (p.stat().st_ino, p.read_bytes()) for p in output.rglob("*") if p.is_file()}
+    edited, untouched = blog.posts[1], blog.posts[0]
+    edited.write_text(edited.read_text().replace("Activation functions allow", "Activation functions enable", 1))
+
+    only = subprocess.run(
+        [sys.executable, "-m", "tools.build", "--settings", str(settings), "--output", str(output)]
+        + ["--only", str(edited)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+    )
+    assert only.returncode == 0, only.stderr
+    assert "Activation functions enable" in page_of(output, edited).read_text()
+    after = {p: (p.stat().st_ino, p.read_bytes()) for p in output.rglob("*") if p.is_file()}
+    changed = {p for p in after if before.get(p) != after[p]}
+    assert changed == {page_of(output, edited)}, "only the saved post's page may change"
+    assert page_of(output, untouched) in after
+    assert not list(tmp_path.glob(".output.building-*")), "its staging folder was left behind"
+
+    # The full build that follows gives the same page as the pages-only build did.
+    quick = page_of(output, edited).read_bytes()
+    assert run_build(settings, output, env=env).returncode == 0
+    assert page_of(output, edited).read_bytes() == quick
+
+
+@pytest.mark.build
+def test_a_bad_save_fails_the_pages_only_build_and_the_served_page_stays(tmp_path):
+    blog = make_blog(tmp_path / "content", 2, swiglu_only=True)
+    settings = write_settings(tmp_path, blog.content)
+    output = tmp_path / "output"
+    env = {"SITE_BUILD_CACHE": str(tmp_path / "cache")}
+    assert run_build(settings, output, env=env).returncode == 0
+    post = blog.posts[1]
+    good = page_of(output, post).read_bytes()
+    post.write_text(post.read_text() + "\n\n$$\\frac{1$$\n")
+
+    only = subprocess.run(
+        [sys.executable, "-m", "tools.build", "--settings", str(settings), "--output", str(output)]
+        + ["--only", str(post)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+    )
+    assert only.returncode == 1 and post.name in only.stderr
+    assert page_of(output, post).read_bytes() == good
