@@ -82,6 +82,6 @@ import: $(BIN)/.site-deps
 	$(BIN)/python -m tools.import_jekyll "$(JEKYLL)"
 
 clean:
-	rm -rf $(OUTPUTDIR) $(OUTPUTDIR).previous build/cache
+	rm -rf $(OUTPUTDIR) $(OUTPUTDIR).previous $(dir $(OUTPUTDIR)).$(notdir $(OUTPUTDIR)).spare build/cache
 
 .PHONY: help install chromium html figures serve devserver publish check test bench lint clean import

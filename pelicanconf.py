@@ -96,6 +96,7 @@ PLUGINS = [
     "plugins.epigraph",
     "plugins.search",  # Pagefind index of the posts (output/pagefind/)
     "plugins.dev_pages",  # the dev server writes the saved posts' pages first
+    "plugins.unchanged_outputs",  # a page with the same bytes is linked from the last build
 ]
 
 MARKDOWN = {

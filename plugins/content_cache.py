@@ -49,6 +49,8 @@ IGNORED_SETTINGS = {
     # The dev server's pages-only build (plugins/dev_pages.py): what is written, not how it reads.
     "DEV_ONLY_SOURCES",
     "STATIC_CREATE_LINKS",
+    "PREVIOUS_OUTPUT",  # where unchanged pages are linked from (plugins/unchanged_outputs.py)
+    "_PAGES_WRITTEN",
 }
 
 # Readers.read_file calls get_cached_data(path, default) and cache_data(path, data): checked here.

@@ -69,9 +69,16 @@ class IntrasitePattern:
     def __init__(self, pattern: re.Pattern, intrasite_link_regex: str):
         self.pattern = pattern
         self.necessary = necessary_part(intrasite_link_regex)
+        # Pelican searches each page's HTML twice (its static links, then the rewriting): the
+        # second time gets the first's matches. Keyed by the string itself (identity, not
+        # equality: a page's HTML is one object); emptied once the pages are written.
+        self.found: dict[int, tuple[str, list[re.Match]]] = {}
 
     def finditer(self, text: str) -> Iterator[re.Match]:
-        return matches(self.pattern, self.necessary, text)
+        known = self.found.get(id(text))
+        if known is None or known[0] is not text:
+            known = self.found[id(text)] = (text, list(matches(self.pattern, self.necessary, text)))
+        return iter(known[1])
 
     def sub(self, replace: Callable[[re.Match], str], text: str) -> str:
         pieces, done = [], 0
@@ -84,9 +91,13 @@ class IntrasitePattern:
 _pelican_pattern = contents.Content._get_intrasite_link_regex
 
 
+_patterns: list[IntrasitePattern] = []  # what _fast_pattern made (their `found` is emptied after writing)
+
+
 @functools.lru_cache(maxsize=8)
 def _fast_pattern(pattern: re.Pattern, intrasite_link_regex: str) -> IntrasitePattern:
-    return IntrasitePattern(pattern, intrasite_link_regex)
+    _patterns.append(IntrasitePattern(pattern, intrasite_link_regex))
+    return _patterns[-1]
 
 
 def _get_intrasite_link_regex(self) -> IntrasitePattern:
@@ -108,6 +119,8 @@ def release_rewritten(_generator, writer=None) -> None:
     past 2 GB. Anything that asks for a content later gets it rewritten again."""
     for name in ("get_content", "get_summary"):
         contents.Content.__dict__[name].cache.clear()
+    for pattern in _patterns:
+        pattern.found.clear()
     gc.collect()
     try:  # glibc keeps freed memory in its heap unless asked; elsewhere there is nothing to do
         ctypes.CDLL("libc.so.6").malloc_trim(0)

@@ -211,21 +211,24 @@ def test_figure_captions_and_names_are_escaped(tmp_path):
     assert "<script>" not in out and "<i>t</i>" not in out and 'aria-label="a &quot;quoted&quot; &lt;name&gt;"' in out
 
 
-def test_the_swap_deletes_the_previous_site_in_the_background(tmp_path):
+def test_the_swap_keeps_the_previous_site_as_the_spare_and_deletes_an_older_one_in_the_background(tmp_path):
     import time
 
-    from tools.build import recover, swap_in
+    from tools.build import recover, spare_of, swap_in
 
-    output, staging = tmp_path / "output", tmp_path / ".output.building-1"
-    for folder, text in ((output, "old"), (staging, "new")):
-        (folder / "posts").mkdir(parents=True)
-        (folder / "posts" / "index.html").write_text(text)
-    swap_in(staging, output)
-    assert (output / "posts" / "index.html").read_text() == "new" and not staging.exists()
+    output = tmp_path / "output"
+    for n, text in enumerate(("old", "new", "newer")):
+        staging = tmp_path / f".output.building-{n}"
+        (staging / "posts").mkdir(parents=True)
+        (staging / "posts" / "index.html").write_text(text)
+        swap_in(staging, output)
+        assert (output / "posts" / "index.html").read_text() == text and not staging.exists()
+    # The next build stages into the site before the current one (plugins/unchanged_outputs.py).
+    assert (spare_of(output) / "posts" / "index.html").read_text() == "new"
     deadline = time.monotonic() + 10
     while list(tmp_path.glob(".output.old-*")) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".output.spare", "output"]
     # A deleter that died (its build's pid is gone): the next build's recover() finishes it.
     leftover = tmp_path / ".output.old-123-999999999"
     (leftover / "posts").mkdir(parents=True)

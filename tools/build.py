@@ -101,22 +101,31 @@ def recover(output: Path) -> None:
 def swap_in(staging: Path, output: Path) -> None:
     """Replace `output` by `staging` with two renames (a crash in between is recovered).
 
-    The previous site is renamed aside and deleted off the critical path: deleting a
-    1,000-post site takes seconds, and neither the author nor the dev server should wait.
+    The previous site is kept aside as the spare that the next build stages into
+    (plugins/unchanged_outputs.py): its unchanged pages need not be written again. An
+    older spare is deleted off the critical path: deleting a 1,000-post site takes
+    seconds, and neither the author nor the dev server should wait.
     """
     previous = output.with_name(output.name + ".previous")
     if output.exists():
         output.rename(previous)
     staging.rename(output)
     if previous.exists():
-        discard(previous)
+        spare = spare_of(output)
+        if spare.exists():
+            discard(spare, output)
+        previous.rename(spare)
 
 
-def discard(folder: Path) -> None:
-    """Delete `folder` in the background. It is renamed to `.<output>.old-<n>-<pid>` first:
-    if the deleter and this build both die, the next build's recover() removes it."""
-    output_name = folder.name.removesuffix(".previous")
-    trash = folder.with_name(f".{output_name}.old-{time.time_ns()}-{os.getpid()}")
+def spare_of(output: Path) -> Path:
+    """The site before the current one, which the next build stages into."""
+    return output.with_name(f".{output.name}.spare")
+
+
+def discard(folder: Path, output: Path) -> None:
+    """Delete `folder` (beside `output`) in the background. It is renamed to `.<output>.old-<n>-<pid>`
+    first: if the deleter and this build both die, the next build's recover() removes it."""
+    trash = output.with_name(f".{output.name}.old-{time.time_ns()}-{os.getpid()}")
     folder.rename(trash)
     # Its own session: a Ctrl-C of the build or the dev server does not interrupt it.
     subprocess.Popen(["rm", "-rf", "--", str(trash)], start_new_session=True)
@@ -134,6 +143,10 @@ def run_pelican(settings_file: Path, staging: Path, extra: dict | None = None) -
         settings = read_settings(str(settings_file), override=override)
         refresh_figures(Path(settings["PATH"]))
         Pelican(settings).run()
+        if "_PAGES_WRITTEN" in settings and not problems.messages:
+            from plugins.unchanged_outputs import finish
+
+            finish(staging, settings["_PAGES_WRITTEN"])  # before publishing rewrites pages
         if settings.get("PREPARE_FOR_HOST") and not problems.messages:
             from tools.publish import prepare
 
@@ -164,14 +177,23 @@ def build(settings_file: Path, output: Path) -> list[str]:
         recover(output)
         staging = output.with_name(f".{output.name}.building-{os.getpid()}")
         shutil.rmtree(staging, ignore_errors=True)
+        # Unchanged pages are kept from the spare site or linked from the current one
+        # rather than written again (plugins/unchanged_outputs.py).
+        if spare_of(output).is_dir():
+            from plugins.unchanged_outputs import keep_only_pages
+
+            spare_of(output).rename(staging)
+            keep_only_pages(staging)
+        current = {"PREVIOUS_OUTPUT": str(output)} if output.is_dir() else {}
         try:
-            problems = run_pelican(settings_file, staging)
+            problems = run_pelican(settings_file, staging, current)
             if problems:
                 return problems
             swap_in(staging, output)
             return []
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            if staging.exists():
+                discard(staging, output)
 
 
 def build_pages(settings_file: Path, output: Path, sources: list[Path]) -> list[str]:
@@ -204,7 +226,7 @@ def build_pages(settings_file: Path, output: Path, sources: list[Path]) -> list[
             return []
         finally:
             if staging.exists():
-                discard(staging)  # the pages not moved, and what plugins wrote beside them
+                discard(staging, output)  # the pages not moved, and what plugins wrote beside them
 
 
 def main(argv: list[str] | None = None) -> int:

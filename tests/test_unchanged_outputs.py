@@ -1,0 +1,54 @@
+"""Unchanged pages are not written again (plugins/unchanged_outputs.py), and nothing is lost:
+edits show, deleted posts go, and the site being replaced is never changed in place."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import run_build, write_settings
+from tools.blog_fixture import make_blog
+
+
+def page_of(output, post):
+    return output / post.name[:4] / post.name[5:7] / post.name[8:10] / post.stem[11:] / "index.html"
+
+
+def tree(site):
+    return {p.relative_to(site): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.build
+def test_unchanged_pages_are_kept_changed_ones_rewritten_and_deleted_ones_removed(tmp_path):
+    blog = make_blog(tmp_path / "content", 3, swiglu_only=True)
+    settings = write_settings(tmp_path, blog.content)
+    output, spare = tmp_path / "output", tmp_path / ".output.spare"
+    env = {"SITE_BUILD_CACHE": str(tmp_path / "cache")}
+
+    def build():
+        result = run_build(settings, output, env=env)
+        assert result.returncode == 0, result.stderr
+
+    build()
+    first = tree(output)
+    unchanged, edited, deleted = blog.posts
+    inode = page_of(output, unchanged).stat().st_ino
+
+    build()  # no change: the pages are links to the first build's
+    assert tree(output) == first
+    assert page_of(output, unchanged).stat().st_ino == inode
+
+    edited.write_text(edited.read_text().replace("Activation functions allow", "Activation functions enable", 1))
+    deleted.unlink()
+    build()  # stages into the spare (the first build's site), whose pages the current site shares
+    assert page_of(output, unchanged).stat().st_ino == inode, "an unchanged page was written again"
+    assert "Activation functions enable" in page_of(output, edited).read_text()
+    assert not page_of(output, deleted).exists() and not page_of(output, deleted).parent.exists()
+    # The site it replaced (now the spare) was not changed in place: links are shared with it.
+    assert "Activation functions allow" in page_of(spare, edited).read_text()
+    assert page_of(spare, deleted).exists()
+
+    # A build with an empty cache gives byte for byte the same site as this incremental one.
+    fresh = tmp_path / "fresh"
+    result = run_build(settings, fresh, env={"SITE_BUILD_CACHE": str(tmp_path / "cold-cache")})
+    assert result.returncode == 0, result.stderr
+    assert tree(fresh) == tree(output)
