@@ -22,6 +22,7 @@ are removed and the manifest lists the pages written.
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
@@ -63,32 +64,34 @@ def _same_bytes(path: Path, data: bytes) -> bool:
 CHUNK = 1 << 16
 
 
-class _ComparedFile:
-    """Stands for the file Pelican opens to write a page (`with … as f: f.write(text)`): keeps
-    the text it is given (no copy) and, when closed, keeps the staged file, links the current
-    one or writes a new file. A staged file is never changed in place."""
+class _ComparedFile(io.TextIOBase):
+    """Stands for the text file Pelican opens to write a page or a feed: keeps the text it
+    is given (a page is one string: no copy) and, when closed, keeps the staged file, links
+    the current one or writes a new file. A staged file is never changed in place. (A text
+    stream, so that the feed writer's XML generator writes text to it, not bytes.)"""
 
     def __init__(self, path: str, current: Path | None, encoding: str):
-        self.path, self.current, self.encoding = path, current, encoding
+        super().__init__()
+        self.path, self.current, self.text_encoding = path, current, encoding
         self.parts: list[str] = []
-        self.closed = False
+
+    def writable(self) -> bool:
+        return True
 
     def write(self, text: str) -> int:
         self.parts.append(text)
         return len(text)
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
     def close(self) -> None:
         if self.closed:
             return
-        self.closed = True
-        data = "".join(self.parts).encode(self.encoding)
-        self.parts = []
+        try:
+            self._put(("".join(self.parts)).encode(self.text_encoding))
+        finally:
+            self.parts = []
+            super().close()
+
+    def _put(self, data: bytes) -> None:
         staged = Path(self.path)
         if _same_bytes(staged, data):
             return
