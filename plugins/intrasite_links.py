@@ -13,6 +13,10 @@ That part is found with a fast regex; Pelican's own pattern is then tried only a
 the `<` of the tags holding one, in order. The matches are exactly those of
 `pattern.finditer` (a test compares the two on the corpus and on made-up HTML),
 and Pelican's own `_link_replacer` still makes every replacement.
+
+The rewritten copies Pelican keeps are also let go once every article page is
+written (`release_rewritten`), so that the search indexer, which starts then,
+does not run beside all of them.
 """
 
 from __future__ import annotations
