@@ -51,6 +51,7 @@ IGNORED_SETTINGS = {
     "STATIC_CREATE_LINKS",
     "PREVIOUS_OUTPUT",  # where unchanged pages are linked from (plugins/unchanged_outputs.py)
     "_PAGES_WRITTEN",
+    "SEARCH_AFTER_BUILD",  # when the search index is made, not what a reader makes
 }
 
 # Readers.read_file calls get_cached_data(path, default) and cache_data(path, data): checked here.

@@ -117,7 +117,7 @@ def build_index(index_dir: Path, pages: list[tuple[str, Path]], config: dict) ->
     start_index(index_dir, pages, config).finish()
 
 
-def start_index(index_dir: Path, pages: list[tuple[str, Path]], config: dict) -> PendingIndex:
+def start_index(index_dir: Path, pages: list[tuple[str, Path]], config: dict, later: bool = False) -> PendingIndex:
     """Start indexing `pages`; the returned PendingIndex's finish() puts the index in place.
 
     Each page is cut down to a small document (search_document, cached by the page's
@@ -138,16 +138,26 @@ def start_index(index_dir: Path, pages: list[tuple[str, Path]], config: dict) ->
         documents.append((rel, document))
         whole.update(f"\0{rel}\0".encode() + hashlib.sha256(document).digest())
     stored = build_cache.CACHE / "search-index" / whole.hexdigest()[:32]
-    return PendingIndex(index_dir, stored, None if stored.is_dir() else documents, config)
+    return PendingIndex(index_dir, stored, None if stored.is_dir() else documents, config, later)
 
 
 class PendingIndex:
     """A stored index to link into the output, and the Pagefind run that makes it if needed."""
 
-    def __init__(self, index_dir: Path, stored: Path, documents: list[tuple[str, bytes]] | None, config: dict):
+    def __init__(
+        self,
+        index_dir: Path,
+        stored: Path,
+        documents: list[tuple[str, bytes]] | None,
+        config: dict,
+        later: bool = False,
+    ):
+        """Writes the documents to index into a scratch folder and starts Pagefind on them,
+        or (`later`) leaves starting it to finish()."""
         self.index_dir, self.stored = index_dir, stored
         self.scratch: Path | None = None
         self.process: subprocess.Popen | None = None
+        self.command: list[str] = []
         if documents is None:
             return
         stored.parent.mkdir(parents=True, exist_ok=True)
@@ -161,11 +171,18 @@ class PendingIndex:
         command += ["--root-selector", config["SEARCH_ROOT_SELECTOR"], "--force-language", "en", "--quiet"]
         for selector in config["SEARCH_EXCLUDE_SELECTORS"]:
             command += ["--exclude-selectors", selector]
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.command = command
+        if not later:
+            self.start()
+
+    def start(self) -> None:
+        if self.process is None and self.command:
+            self.process = subprocess.Popen(self.command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
     def finish(self) -> None:
         """Wait for Pagefind, store its index (whole or not at all), link it into the output."""
         try:
+            self.start()
             if self.process is not None:
                 stdout, stderr = self.process.communicate()
                 if self.process.returncode != 0:
@@ -223,7 +240,8 @@ def index_articles(generator, writer=None) -> None:
         return  # off, or the dev server's pages-only build (plugins/dev_pages.py): the full build follows
     output = Path(generator.output_path)
     pages = [(a.save_as, output / a.save_as) for a in sorted(generator.articles, key=lambda a: a.save_as)]
-    _pending.append(start_index(output / OUTPUT_SUBDIR, pages, config))
+    later = bool(generator.settings.get("SEARCH_AFTER_BUILD"))
+    _pending.append(start_index(output / OUTPUT_SUBDIR, pages, config, later))
     log.debug("search index: %d articles", len(pages))
 
 
@@ -231,7 +249,11 @@ def index_articles(generator, writer=None) -> None:
 _pending: list[PendingIndex] = []
 
 
-def finish_indexes(*_args) -> None:
+def finish_indexes(pelican=None) -> None:
+    """Index and put the index in place. At `finalized` unless the settings say that the
+    build calls this itself once Pelican is done (SEARCH_AFTER_BUILD, tools/build.py)."""
+    if pelican is not None and pelican.settings.get("SEARCH_AFTER_BUILD"):
+        return
     while _pending:
         _pending.pop(0).finish()
 

@@ -139,10 +139,16 @@ def run_pelican(settings_file: Path, staging: Path, extra: dict | None = None) -
     problems = Problems()
     logging.getLogger().addHandler(problems)
     try:
-        override = {"OUTPUT_PATH": str(staging), "DELETE_OUTPUT_DIRECTORY": False, **(extra or {})}
+        override = {
+            "OUTPUT_PATH": str(staging),
+            "DELETE_OUTPUT_DIRECTORY": False,
+            "SEARCH_AFTER_BUILD": True,  # see index_after_pelican()
+            **(extra or {}),
+        }
         settings = read_settings(str(settings_file), override=override)
         refresh_figures(Path(settings["PATH"]))
         Pelican(settings).run()
+        index_after_pelican(problems.messages)
         if "_PAGES_WRITTEN" in settings and not problems.messages:
             from plugins.unchanged_outputs import finish
 
@@ -154,8 +160,25 @@ def run_pelican(settings_file: Path, staging: Path, extra: dict | None = None) -
     except Exception as err:  # report it like any other build problem
         problems.crashed(err)
     finally:
+        from plugins.search import abandon_indexes
+
+        abandon_indexes()  # a crash before indexing: no Pagefind left running, no scratch folder
         logging.getLogger().removeHandler(problems)
     return problems.messages
+
+
+def index_after_pelican(problems: list[str]) -> None:
+    """Run the search indexer once Pelican has let go of the posts (none if the build failed).
+    Pagefind takes 1 GB to index 1,000 maths posts, and Pelican holds as much of their HTML
+    until it returns: the two side by side went past 2 GB. Indexing after costs a second or
+    two of overlap with the last pages being written."""
+    from plugins import intrasite_links, search
+
+    intrasite_links.release_rewritten(None)  # Pelican's memo holds every post (and their context)
+    if problems:
+        search.abandon_indexes()
+    else:
+        search.finish_indexes()
 
 
 def refresh_figures(content: Path) -> None:
