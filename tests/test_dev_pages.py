@@ -16,25 +16,32 @@ def page_of(output, post):
     return output / post.name[:4] / post.name[5:7] / post.name[8:10] / post.stem[11:] / "index.html"
 
 
-@pytest.mark.build
-def test_only_the_saved_posts_page_is_rewritten_and_the_rest_of_the_site_stays(tmp_path):
-    blog = make_blog(tmp_path / "content", 3, swiglu_only=True)
+def built_blog(tmp_path, posts: int):
+    """A generated blog, built once: (blog, settings, output, environment)."""
+    blog = make_blog(tmp_path / "content", posts, swiglu_only=True)
     settings = write_settings(tmp_path, blog.content)
     output = tmp_path / "output"
     env = {"SITE_BUILD_CACHE": str(tmp_path / "cache")}
     assert run_build(settings, output, env=env).returncode == 0
+    return blog, settings, output, env
+
+
+def build_only(settings, output, env, post) -> subprocess.CompletedProcess:
+    """What the dev server runs first when `post` is saved."""
+    command = [sys.executable, "-m", "tools.build", "--settings", str(settings), "--output", str(output)]
+    return subprocess.run(
+        command + ["--only", str(post)], cwd=ROOT, capture_output=True, text=True, env={**os.environ, **env}
+    )
+
+
+@pytest.mark.build
+def test_only_the_saved_posts_page_is_rewritten_and_the_rest_of_the_site_stays(tmp_path):
+    blog, settings, output, env = built_blog(tmp_path, 3)
     before = {p: (p.stat().st_ino, p.read_bytes()) for p in output.rglob("*") if p.is_file()}
     edited, untouched = blog.posts[1], blog.posts[0]
     edited.write_text(edited.read_text().replace("Activation functions allow", "Activation functions enable", 1))
 
-    only = subprocess.run(
-        [sys.executable, "-m", "tools.build", "--settings", str(settings), "--output", str(output)]
-        + ["--only", str(edited)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, **env},
-    )
+    only = build_only(settings, output, env, edited)
     assert only.returncode == 0, only.stderr
     assert "Activation functions enable" in page_of(output, edited).read_text()
     after = {p: (p.stat().st_ino, p.read_bytes()) for p in output.rglob("*") if p.is_file()}
@@ -51,22 +58,10 @@ def test_only_the_saved_posts_page_is_rewritten_and_the_rest_of_the_site_stays(t
 
 @pytest.mark.build
 def test_a_bad_save_fails_the_pages_only_build_and_the_served_page_stays(tmp_path):
-    blog = make_blog(tmp_path / "content", 2, swiglu_only=True)
-    settings = write_settings(tmp_path, blog.content)
-    output = tmp_path / "output"
-    env = {"SITE_BUILD_CACHE": str(tmp_path / "cache")}
-    assert run_build(settings, output, env=env).returncode == 0
+    blog, settings, output, env = built_blog(tmp_path, 2)
     post = blog.posts[1]
     good = page_of(output, post).read_bytes()
     post.write_text(post.read_text() + "\n\n$$\\frac{1$$\n")
-
-    only = subprocess.run(
-        [sys.executable, "-m", "tools.build", "--settings", str(settings), "--output", str(output)]
-        + ["--only", str(post)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, **env},
-    )
+    only = build_only(settings, output, env, post)
     assert only.returncode == 1 and post.name in only.stderr
     assert page_of(output, post).read_bytes() == good
