@@ -50,7 +50,6 @@ IGNORED_SETTINGS = {
     "DEV_ONLY_SOURCES",
     "STATIC_CREATE_LINKS",
     "PREVIOUS_OUTPUT",  # where unchanged pages are linked from (plugins/unchanged_outputs.py)
-    "_PAGES_WRITTEN",
     "SEARCH_AFTER_BUILD",  # when the search index is made, not what a reader makes
 }
 

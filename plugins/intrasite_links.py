@@ -38,7 +38,7 @@ if pelican.__version__ != "4.12.0":
 def necessary_part(intrasite_link_regex: str) -> re.Pattern:
     """The part every match of Pelican's pattern contains, with no `<[^>]+` in front.
     Compiled with re.X, as Pelican compiles the setting inside its own pattern."""
-    return re.compile(rf"""=\s*["\']{intrasite_link_regex}""", re.X)
+    return re.compile(rf"""=\s*["\'](?:{intrasite_link_regex})""", re.X)  # grouped, as Pelican's (?P<path>…)
 
 
 def matches(pattern: re.Pattern, necessary: re.Pattern, text: str) -> Iterator[re.Match]:

@@ -16,8 +16,9 @@ Pelican's writer still renders every page; this writer then
 - else writes a new file (unlinking the old name first: a staged page may be
   a link shared with the current site, so it is never changed in place).
 
-At the end (`finish`), staged pages this build did not write (a deleted post)
-are removed and the manifest lists the pages written.
+Once the pages are written, and before the static files are copied (`finish`),
+staged pages this build did not write (a deleted post) are removed and the
+manifest lists the pages written.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import os
 from pathlib import Path
 
 from pelican import signals
+from pelican.generators import Generator
 from pelican.writers import Writer
 
 
@@ -110,8 +112,6 @@ class UnchangedOutputsWriter(Writer):
         super().__init__(output_path, settings=settings)
         current = self.settings.get("PREVIOUS_OUTPUT")
         self.current = Path(current) if current else None
-        # tools/build.py reads what was written from here once Pelican is done (see finish()).
-        self.settings["_PAGES_WRITTEN"] = self._written_files
 
     def _open_w(self, filename, encoding, override=False):
         if filename in self._written_files or filename in self._overridden_files:
@@ -127,25 +127,38 @@ class UnchangedOutputsWriter(Writer):
         return _ComparedFile(filename, current, encoding)
 
 
+def _inside(site: Path, rels) -> set[str]:
+    """The relative paths that name a file inside `site` (Pelican records a skipped write as
+    os.devnull; a damaged manifest must never make the build delete anything outside)."""
+    root = os.path.realpath(site)
+    return {rel for rel in rels if os.path.realpath(os.path.join(root, rel)).startswith(root + os.sep)}
+
+
 def keep_only_pages(site: Path) -> None:
-    """Before a build into a spare site: remove every file but the pages its manifest lists."""
-    pages = _listed(site)
-    for folder, _dirs, files in os.walk(site):
+    """Before a build into a spare site: remove every file but the pages its manifest lists,
+    and the folders left empty."""
+    pages = _inside(site, _listed(site))
+    for folder, _dirs, files in os.walk(site, topdown=False):
         for name in files:
             path = os.path.join(folder, name)
             if os.path.relpath(path, site) not in pages:
                 os.unlink(path)
+        if folder != str(site) and not os.listdir(folder):
+            os.rmdir(folder)
 
 
 def finish(site: Path, written: set[str]) -> None:
-    """After the build: remove pages the spare held that this build did not write, and
-    folders left empty, then list the pages written in the manifest."""
-    written_rel = {os.path.relpath(p, site) for p in written}
-    for rel in sorted(_listed(site) - written_rel):
+    """Once the pages are written: remove the pages the spare held that this build did not
+    write (a deleted post), and folders left empty, then list the pages written in the
+    manifest. Runs before the static files are copied, so that none of them is ever
+    copied onto a kept page, which may be shared with the current site."""
+    root = os.path.realpath(site)
+    written_rel = _inside(site, {os.path.relpath(os.path.realpath(p), root) for p in written if p != os.devnull})
+    for rel in sorted(_inside(site, _listed(site)) - written_rel):
         path = site / rel
         path.unlink(missing_ok=True)
         for folder in path.parents:
-            if folder == site or any(folder.iterdir()):
+            if folder == site or not folder.exists() or any(folder.iterdir()):
                 break
             folder.rmdir()
     manifest = manifest_of(site)
@@ -153,6 +166,35 @@ def finish(site: Path, written: set[str]) -> None:
     tmp = manifest.with_name(f"{manifest.name}.{os.getpid()}.tmp")
     tmp.write_text("".join(f"{rel}\n" for rel in sorted(written_rel)))
     os.replace(tmp, manifest)
+    prune_manifests(manifest.parent)
+
+
+def prune_manifests(folder: Path, days: int = 30) -> None:
+    """Manifests of sites deleted long ago (each names a folder inode that is gone)."""
+    import time
+
+    for old in folder.iterdir():
+        try:
+            if time.time() - old.stat().st_mtime > days * 86400:
+                old.unlink()
+        except OSError:
+            pass
+
+
+class FinishPages(Generator):
+    """Pelican runs plugin generators after its own and before StaticGenerator: by then
+    every page is written (figure pages come from an earlier plugin generator)."""
+
+    def generate_context(self) -> None:
+        pass
+
+    def generate_output(self, writer) -> None:
+        if isinstance(writer, UnchangedOutputsWriter):
+            finish(Path(self.output_path), writer._written_files)
+
+
+def get_generators(pelican):
+    return FinishPages
 
 
 def get_writer(pelican):
@@ -165,3 +207,6 @@ def get_writer(pelican):
 def register():
     # get_writer: Pelican asks for a Writer class before writing anything.
     signals.get_writer.connect(get_writer)
+    # get_generators: FinishPages, after the pages and before the static files (PLUGINS
+    # lists this module after figure_pages, whose generator writes pages too).
+    signals.get_generators.connect(get_generators)

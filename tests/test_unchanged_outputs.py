@@ -52,3 +52,25 @@ def test_unchanged_pages_are_kept_changed_ones_rewritten_and_deleted_ones_remove
     result = run_build(settings, fresh, env={"SITE_BUILD_CACHE": str(tmp_path / "cold-cache")})
     assert result.returncode == 0, result.stderr
     assert tree(fresh) == tree(output)
+
+
+def test_the_manifest_never_names_anything_outside_the_site(tmp_path, monkeypatch):
+    """Pelican records a skipped write as os.devnull, and a manifest may be damaged: neither
+    may make a build delete, or keep, anything outside its folder."""
+    from plugins import build_cache
+    from plugins.unchanged_outputs import finish, keep_only_pages, manifest_of
+
+    monkeypatch.setattr(build_cache, "CACHE", tmp_path / "cache")
+    site, outside = tmp_path / "site", tmp_path / "outside.html"
+    (site / "posts").mkdir(parents=True)
+    (site / "posts" / "index.html").write_text("page")
+    (site / "static.css").write_text("css")
+    outside.write_text("not ours")
+    finish(site, {str(site / "posts" / "index.html"), "/dev/null"})
+    assert manifest_of(site).read_text() == "posts/index.html\n"
+
+    manifest_of(site).write_text("posts/index.html\n../outside.html\n../../../dev/null\n")
+    keep_only_pages(site)
+    assert (site / "posts" / "index.html").exists() and not (site / "static.css").exists()
+    finish(site, set())  # the post was deleted
+    assert outside.exists() and not (site / "posts").exists()

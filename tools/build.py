@@ -91,11 +91,15 @@ def recover(output: Path) -> None:
     if previous.exists() and not output.exists():
         previous.rename(output)
     shutil.rmtree(previous, ignore_errors=True)
-    for pattern in (f".{output.name}.building-*", f".{output.name}.old-*"):
-        for leftover in output.parent.glob(pattern):
-            pid = leftover.name.rsplit("-", 1)[1]
-            if pid.isdigit() and not Path(f"/proc/{pid}").exists():
-                shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in output.parent.glob(f".{output.name}.building-*"):
+        pid = leftover.name.rsplit("-", 1)[1]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            discard(leftover, output)
+    for leftover in output.parent.glob(f".{output.name}.old-*"):
+        pid = leftover.name.rsplit("-", 1)[1]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            # Its build is gone, but its deleter may still run: delete it in the background too.
+            subprocess.Popen(["rm", "-rf", "--", str(leftover)], start_new_session=True)
 
 
 def swap_in(staging: Path, output: Path) -> None:
@@ -109,7 +113,12 @@ def swap_in(staging: Path, output: Path) -> None:
     previous = output.with_name(output.name + ".previous")
     if output.exists():
         output.rename(previous)
-    staging.rename(output)
+    try:
+        staging.rename(output)
+    except OSError:
+        if previous.exists():
+            previous.rename(output)  # the current site stays served
+        raise
     if previous.exists():
         spare = spare_of(output)
         if spare.exists():
@@ -149,10 +158,6 @@ def run_pelican(settings_file: Path, staging: Path, extra: dict | None = None) -
         refresh_figures(Path(settings["PATH"]))
         Pelican(settings).run()
         index_after_pelican(problems.messages)
-        if "_PAGES_WRITTEN" in settings and not problems.messages:
-            from plugins.unchanged_outputs import finish
-
-            finish(staging, settings["_PAGES_WRITTEN"])  # before publishing rewrites pages
         if settings.get("PREPARE_FOR_HOST") and not problems.messages:
             from tools.publish import prepare
 
@@ -242,7 +247,7 @@ def build_pages(settings_file: Path, output: Path, sources: list[Path]) -> list[
             if problems:
                 return problems
             listed = staging / WRITTEN_LIST
-            for name in listed.read_text().split() if listed.exists() else []:
+            for name in dict.fromkeys(listed.read_text().splitlines() if listed.exists() else []):
                 target = output / name
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(staging / name, target)

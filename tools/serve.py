@@ -261,10 +261,15 @@ def rebuild(generation: Generation, builder: Builder, saved_posts: list[Path] = 
 
     When only posts were saved, their pages are written first and open pages reload
     (seconds, even on a 1,000-post blog); the full build that follows brings lists,
-    feeds and search up to date without reloading them again."""
+    feeds and search up to date and reloads them again. (The pages-only build moves
+    its pages into the served site: if the full build then fails, those pages stay,
+    which is what the author just saved.)"""
     if saved_posts and builder.build(only=saved_posts) == 0:
         generation.bump()
-        builder.build()
+        # Reload once more: an include, the site's KaTeX CSS and fonts or a neighbour's
+        # title may have changed too, and only the full build writes those.
+        if builder.build() == 0:
+            generation.bump()
         return
     if builder.build() == 0:
         generation.bump()
