@@ -28,13 +28,14 @@ import pelican
 from pelican import signals
 
 from plugins.build_cache import CACHE
+from plugins.liquid import MARKDOWN_SUFFIXES
 
 ROOT = Path(__file__).resolve().parent.parent
 # Code a reader runs: every plugin, and the figures package (the figure tag).
 CODE = [ROOT / "plugins", ROOT / "figures"]
 LIBRARIES = ["pelican", "markdown", "pymdown-extensions", "pygments", "pyyaml", "lxml", "pybtex"]
 KATEX_PACKAGE_JSON = ROOT / "node_modules" / "katex" / "package.json"
-SOURCE_SUFFIXES = {".md", ".markdown", ".mkd", ".mdown"}  # what the Jekyll reader converts
+SOURCE_SUFFIXES = MARKDOWN_SUFFIXES  # what the Jekyll reader converts
 # Liquid that can read other posts ({% post_url %}, page.previous, site.posts…): anything but
 # our own {% figure %} tag, which reads only figure metadata (covered by inputs_digest).
 SITE_LIQUID = re.compile(rb"\{\{|\{%-?\s*(?!figure\s)\w")

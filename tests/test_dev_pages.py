@@ -9,11 +9,11 @@ import sys
 import pytest
 
 from tests.conftest import ROOT, run_build, write_settings
-from tools.blog_fixture import make_blog
+from tools.blog_fixture import make_blog, page_path
 
 
 def page_of(output, post):
-    return output / post.name[:4] / post.name[5:7] / post.name[8:10] / post.stem[11:] / "index.html"
+    return output / page_path(post) / "index.html"
 
 
 def built_blog(tmp_path, posts: int):

@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tools.blog_fixture import CORPUS, FRONT_MATTER, SWIGLU, Blog, make_blog  # noqa: E402
+from tools.blog_fixture import CORPUS, FRONT_MATTER, SWIGLU, Blog, make_blog, page_path  # noqa: E402
 
 BUDGET_COLD = 60.0  # s, at the largest size
 BUDGET_RATIO = 2.0  # × plain Pelican, no-change and edit-one rebuilds
@@ -184,8 +184,7 @@ def save_to_reload(content: Path, settings: Path, output: Path, env: dict, post:
         if events.fp.readline() != b"data: reload\n":
             raise RuntimeError("the dev server's rebuild failed (its errors are above)")
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        y, m, d, slug = post.name[:4], post.name[5:7], post.name[8:10], post.stem[11:]
-        conn.request("GET", f"/{y}/{m}/{d}/{slug}/")
+        conn.request("GET", f"/{page_path(post)}")
         page = conn.getresponse().read().decode()
         elapsed = time.perf_counter() - saved
         stream.close()

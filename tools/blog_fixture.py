@@ -61,6 +61,12 @@ class Blog:
         return f"{len(self.posts)} posts ({kind}: {len(self.sources)} distinct sources)"
 
 
+def page_path(post: Path) -> str:
+    """A generated post's URL path under the site (pelicanconf.py's ARTICLE_URL, from the
+    date and slug in its file name): `2020/01/01/post-0000/`."""
+    return f"{post.name[:4]}/{post.name[5:7]}/{post.name[8:10]}/{post.stem[11:]}/"
+
+
 def source_posts(swiglu_only: bool = False) -> list[Path]:
     """The real posts to copy: SwiGLU first, then the corpus (if present and wanted)."""
     posts = [SWIGLU]

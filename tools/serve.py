@@ -275,15 +275,14 @@ def rebuild(generation: Generation, builder: Builder, saved_posts: list[Path] = 
         generation.bump()
 
 
-SOURCE_SUFFIXES = {".md", ".markdown", ".mkd", ".mdown"}
-
-
 def saved_posts(changes, content: Path = ROOT / "content") -> list[Path]:
     """The Markdown sources saved, if that is all that changed (not deleted, no other file);
     else [] (a template, an image or a deleted post: the full build is the first answer)."""
+    from plugins.liquid import MARKDOWN_SUFFIXES  # what the Jekyll reader converts
+
     paths = [Path(path) for _, path in changes]
     if all(
-        p.suffix in SOURCE_SUFFIXES and p.is_file() and p.resolve().is_relative_to(content.resolve()) for p in paths
+        p.suffix in MARKDOWN_SUFFIXES and p.is_file() and p.resolve().is_relative_to(content.resolve()) for p in paths
     ):
         return sorted(set(paths))
     return []
