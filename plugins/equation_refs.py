@@ -73,10 +73,14 @@ def resolve_inside(latex: str, numbers: dict[str, str]) -> str:
     return REF.sub(text, latex)
 
 
+class UnknownLabel(KeyError):
+    """An \\eqref or \\ref to a label no equation of the page has: the author's to fix."""
+
+
 def lookup(key: str, numbers: dict[str, str]) -> str:
     if key not in numbers:
         known = ", ".join(sorted(numbers)) or "none"
-        raise KeyError(f"no equation has \\label{{{key}}} (labels: {known})")
+        raise UnknownLabel(f"no equation has \\label{{{key}}} (labels: {known})")
     return numbers[key]
 
 

@@ -17,6 +17,10 @@ import yaml
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+# Jekyll's front matter: a '---' line, YAML, a '---' line (a file's first bytes; \r\n allowed).
+FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?P<yaml>.*?\n)?---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+
+
 def load_yaml(text: str):
     """yaml.safe_load, as Jekyll's safe YAML: plain data only."""
     return yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 (a safe loader)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
-import re
 from pathlib import Path
 
 import yaml
@@ -22,14 +21,13 @@ from pelican.urlwrappers import Author, Category, Tag
 from plugins import katex_render, liquid
 from plugins.external_embeds import ExternalEmbedsExtension
 from plugins.figure_tag import FigureTagError
-from plugins.jekyll_config import load_yaml
+from plugins.jekyll_config import FRONT_MATTER, load_yaml
 from plugins.kramdown_blocks import KramdownBlocksExtension
 from plugins.kramdown_math import KramdownMathExtension, MathError, RendererCrash
 from plugins.local_images import figure_alts, resolve_images
 
 logger = logging.getLogger(__name__)
 
-FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
 
 # Jekyll front-matter keys and what they become here; others pass through as-is.
 JEKYLL_KEYS = {
@@ -136,7 +134,6 @@ class JekyllMarkdownReader(MarkdownReader):
             ) from err
 
     def read_post(self, source_path):
-        self._source_path = source_path
         text = read_text(source_path)
         front, body, offset = split_front_matter(source_path, text)
         if front.get("render_with_liquid") is not False and ("{{" in body or "{%" in body):

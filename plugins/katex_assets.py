@@ -19,7 +19,6 @@ from plugins.build_cache import cached, fingerprint
 from plugins.katex_fonts import FACE, font_usage
 from plugins.katex_render import KATEX_PACKAGE
 
-ROOT = Path(__file__).resolve().parent.parent
 TOP_LEVEL = re.compile(r"(@font-face\{[^}]*\}|[^{}]+\{[^{}]*\})")
 # Drawn by CSS, not by the HTML: equation numbers are `(` counter `)` in KaTeX_Main.
 ALWAYS = {"KaTeX_Main-Regular.woff2": set("()0123456789")}

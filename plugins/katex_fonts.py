@@ -61,6 +61,14 @@ def _has_class(name: str) -> str:
 
 
 @cache
+def _xpath(expression: str):
+    """A compiled XPath (a formula's facts run a few of them on hundreds of formulas a build)."""
+    from lxml import etree
+
+    return etree.XPath(expression)
+
+
+@cache
 def _font_changes(class_attr: str) -> tuple[dict, ...]:
     """The font changes of the rules an element with these classes matches, in CSS order
     (KaTeX repeats a few class combinations thousands of times: computed once each)."""
@@ -99,7 +107,7 @@ def _fonts_of(roots) -> dict[str, set[str]]:
         fonts: dict = {root: BASE_FONT}  # holds the elements: lxml keeps one proxy per node
 
         texts: dict = {}  # element → its own text pieces, in document order
-        for text in root.xpath(".//text()"):
+        for text in _xpath(".//text()")(root):
             owner = text.getparent()
             if text.is_tail:
                 owner = owner.getparent()
@@ -130,7 +138,7 @@ def font_usage(html: str) -> dict[str, set[str]]:
     """For each KaTeX woff2 file an HTML page's formulas use: the characters drawn with it."""
     if "katex-html" not in html:
         return {}
-    return _fonts_of(_parse(html).xpath(_has_class("katex-html")))
+    return _fonts_of(_xpath(_has_class("katex-html"))(_parse(html)))
 
 
 def formula_facts(html: str) -> tuple[set[str], dict[str, set[str]]]:
@@ -140,8 +148,8 @@ def formula_facts(html: str) -> tuple[set[str], dict[str, set[str]]]:
     later step parses a finished page to find out which CSS rules and fonts it needs.
     """
     doc = _parse(html)
-    classes = {c for element in doc.xpath("//*[@class]") for c in element.get("class").split()}
-    return classes, _fonts_of(doc.xpath(_has_class("katex-html")))
+    classes = {c for attribute in _xpath("//@class")(doc) for c in attribute.split()}
+    return classes, _fonts_of(_xpath(_has_class("katex-html"))(doc))
 
 
 def fonts_for(html: str) -> list[str]:

@@ -189,7 +189,7 @@ class MathPreprocessor(Preprocessor):
                 continue
             try:
                 out.append(self.md.htmlStash.store(self.formula_html(latex, display, numbers)))
-            except KeyError as err:
+            except equation_refs.UnknownLabel as err:  # a KeyError from a bug is a crash, below
                 raise MathError(text.count("\n", 0, start) + 1, latex, err.args[0]) from err
             except Exception as err:  # the renderer's own error type varies
                 line = text.count("\n", 0, start) + 1

@@ -34,11 +34,10 @@ from liquid.tag import Tag
 from liquid.token import TOKEN_EOF, TOKEN_EXPRESSION, TOKEN_TAG, Token
 from pelican.utils import slugify
 
-from plugins.jekyll_config import load_yaml
+from plugins.jekyll_config import FRONT_MATTER, load_yaml
 
 POST_NAME = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
-FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?P<yaml>.*?\n)?---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 RAW_OPEN = re.compile(r"{%-?\s*raw\s*-?%}")
 RAW_CLOSE = re.compile(r"{%-?\s*endraw\s*-?%}")
 
@@ -152,6 +151,8 @@ class SiteIndex:
             if not m and "_drafts" not in rel.parts:
                 continue
             meta = read_front_matter(path)
+            if meta.get("published") is False:
+                continue  # not built, so neither a neighbour nor a post_url target (as in Jekyll)
             date = local_time(as_datetime(meta.get("date")), settings) or (
                 dt.datetime.fromisoformat(m.group("date")) if m else draft_date(path)
             )

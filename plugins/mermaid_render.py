@@ -135,7 +135,7 @@ def render_all(sources: list[str], font: bytes, where: list[str] | None = None) 
     if not missing:
         return results  # a no-change rebuild: no browser
     try:
-        drawn = draw_in_chromium(missing, font)
+        drawn = draw_in_chromium(missing)
     except MermaidError as error:
         changed = sorted({w for w, r in zip(where or [], results, strict=False) if r is None})
         raise MermaidError(f"{error}\n    changed: {', '.join(changed)}" if changed else str(error)) from None
@@ -145,8 +145,8 @@ def render_all(sources: list[str], font: bytes, where: list[str] | None = None) 
     return results
 
 
-def draw_in_chromium(sources: list[str], font: bytes) -> dict[str, dict]:
-    """Each source drawn by Mermaid in one headless Chromium, labels measured in FONT_SOURCE (`font`)."""
+def draw_in_chromium(sources: list[str]) -> dict[str, dict]:
+    """Each source drawn by Mermaid in one headless Chromium, labels measured in FONT_SOURCE."""
     chromium = find_chromium()
     if not chromium:
         raise MermaidError(
@@ -246,7 +246,7 @@ def themed_svg(svg: str, svg_id: str, face: str) -> str:
     """One theme's drawing alone, its unused rules dropped."""
     rules = used_rules(css_rules(STYLE.search(svg).group(1)), STYLE.sub("", svg))
     svg = STYLE.sub(lambda _: f"<style>{face}{''.join(rules)}</style>", svg, count=1)
-    return accessible(compact(svg.replace(PLACEHOLDER, svg_id)), svg_id)
+    return accessible(compact(svg.replace(PLACEHOLDER, svg_id)))
 
 
 def one_svg(drawn: dict, source: str, svg_id: str, font_url: str) -> str:
@@ -280,7 +280,7 @@ def _one_svg(light: str, dark: str, source: str, font_url: str) -> str:
         + "}"
     )
     svg = STYLE.sub(lambda _: f"<style>{style}</style>", light, count=1)
-    return accessible(compact(svg), PLACEHOLDER)
+    return accessible(compact(svg))
 
 
 def compact(svg: str) -> str:
@@ -289,7 +289,7 @@ def compact(svg: str) -> str:
     return MARKER.sub(lambda m: m.group(0) if f"url(#{m['id']})" in svg else "", svg)
 
 
-def accessible(svg: str, svg_id: str) -> str:
+def accessible(svg: str) -> str:
     """role="img" with a name: the author's accTitle if any, else the node labels."""
     head_end = svg.index(">")
     head, rest = svg[:head_end], svg[head_end:]

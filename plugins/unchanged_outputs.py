@@ -27,9 +27,16 @@ import io
 import os
 from pathlib import Path
 
+import pelican
 from pelican import signals
 from pelican.generators import Generator
 from pelican.writers import Writer
+
+# UnchangedOutputsWriter._open_w repeats pelican 4.12.0's Writer._open_w bookkeeping: checked here.
+if pelican.__version__ != "4.12.0":
+    raise ImportError(
+        f"plugins/unchanged_outputs.py overrides pelican 4.12.0's Writer._open_w, not {pelican.__version__}'s"
+    )
 
 
 def manifest_of(site: Path) -> Path:

@@ -8,6 +8,7 @@ file says, so the fast tier can never start a full build or a browser by acciden
 
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
 
@@ -143,3 +144,23 @@ def reader(browser, server):
         context.close()
         assert watch.problems == [], watch.problems
         assert watch.other_hosts() == [], watch.other_hosts()
+
+
+INTERACTIVE = ["beta-slider", "x2-fit", "ellipse"]  # the figures with a JSON spec and a slider
+
+
+@pytest.fixture(scope="session")
+def generated(tmp_path_factory) -> Path:
+    """The three interactive figures in a temporary assets folder: copied from content/assets where they are
+    current (same code, so the same bytes: regeneration is deterministic), made there otherwise."""
+    from figures.generate import ASSETS, generate, is_stale, read_meta
+
+    assets = tmp_path_factory.mktemp("figure-assets")
+    stale = [i for i in INTERACTIVE if is_stale(i, ASSETS)]
+    for figure_id in sorted(set(INTERACTIVE) - set(stale)):
+        for rel in [*read_meta(figure_id, ASSETS)["files"], f"figures/{figure_id}.meta.json"]:
+            (assets / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(ASSETS / rel, assets / rel)
+    if stale:  # (an empty list would mean every figure)
+        generate(stale, assets=assets, progress=lambda m: None)
+    return assets

@@ -65,3 +65,28 @@ def test_a_bad_save_fails_the_pages_only_build_and_the_served_page_stays(tmp_pat
     only = build_only(settings, output, env, post)
     assert only.returncode == 1 and post.name in only.stderr
     assert page_of(output, post).read_bytes() == good
+
+
+def test_the_writer_writes_only_the_selected_sources_pages_and_lists_them(tmp_path):
+    """In-process, no build: SelectedPagesWriter as Pelican's get_writer hands it out."""
+    from types import SimpleNamespace
+
+    from jinja2 import Template
+
+    from plugins.dev_pages import WRITTEN_LIST, SelectedPagesWriter, get_writer
+
+    saved, other = tmp_path / "saved.md", tmp_path / "other.md"
+    settings = {"DEV_ONLY_SOURCES": [str(saved)], "RELATIVE_URLS": False, "SITEURL": "", "OUTPUT_PATH": str(tmp_path)}
+    assert get_writer(SimpleNamespace(settings={"DEV_ONLY_SOURCES": []})) is None  # a full build: Pelican's own
+    assert get_writer(SimpleNamespace(settings=settings)) is SelectedPagesWriter
+    out = tmp_path / "out"
+    writer = SelectedPagesWriter(str(out), settings={**settings, "OUTPUT_PATH": str(out)})
+    template = Template("{{ article.title }}")
+    for source, name in ((saved, "a/index.html"), (other, "b/index.html")):
+        article = SimpleNamespace(source_path=str(source), title=source.stem)
+        writer.write_file(name, template, {}, article=article)
+    writer.write_file("index.html", template, {})  # a site-wide page: never in a pages-only build
+    assert writer.write_feed([], {}, "feed.xml") is None
+    assert (out / "a/index.html").read_text() == "saved"
+    assert not (out / "b").exists() and not (out / "index.html").exists() and not (out / "feed.xml").exists()
+    assert (out / WRITTEN_LIST).read_text() == "a/index.html\n"

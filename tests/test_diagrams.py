@@ -94,10 +94,10 @@ def test_a_drawing_that_differs_between_themes_comes_as_two_svgs():
 def test_a_cached_diagram_never_starts_a_browser(tmp_path, monkeypatch):
     monkeypatch.setattr(build_cache, "CACHE", tmp_path)
     drawn = {"graph LR\n a": {"key": "0", "light": LIGHT, "dark": DARK}}
-    monkeypatch.setattr(mermaid_render, "draw_in_chromium", lambda sources, font: drawn)
+    monkeypatch.setattr(mermaid_render, "draw_in_chromium", lambda sources: drawn)
     first = mermaid_render.render_all(["graph LR\n a"], b"font")
 
-    def no_browser(sources, font):
+    def no_browser(sources):
         raise AssertionError("a browser was started for a cached diagram")
 
     monkeypatch.setattr(mermaid_render, "draw_in_chromium", no_browser)
@@ -120,10 +120,9 @@ def test_chromium_draws_the_same_svg_twice_and_reports_bad_syntax():
     """Without the cache: two runs of Mermaid in Chromium give the same bytes (builds are deterministic)."""
     if not mermaid_render.find_chromium():
         pytest.skip("no Chromium: install it or set CHROMIUM_PATH")
-    font = mermaid_render.FONT_SOURCE.read_bytes()
     sources = ["graph LR\n  a[x₁] -->|1| b", "graph LR\n  a --> b[[unclosed"]
-    first = mermaid_render.draw_in_chromium(sources, font)
-    second = mermaid_render.draw_in_chromium(sources, font)
+    first = mermaid_render.draw_in_chromium(sources)
+    second = mermaid_render.draw_in_chromium(sources)
     assert first == second
     assert first[sources[0]]["light"].startswith(f'<svg id="{mermaid_render.PLACEHOLDER}"')
     assert "Parse error on line" in first[sources[1]]["error"]

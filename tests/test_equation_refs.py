@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from plugins.equation_refs import LabelError, anchor, link, number_labels, prepare_display, resolve_inside
+from plugins.equation_refs import LabelError, UnknownLabel, anchor, link, number_labels, prepare_display, resolve_inside
 
 
 def test_labelled_display_formulas_are_numbered_in_order_and_tags_keep_their_text():
@@ -40,9 +40,9 @@ def test_anchors_are_lowercase_words_and_dashes():
 
 
 def test_an_unknown_reference_names_the_label_and_the_known_ones():
-    with pytest.raises(KeyError, match=r"no equation has \\\\label\{eq:x\} \(labels: eq:a, eq:b\)"):
+    with pytest.raises(UnknownLabel, match=r"no equation has \\\\label\{eq:x\} \(labels: eq:a, eq:b\)"):
         link(r"\eqref{eq:x}", {"eq:b": "2", "eq:a": "1"})
-    with pytest.raises(KeyError, match=r"labels: none"):
+    with pytest.raises(UnknownLabel, match=r"labels: none"):
         resolve_inside(r"\eqref{eq:x}", {})
 
 

@@ -12,7 +12,6 @@ import csv
 import functools
 import io
 import json
-import shutil
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 
@@ -22,15 +21,15 @@ from PIL import Image
 
 from figures import beta_slider
 from figures.export import csv_files
-from figures.generate import ASSETS, generate, is_stale, read_meta
+from figures.generate import read_meta
 from figures.spec import SliderState, apply_state, float32, interactive, percent, values
 from figures.static import NARROW_WIDTH, Exporter, compact_svg, export_figure, picture_format, stable_ids
 from figures.theme import LIGHT
 from plugins.figure_tag import interactive_html
+from tests.conftest import INTERACTIVE
 
 SVG = "{http://www.w3.org/2000/svg}"
 MAX_PICTURE_BYTES = 40_000  # issue 12: every static picture ≤ 40 KB
-INTERACTIVE = ["beta-slider", "x2-fit", "ellipse"]
 
 
 @functools.cache
@@ -208,21 +207,6 @@ def test_csv_numbers_are_written_as_the_json_writes_them():
 
 
 # --- the real figures, exported in Chromium -------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def generated(tmp_path_factory):
-    """The three interactive figures in a temporary assets folder: copied from content/assets where they are
-    current (same code, so the same bytes: regeneration is deterministic), made there otherwise."""
-    assets = tmp_path_factory.mktemp("figure-assets")
-    stale = [i for i in INTERACTIVE if is_stale(i, ASSETS)]
-    for figure_id in set(INTERACTIVE) - set(stale):
-        for rel in [*read_meta(figure_id, ASSETS)["files"], f"figures/{figure_id}.meta.json"]:
-            (assets / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(ASSETS / rel, assets / rel)
-    if stale:  # (an empty list would mean every figure)
-        generate(stale, assets=assets, progress=lambda m: None)
-    return assets
 
 
 def test_compact_svg_writes_each_style_once_and_drops_empty_groups_and_class_names():

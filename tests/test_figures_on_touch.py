@@ -7,6 +7,7 @@ import json
 import pytest
 
 from tests.conftest import POST_URL, wait_until
+from tools.browser import scroll_through
 
 pytestmark = pytest.mark.browser
 
@@ -15,17 +16,10 @@ def is_plotly_or_figure_data(url: str) -> bool:
     return "plotly" in url or ("/assets/figures/" in url and url.endswith(".json"))
 
 
-def scroll_to_the_end(page) -> None:
-    height = page.evaluate("document.documentElement.scrollHeight")
-    for y in range(0, height + 500, 400):
-        page.evaluate(f"window.scrollTo(0, {y})")
-        page.wait_for_timeout(40)
-
-
 @pytest.mark.parametrize("width,height", [(1280, 900), (375, 740)])
 def test_reading_to_the_end_loads_no_plotly_and_shows_every_static_picture(reader, width, height):
     page, watch = reader(POST_URL, width=width, height=height)
-    scroll_to_the_end(page)
+    scroll_through(page, pause_ms=40, past_end=500)
     page.wait_for_load_state("networkidle")
     assert not [u for u in watch.requests if is_plotly_or_figure_data(u) or "mermaid" in u]
     pictures = page.locator(".figure-interactive .figure-static")

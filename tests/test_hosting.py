@@ -18,8 +18,6 @@ from tests.conftest import POST_URL, open_page, wait_until
 from tools.browser import scroll_through
 from tools.headers import CONTENT_TYPES, REVALIDATE, RULES, SECURITY, headers_for, netlify_headers, nginx_server
 
-TABLE_HEADERS = ["Cache-Control", *SECURITY]
-
 
 def parse_headers_file(text: str) -> list[tuple[str, dict[str, str]]]:
     """The `_headers` format: a path pattern, then indented `Name: value` lines."""
@@ -121,6 +119,18 @@ def test_each_file_type_gets_its_content_type_encoding_and_headers(hosted):
             else:
                 assert "content-encoding" not in headers, rel
                 assert body == path.read_bytes()
+    # Types the site has no file of today (an ES module, plain WebAssembly): served right all the same.
+    for suffix, body in ((".mjs", b"export const x = 1;\n"), (".wasm", b"\0asm\1\0\0\0")):
+        extra = output / f"type-check{suffix}"
+        extra.write_bytes(body)
+        try:
+            status, headers, served = fetch(url, "/" + extra.name)
+            assert status == 200 and served == body, suffix
+            assert headers["content-type"].split(";")[0] == expected_type(suffix), suffix
+        finally:
+            extra.unlink()
+    # The static hosts' _headers file, written by make publish, is the table nginx serves.
+    assert (output / "_headers").read_text() == netlify_headers()
     # Hashed assets are cached for good, pages are revalidated.
     assert fetch(url, POST_URL)[1]["cache-control"] == REVALIDATE
     [site_css] = (output / "theme" / "css").glob("site.*.css")

@@ -128,3 +128,17 @@ def test_a_malformed_config_names_the_file(tmp_path):
     (tmp_path / "_config.yml").write_text("title: [unclosed\n")
     with pytest.raises(ValueError, match=r"_config\.yml: malformed YAML"):
         pelican_settings(tmp_path / "_config.yml")
+
+
+def test_asset_folders_are_found_however_a_post_writes_the_path(tmp_path):
+    from tools.import_jekyll import asset_folders
+
+    for folder in ("assets/img", "files", "images", "downloads", "_sass", "posts"):
+        (tmp_path / folder).mkdir(parents=True)
+    (tmp_path / "_posts").mkdir()
+    (tmp_path / "_posts" / "2020-01-01-a.md").write_text(
+        "---\ntitle: A\nimage: /images/card.png\n---\n\n"
+        "![a]({{ site.baseurl }}/assets/img/a.png) [paper]({% link files/p.pdf %})\n"
+        "[elsewhere](https://example.org/downloads/x.zip) ![rel](../posts/x.png)\n"
+    )
+    assert asset_folders(tmp_path) == ["assets", "files", "images"]

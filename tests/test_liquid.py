@@ -11,7 +11,7 @@ from tests.conftest import ROOT
 
 
 @pytest.fixture
-def site(tmp_path):
+def blog(tmp_path):
     """A content folder with three posts (the middle one is read) and an include."""
     katex_render.configure()
     posts = tmp_path / "_posts"
@@ -36,9 +36,9 @@ def read(folder, body: str, front: str = "title: Second\n", name="2020-02-01-sec
     return reader.read(str(path))
 
 
-def test_site_and_page_variables(site):
+def test_site_and_page_variables(blog):
     html, _ = read(
-        site,
+        blog,
         "{{ site.title }} | {{ page.title }} | {{ page.url }} | {{ page.previous.url }} | {{ page.next.url }}"
         " | {{ page.mood }} | {{ page.date | date: '%Y-%m-%d' }}",
         front="title: Second\nmood: calm\n",
@@ -47,10 +47,10 @@ def test_site_and_page_variables(site):
     assert "2020-02-01" in html
 
 
-def test_site_keys_come_from_config_yml_when_there_is_one(site):
-    (site / "_config.yml").write_text("title: My Old Blog\nbaseurl: /blog\nurl: https://example.org\nauthor: Me\n")
+def test_site_keys_come_from_config_yml_when_there_is_one(blog):
+    (blog / "_config.yml").write_text("title: My Old Blog\nbaseurl: /blog\nurl: https://example.org\nauthor: Me\n")
     html, _ = read(
-        site,
+        blog,
         "{{ site.title }} {{ site.author }} {{ '/x.png' | relative_url }} {{ '/x.png' | absolute_url }}"
         " {% post_url 2020-01-01-first %}",
     )
@@ -58,41 +58,41 @@ def test_site_keys_come_from_config_yml_when_there_is_one(site):
     assert " /blog/2020/01/01/first/" in html
 
 
-def test_filters_escape_default_date(site):
+def test_filters_escape_default_date(blog):
     html, _ = read(
-        site, "{{ '<b>&' | escape }} {{ page.missing | default: 'none' }} {{ '2020-05-06' | date: '%d/%m' }}"
+        blog, "{{ '<b>&' | escape }} {{ page.missing | default: 'none' }} {{ '2020-05-06' | date: '%d/%m' }}"
     )
     assert "&lt;b&gt;&amp; none 06/05" in html
 
 
-def test_post_url_with_an_anchor_matches_our_heading_ids(site):
-    html, _ = read(site, "[see]({% post_url 2020-01-01-first %}#some-heading)")
+def test_post_url_with_an_anchor_matches_our_heading_ids(blog):
+    html, _ = read(blog, "[see]({% post_url 2020-01-01-first %}#some-heading)")
     assert '<a href="/2020/01/01/first/#some-heading">see</a>' in html
 
 
-def test_link_to_a_post_and_to_a_file(site):
-    html, _ = read(site, "[a]({% link _posts/2020-01-01-first.md %}) [b]({% link files/paper.pdf %})")
+def test_link_to_a_post_and_to_a_file(blog):
+    html, _ = read(blog, "[a]({% link _posts/2020-01-01-first.md %}) [b]({% link files/paper.pdf %})")
     assert 'href="/2020/01/01/first/"' in html and 'href="{static}/files/paper.pdf"' in html
 
 
-def test_highlight_looks_like_a_fenced_block(site):
-    fenced, _ = read(site, "```python\nx = 1\n```\n")
-    tagged, _ = read(site, "{% highlight python %}\nx = 1\n{% endhighlight %}\n")
+def test_highlight_looks_like_a_fenced_block(blog):
+    fenced, _ = read(blog, "```python\nx = 1\n```\n")
+    tagged, _ = read(blog, "{% highlight python %}\nx = 1\n{% endhighlight %}\n")
     assert tagged == fenced and 'class="highlight"' in tagged
-    numbered, _ = read(site, "{% highlight python linenos %}\nx = 1\n{% endhighlight %}\n")
+    numbered, _ = read(blog, "{% highlight python linenos %}\nx = 1\n{% endhighlight %}\n")
     assert "linenos" in numbered
-    in_list, _ = read(site, "- item\n\n  {% highlight python %}\n  x = 1\n  {% endhighlight %}\n- next\n")
+    in_list, _ = read(blog, "- item\n\n  {% highlight python %}\n  x = 1\n  {% endhighlight %}\n- next\n")
     assert in_list.count("<li>") == 2 and 'class="highlight"' in in_list.split("<li>")[1]
 
 
-def test_raw_keeps_liquid_as_text(site):
-    html, _ = read(site, "`{% raw %}{{ site.title }}{% endraw %}`")
+def test_raw_keeps_liquid_as_text(blog):
+    html, _ = read(blog, "`{% raw %}{{ site.title }}{% endraw %}`")
     assert "<code>{{ site.title }}</code>" in html
 
 
-def test_include_with_arguments(site):
+def test_include_with_arguments(blog):
     html, _ = read(
-        site,
+        blog,
         '{% include note.html text="Careful" %}\n\n{% include note.html text=page.mood %}\n',
         front="title: Second\nmood: calm\n",
     )
@@ -100,10 +100,18 @@ def test_include_with_arguments(site):
     assert '<aside class="note">calm (Second)</aside>' in html
 
 
-def test_render_with_liquid_false_leaves_it_as_text(site):
-    html, _ = read(site, "`{{ site.title }}`", front="title: Second\nrender_with_liquid: false\n")
+def test_render_with_liquid_false_leaves_it_as_text(blog):
+    html, _ = read(blog, "`{{ site.title }}`", front="title: Second\nrender_with_liquid: false\n")
     assert "<code>{{ site.title }}</code>" in html
 
+
+
+def test_an_unpublished_post_is_no_neighbour_and_no_post_url_target(blog):
+    (blog / "_posts" / "2020-01-15-hidden.md").write_text("---\ntitle: Hidden\npublished: false\n---\n")
+    html, _ = read(blog, "{{ page.previous.url }}")
+    assert "/2020/01/01/first/" in html  # not the unpublished post between them
+    with pytest.raises(SourceError, match="2020-01-15-hidden"):
+        read(blog, "{% post_url 2020-01-15-hidden %}")
 
 @pytest.mark.parametrize(
     "body, line, words",
@@ -115,16 +123,16 @@ def test_render_with_liquid_false_leaves_it_as_text(site):
         ("See {% post_url 2019-01-01-gone %}.\n", 4, ["2019-01-01-gone"]),
     ],
 )
-def test_bad_liquid_names_the_file_line_and_text(site, body, line, words):
+def test_bad_liquid_names_the_file_line_and_text(blog, body, line, words):
     with pytest.raises(SourceError) as err:
-        read(site, body)
+        read(blog, body)
     message = str(err.value)
     assert f"2020-02-01-second.md:{line}:" in message, message
     for word in words:
         assert word in message, message
 
 
-def test_a_malformed_config_yml_is_an_error_naming_it(site):
-    (site / "_config.yml").write_text("title: [unclosed\n")
+def test_a_malformed_config_yml_is_an_error_naming_it(blog):
+    (blog / "_config.yml").write_text("title: [unclosed\n")
     with pytest.raises(SourceError, match=r"_config\.yml: malformed YAML"):
-        read(site, "{{ site.title }}")
+        read(blog, "{{ site.title }}")

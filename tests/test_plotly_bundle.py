@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from figures.generate import ASSETS
-from figures.registry import FIGURE_IDS
 from plugins.site_assets import PLOTLY_BUNDLE
+from tests.conftest import INTERACTIVE
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRY = ROOT / "tools" / "plotly_bundle.js"
@@ -39,19 +38,10 @@ def traces_used(spec: dict) -> set[str]:
     return used
 
 
-def interactive_specs() -> dict[str, dict]:
-    specs = {}
-    for figure_id in FIGURE_IDS:
-        path = ASSETS / "figures" / f"{figure_id}.json"
-        if path.exists():
-            specs[figure_id] = json.loads(path.read_text())
-    if not specs:
-        pytest.skip("no generated figures in content/assets: run `python -m figures`")
-    return specs
-
-
-def test_every_figure_uses_only_traces_the_bundle_registers():
-    missing = {fid: traces_used(spec) - bundled_traces() for fid, spec in interactive_specs().items()}
+@pytest.mark.build
+def test_every_figure_uses_only_traces_the_bundle_registers(generated):
+    specs = {fid: json.loads((generated / "figures" / f"{fid}.json").read_text()) for fid in INTERACTIVE}
+    missing = {fid: traces_used(spec) - bundled_traces() for fid, spec in specs.items()}
     assert not any(missing.values()), f"add these traces to {ENTRY.name}: {missing}"
 
 

@@ -9,8 +9,8 @@ a cold build, a rebuild that changes nothing, a rebuild after editing one post,
 and the peak memory of the build's process tree (node included). It times the
 same Markdown with plain Pelican (default theme, no plugins, content cache on)
 and with Jekyll when `jekyll` is on PATH, in the same run, and prints ratios
-and the budgets of issue 11 with PASS or FAIL. `run()` returns the table rows
-for `make bench`.
+and the budgets of issue 11 (the blog rows of tools/bench/budgets.py) with PASS or
+FAIL. `make bench` runs it through tools/bench/blog.py.
 """
 
 from __future__ import annotations
@@ -30,14 +30,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tools.blog_fixture import CORPUS, FRONT_MATTER, SWIGLU, Blog, make_blog, page_path  # noqa: E402
-
-BUDGET_COLD = 60.0  # s, at the largest size
-BUDGET_RATIO = 2.0  # × plain Pelican, no-change and edit-one rebuilds
-BUDGET_MEMORY = 2 * 1024**3  # bytes
-BUDGET_PER_POST = 0.010  # s per extra post on a no-change rebuild
-BUDGET_FORMULAS = 1500  # formulas per second, cold, end to end
-BUDGET_RELOAD = 3.0  # s from saving a post to its reloaded page, through the dev server
+from plugins.jekyll_config import FRONT_MATTER  # noqa: E402
+from tools.blog_fixture import CORPUS, SWIGLU, Blog, make_blog, page_path  # noqa: E402
+from tools.scratch_site import write_settings  # noqa: E402
 
 
 @dataclass
@@ -142,10 +137,7 @@ def three_builds(command, posts: list[Path], env: dict | None = None, cwd: Path 
 
 
 def ours(blog: Blog, work: Path) -> Timings:
-    settings = work / "ours.py"
-    settings.write_text(
-        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\nPATH = {str(blog.content)!r}\n"
-    )
+    settings = write_settings(work, blog.content)
     output, env = work / "ours-output", {"SITE_BUILD_CACHE": str(work / "ours-cache")}
     cmd = [sys.executable, "-m", "tools.build", "--settings", str(settings), "--output", str(output)]
     timings = three_builds(cmd, blog.posts, env)
@@ -353,62 +345,17 @@ def rows(r: Results) -> list[str]:
             f"{r.formulas_per_cpu_second:,.0f} per CPU second" if r.formulas_per_cpu_second else "",
         )
     )
-    out += [row(name, shown, "", verdict(ok)) for name, shown, ok in budgets(r)]
     return out
 
 
 def budgets(r: Results) -> list[tuple[str, str, bool]]:
-    checks = []
-    big = max(r.sizes, key=lambda x: x.n)
-    o, p = big.ours, big.plain
-    for name, attr in (("No-change rebuild", "no_change"), ("Rebuild after editing one post", "edit_one")):
-        mine, plain = getattr(o, attr), getattr(p, attr)
-        ok = mine is not None and plain is not None and mine <= BUDGET_RATIO * plain
-        checks.append((f"{name} at {big.n} posts ≤ {BUDGET_RATIO:g}× plain Pelican", f"{s(mine)} vs {s(plain)}", ok))
-    checks.append(
-        (f"Cold build at {big.n} posts ≤ {BUDGET_COLD:.0f} s", s(o.cold), o.cold is not None and o.cold <= BUDGET_COLD)
-    )
-    checks.append(
-        (
-            f"Peak memory at {big.n} posts ≤ 2 GB",
-            f"{(o.peak or 0) / 1048576:,.0f} MB",
-            o.peak is not None and o.peak <= BUDGET_MEMORY,
-        )
-    )
-    small = min(r.sizes, key=lambda x: x.n)
-    if big.n > small.n and big.ours.no_change is not None and small.ours.no_change is not None:
-        per_post = (big.ours.no_change - small.ours.no_change) / (big.n - small.n)
-        checks.append(
-            ("No-change rebuild, cost per extra post ≤ 10 ms", f"{per_post * 1000:.1f} ms", per_post <= BUDGET_PER_POST)
-        )
-    reload = o.save_to_reload
-    checks.append(
-        (
-            f"Dev server at {big.n} posts: save → reloaded page ≤ {BUDGET_RELOAD:g} s",
-            s(reload),
-            reload is not None and reload <= BUDGET_RELOAD,
-        )
-    )
-    rate = r.formulas_per_second
-    checks.append(
-        (
-            f"Cold KaTeX ≥ {BUDGET_FORMULAS:,} formulas/s",
-            f"{rate:,.0f}/s" if rate else "—",
-            bool(rate and rate >= BUDGET_FORMULAS),
-        )
-    )
-    return checks
+    """The blog rows of the bench's one budget table (tools/bench/budgets.py), checked on `r`:
+    (name, value as printed, holds)."""
+    from tools.bench.blog import values
+    from tools.bench.budgets import BUDGETS
 
-
-def run(
-    sizes: list[int] = (1, 100, 1000), swiglu_only: bool = False, work: Path | None = None, jekyll: bool = True
-) -> list[str]:
-    """Measure and return the blog section's table rows."""
-    if work is None:
-        with tempfile.TemporaryDirectory(prefix="bench-blog-") as tmp:
-            return rows(measure(list(sizes), swiglu_only, Path(tmp), jekyll))
-    work.mkdir(parents=True, exist_ok=True)
-    return rows(measure(list(sizes), swiglu_only, work, jekyll))
+    measured, _ = values(r, quick=False)
+    return [(b.name, *b.check(measured)) for b in BUDGETS if b.section == "blog"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -418,9 +365,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, help="keep the generated blogs and outputs here")
     parser.add_argument("--no-jekyll", action="store_true")
     args = parser.parse_args(argv)
-    table = run(args.sizes, args.swiglu_only, args.work, not args.no_jekyll)
+    work = args.work or Path(tempfile.mkdtemp(prefix="bench-blog-"))
+    results = measure(list(args.sizes), args.swiglu_only, work, not args.no_jekyll)
     print("| Measure | Ours | Baseline | Ours ÷ baseline, or verdict |\n|---|--:|--:|--:|")
-    print("\n".join(table))
+    print("\n".join(rows(results) + [row(name, shown, "", verdict(ok)) for name, shown, ok in budgets(results)]))
+    if args.work is None:
+        shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from tools.bench import CHROME_FLAGS, chromium, serving, sizes
+from tools.browser import scroll_through
 
 POST_URL = "/2026/11/26/swiglu-intuition/"
 VIEWPORTS = {"desktop": (1280, 900), "phone": (375, 740)}
@@ -64,13 +65,6 @@ def settle(page) -> None:
     page.wait_for_load_state("networkidle", timeout=120_000)
 
 
-def read_like_a_reader(page) -> None:
-    height = page.evaluate("document.documentElement.scrollHeight")
-    for y in range(0, height + 800, 400):
-        page.evaluate(f"window.scrollTo(0, {y})")
-        page.wait_for_timeout(100)
-
-
 def measure(browser, base: str, name: str, width: int, height: int, path: str = POST_URL) -> ReadingRow:
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
@@ -80,7 +74,7 @@ def measure(browser, base: str, name: str, width: int, height: int, path: str = 
         page.goto(base + path, wait_until="load", timeout=120_000)
         settle(page)
         before = len(responses)
-        read_like_a_reader(page)
+        scroll_through(page, pause_ms=100)
         settle(page)
         read = len(responses)
         figures = page.locator(FIGURE)

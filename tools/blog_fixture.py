@@ -21,6 +21,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from plugins.jekyll_config import FRONT_MATTER
+
 ROOT = Path(__file__).resolve().parent.parent
 SWIGLU = ROOT / "content" / "posts" / "2026-11-26-swiglu-intuition.md"
 # Beside the project (../shared), or beside the folder of worktrees holding it.
@@ -45,7 +47,6 @@ PNG_1X1 = bytes.fromhex(
 SVG_1X1 = b'<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"></svg>\n'
 LOCAL_IMAGE = re.compile(r"""(?<![\w:/.])(/[\w./%-]+\.(?:png|jpe?g|gif|svg|webp))""", re.IGNORECASE)
 POST_URL = re.compile(r"(\{%-?\s*post_url\s+)([^\s%]+)")
-FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*\n", re.DOTALL)
 
 
 @dataclass

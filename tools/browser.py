@@ -33,11 +33,20 @@ CLS_SO_FAR = """new Promise(resolve => {
 })"""
 
 
+# Where `tools/setup.sh chromium` records the Chromium it downloaded with Playwright (no root).
+RECORDED_CHROMIUM = Path(__file__).resolve().parent.parent / ".venv" / "chromium-path"
+
+
 def chromium_path() -> str | None:
-    """CHROMIUM_PATH, else Debian's chromium on PATH; None lets Playwright use its own download."""
+    """CHROMIUM_PATH, else Debian's chromium on PATH, else the Chromium tools/setup.sh downloaded
+    without root (recorded in .venv/chromium-path); None lets Playwright use its own download."""
     if os.environ.get("CHROMIUM_PATH"):
         return os.environ["CHROMIUM_PATH"]
-    return shutil.which("chromium") or shutil.which("chromium-browser")
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found and RECORDED_CHROMIUM.is_file():
+        recorded = RECORDED_CHROMIUM.read_text().strip()
+        found = recorded if recorded and os.access(recorded, os.X_OK) else None
+    return found
 
 
 def chromium_executable() -> str:

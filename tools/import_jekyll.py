@@ -24,8 +24,6 @@ from plugins.jekyll_config import PermalinkError, article_url, read_config
 ROOT = Path(__file__).resolve().parent.parent
 CARRIED = ("_posts", "_drafts", "_includes")
 MARKDOWN = (".md", ".markdown", ".mkd", ".mdown")
-# Site-root paths in posts: Markdown links/images, src/href attributes, Liquid strings.
-ROOT_PATH = re.compile(r"""(?:\]\(|src=["']?|href=["']?|\{\{\s*["']|\]:\s*)/(?P<top>[A-Za-z0-9][\w.-]*)/""")
 NOT_CARRIED = {
     "_layouts": "theme layouts: this site's theme (theme/templates) lays out every post",
     "_plugins": "Ruby plugins: Jekyll plugins do not run here; see README 'Writing a post'",
@@ -87,13 +85,21 @@ def copy_tree(source: Path, target: Path, name: str, report: Report) -> None:
 
 def asset_folders(site: Path) -> list[str]:
     """Top-level folders of the site that posts and includes point into with site-root paths."""
+    tops = sorted(d.name for d in site.iterdir() if d.is_dir() and not d.name.startswith(("_", ".")))
+    if not tops:
+        return []
+    # A site-root path into one of them, however the post writes it: `](/assets/`, `src="/files/`,
+    # `{{ site.baseurl }}/assets/`, `image: /assets/` in front matter, `{% link files/x.pdf %}`.
+    # (Not after a word character or a dot: `https://host/assets/` and `../assets/` are not ours.)
+    names = "|".join(map(re.escape, tops))
+    root_path = re.compile(rf"(?:(?<![\w.-])/|\{{%-?\s*link\s+)(?P<top>{names})/")
     folders = set()
     for folder in CARRIED:
         for post in (site / folder).rglob("*") if (site / folder).is_dir() else []:
             if post.is_file() and (post.suffix in MARKDOWN or folder == "_includes"):
-                for m in ROOT_PATH.finditer(post.read_text(encoding="utf-8", errors="replace")):
+                for m in root_path.finditer(post.read_text(encoding="utf-8", errors="replace")):
                     folders.add(m.group("top"))
-    return sorted(f for f in folders if (site / f).is_dir() and not f.startswith(("_", ".")))
+    return sorted(folders)
 
 
 def import_site(site: Path, content: Path) -> Report:

@@ -24,7 +24,6 @@ import brotli
 
 from plugins.build_cache import cached, fingerprint
 
-ROOT = Path(__file__).resolve().parent.parent
 TEXT = {".html", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ".txt", ".csv", ".map"}
 HASHED_DIRS = ["theme", "assets"]  # under the output folder
 KEEP_NAMES = re.compile(r"^theme/vendor/(mermaid|plotly)-")  # versioned folders

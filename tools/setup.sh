@@ -34,11 +34,22 @@ case "${1:-}" in
     if [ -n "${CHROMIUM_PATH:-}" ] || command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then
       exit 0
     fi
+    if [ -s "$VENV/chromium-path" ] && [ -x "$(cat "$VENV/chromium-path")" ]; then
+      exit 0
+    fi
     if [ "$(id -u)" = 0 ]; then
       # Playwright's own browser download is not reachable everywhere; Debian's package is.
       apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
     else
+      # No root (a laptop, Netlify, Cloudflare Pages): Playwright's Chromium, in the user's
+      # cache. Playwright is a test dependency, so its locked version is installed here first;
+      # the browser's path is recorded where tools/browser.py looks (builds do not import Playwright).
+      ensure_venv
+      "$VENV/bin/uv" pip install -q --python "$VENV/bin/python" "$(grep -E '^playwright==' requirements-test.lock)"
       "$VENV/bin/python" -m playwright install chromium
+      "$VENV/bin/python" -c 'from playwright.sync_api import sync_playwright
+with sync_playwright() as p:
+    print(p.chromium.executable_path)' > "$VENV/chromium-path"
     fi
     ;;
   nginx)

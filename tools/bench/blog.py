@@ -108,7 +108,7 @@ def rows(bench: Bench) -> list[str]:
     from tools import bench_blog
 
     # bench_blog's own rows, without its verdicts: the bench's budgets table has them.
-    own = [line for line in bench_blog.rows(run.results) if not line.rstrip().endswith(("**PASS** |", "**FAIL** |"))]
+    own = bench_blog.rows(run.results)
     if run.refused:
         said = run.refused.replace("|", "/").replace("\n", " ")[:300]
         own.insert(1, row(f"*With the corpus our build failed ({said}); below, copies of the SwiGLU post*", ""))
