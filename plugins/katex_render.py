@@ -7,11 +7,13 @@ folder, no orphan. It starts on the first formula the build cannot find in the
 cache and stops when the build finishes.
 
 Each formula is rendered once and cached (in memory for the build, on disk in
-the SQLite database build/cache/katex.sqlite3) by its TeX, display mode, KaTeX's version and options and
-this code, together with the facts later steps need: the KaTeX classes its
-HTML uses and the characters it draws with each font (plugins/katex_fonts.py).
-`PageRenderer` records those facts for one page, and the reader stores them in
-the page's metadata, so no step parses a finished page to find them again.
+the SQLite database build/cache/katex.sqlite3) by its TeX, display mode, KaTeX's
+version and options and this code, together with the facts later steps need:
+the KaTeX classes its HTML uses (read off the HTML here) and the characters it
+draws with each font (node reads them from KaTeX's tree as it renders, by the
+rules of plugins/katex_fonts.py, which stays the reference). `PageRenderer`
+records those facts for one page, and the reader stores them in the page's
+metadata, so no step parses a finished page to find them again.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from __future__ import annotations
 import atexit
 import hashlib
 import json
+import re
 import subprocess
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +45,8 @@ KATEX_OPTIONS = {
 }
 
 
+# KaTeX's class attributes: `class="…"` on HTML elements, `class ="…"` on MathML ones.
+CLASS_ATTRIBUTE = re.compile(r'\sclass ?="([^"]*)"')
 CHUNK = 32  # formulas per request when a page has many to render (see Renderer.prerender)
 
 
@@ -74,10 +80,34 @@ class Formula:
 
     @classmethod
     def from_html(cls, html: str) -> Formula:
+        """The facts found by parsing the HTML (the reference the node server's walk follows)."""
         from plugins.katex_fonts import formula_facts
 
         classes, fonts = formula_facts(html)
         return cls(html, frozenset(classes), {f: "".join(sorted(c)) for f, c in sorted(fonts.items())})
+
+    @classmethod
+    def from_answer(cls, answer: dict) -> Formula:
+        """The node server's answer: the HTML, and the fonts it read from KaTeX's tree. The class
+        names are read off the HTML (KaTeX escapes every '"' in text and attribute values, so
+        each `class="…"` is an attribute), while node renders the next formulas."""
+        classes = frozenset(c for value in CLASS_ATTRIBUTE.findall(answer["html"]) for c in value.split())
+        fonts = {f: "".join(sorted(c)) for f, c in sorted(answer["fonts"].items())}  # by code point, as Python sorts
+        return cls(answer["html"], classes, fonts)
+
+
+def css_model_json() -> str:
+    """plugins/katex_fonts.py's reading of KaTeX's CSS, for the node server's facts."""
+    from plugins.katex_fonts import BASE_FONT, katex_css_model
+
+    rules, faces = katex_css_model()
+    return json.dumps(
+        {
+            "rules": [[sorted(required), changes] for required, changes in rules],
+            "faces": {"|".join(face): file for face, file in faces.items()},
+            "base": list(BASE_FONT),
+        }
+    )
 
 
 class Server:
@@ -86,7 +116,14 @@ class Server:
     def __init__(self):
         katex_version()  # a clear error if npm's KaTeX is missing
         self.process = subprocess.Popen(
-            ["node", str(SERVER), str(KATEX_PACKAGE), json.dumps(KATEX_OPTIONS)],
+            [
+                "node",
+                str(SERVER),
+                str(KATEX_PACKAGE),
+                json.dumps(KATEX_OPTIONS),
+                css_model_json(),
+                str(CACHE / "katex-v8"),
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             cwd=ROOT,
@@ -119,11 +156,18 @@ class Server:
         return results
 
     def close(self) -> None:
-        """Close its stdin (it exits by itself); kill it if it does not."""
+        """Close its stdin: it exits by itself. Its exit is awaited (a stuck one killed) in a
+        thread: the build need not wait the ~15 ms of node's teardown."""
         try:
             self.process.stdin.close()
+        except OSError:
+            pass
+        threading.Thread(target=self._reap, daemon=True).start()
+
+    def _reap(self) -> None:
+        try:
             self.process.wait(timeout=5)
-        except (OSError, subprocess.TimeoutExpired):
+        except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
         self.process.stdout.close()
@@ -137,16 +181,19 @@ class Renderer:
         self.server: Server | None = None
         self.store: FormulaStore | None = None
         self.rendered = 0  # formulas node rendered in this build (for the benchmark)
-        self._key_prefix = b"\0".join(
-            [
-                katex_version().encode(),
-                json.dumps(KATEX_OPTIONS, sort_keys=True).encode(),
-                SERVER.read_bytes(),
-                Path(__file__).read_bytes(),
-                Path(__file__).with_name("katex_fonts.py").read_bytes(),
-                (KATEX_PACKAGE / "dist" / "katex.min.css").read_bytes(),
-            ]
-        )
+        # Hashed once: each formula's key then hashes 32 bytes of it, not the ~50 KB it stands for.
+        self._key_prefix = hashlib.sha256(
+            b"\0".join(
+                [
+                    katex_version().encode(),
+                    json.dumps(KATEX_OPTIONS, sort_keys=True).encode(),
+                    SERVER.read_bytes(),
+                    Path(__file__).read_bytes(),
+                    Path(__file__).with_name("katex_fonts.py").read_bytes(),
+                    (KATEX_PACKAGE / "dist" / "katex.min.css").read_bytes(),
+                ]
+            )
+        ).digest()
 
     def _key(self, latex: str, display: bool) -> bytes:
         return hashlib.sha256(self._key_prefix + b"\0" + latex.encode() + (b"\0D" if display else b"\0I")).digest()
@@ -172,10 +219,9 @@ class Renderer:
             return
         if self.server is None:
             self.server = Server()
-        # In chunks, one sent ahead: node renders the next chunk while Python finds the
-        # facts of this one (each costs about as much as the other: 2 cores, half the time).
-        # A chunk's request stays far below the pipe's buffer, so neither side can block
-        # the other.
+        # In chunks, one sent ahead: node renders the next chunk while Python reads and
+        # stores this one. A chunk's request stays far below the pipe's buffer, so neither
+        # side can block the other.
         chunks = [missing[i : i + CHUNK] for i in range(0, len(missing), CHUNK)]
         rendered = []
         self.server.send(chunks[0])
@@ -186,7 +232,7 @@ class Renderer:
                 if "error" in result:
                     self.memo[key] = KaTeXError(result["error"])  # errors are not cached on disk
                     continue
-                formula = Formula.from_html(result["html"])
+                formula = Formula.from_answer(result)
                 self.memo[key] = formula
                 self.rendered += 1
                 rendered.append((keys[key], formula.to_json()))
@@ -248,7 +294,10 @@ class FormulaStore:
             raise
 
     def close(self) -> None:
-        self.db.close()
+        """Closing checkpoints the write-ahead log into the database (~10 ms of writes and a
+        sync): done in a thread, off the build's path. A process that exits first leaves the
+        log, which SQLite replays on the next open: nothing is lost or corrupted."""
+        threading.Thread(target=self.db.close, daemon=True).start()
 
 
 # The renderer of the build in progress. Pelican builds one site at a time per

@@ -214,6 +214,7 @@ def fake_blog_results(sizes=(1, 100, 1000), ours_no_change=(1.0, 2.0, 6.0)):
         formula_errors=0,
         formulas_per_second=2_000.0,
         formulas_per_cpu_second=2_500.0,
+        formulas_in_text=721,
     )
 
 
@@ -484,7 +485,7 @@ def test_pagefind_is_timed_cold_and_leaves_the_projects_cache_alone(tmp_path, mo
     monkeypatch.setattr(search.PendingIndex, "start", lambda self: (runs.append(self), real(self))[1])
     post = tmp_path / "site" / "2020" / "a" / "index.html"
     post.parent.mkdir(parents=True)
-    post.write_text('<html lang="en"><body><article class="post"><h1>A</h1><p>ellipse words</p></article></body></html>')
+    post.write_text('<html lang="en"><body><article class="post"><h1>A</h1><p>ellipse</p></article></body></html>')
     for _ in range(2):
         seconds, pages = tools.bench_hosting.time_pagefind(tmp_path / "site")
         assert pages == 1 and seconds > 0

@@ -73,7 +73,7 @@ def test_the_server_exits_when_the_build_closes_it(renderer):
     renderer.formula("x", False)
     process = renderer.server.process
     renderer.close()
-    assert process.returncode == 0
+    assert process.wait(timeout=5) == 0
 
 
 def test_the_server_dies_with_a_parent_killed_by_sigkill(tmp_path):

@@ -105,13 +105,13 @@ def test_render_with_liquid_false_leaves_it_as_text(blog):
     assert "<code>{{ site.title }}</code>" in html
 
 
-
 def test_an_unpublished_post_is_no_neighbour_and_no_post_url_target(blog):
     (blog / "_posts" / "2020-01-15-hidden.md").write_text("---\ntitle: Hidden\npublished: false\n---\n")
     html, _ = read(blog, "{{ page.previous.url }}")
     assert "/2020/01/01/first/" in html  # not the unpublished post between them
     with pytest.raises(SourceError, match="2020-01-15-hidden"):
         read(blog, "{% post_url 2020-01-15-hidden %}")
+
 
 @pytest.mark.parametrize(
     "body, line, words",
