@@ -89,6 +89,8 @@ PLUGINS = [
     "plugins.figure_pages",
     "plugins.citations",
     "plugins.katex_fonts",
+    "plugins.page_features",  # which optional CSS and scripts a page links, from its reader
+    "plugins.content_urls",  # each post's URL worked out once per build
     "plugins.reading",
     "plugins.social_cards",
     "plugins.mermaid_render",

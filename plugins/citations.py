@@ -89,6 +89,12 @@ def parse_bibliography(path: Path) -> list[Entry]:
     return entries
 
 
+def link_ids(page_html: str) -> set[str]:
+    """Every id the page's links could be cited by (their URLs, arXiv ids and DOIs): what the
+    reader records, so that a rebuild need not scan each page for links again."""
+    return set().union(*(identify(html.unescape(href)) for href in HREF.findall(page_html)))
+
+
 def identify(href: str) -> set[str]:
     found = {href}
     if m := ARXIV.search(href):
@@ -161,11 +167,14 @@ def add_citations(content) -> None:
     page = content._content
     entries, inputs = entries_for(content.settings, path)
     known = set().union(*(e.ids for e in entries))
-    if not any(identify(html.unescape(href)) & known for href in HREF.findall(page)):
+    recorded = content.metadata.get("link_ids")  # the Jekyll reader's record, cached with the page
+    linked = set(recorded) if recorded is not None else link_ids(page)
+    if not linked & known:
         return  # most posts of a blog cite nothing from it: no hash of the page needed
     # Cached by the page's HTML, the bibliography and this code: an unchanged page of a
     # large blog costs a hash and a read instead of a scan of every link (1 ms a page).
     content._content = cached("citations", [page, inputs], lambda: cite(page, entries).encode()).decode()
+    content.cites = 'class="citation' in content._content  # the template loads the previews (page_features.py)
 
 
 def register():

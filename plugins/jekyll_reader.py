@@ -18,7 +18,7 @@ from pelican import signals
 from pelican.readers import MarkdownReader
 from pelican.urlwrappers import Author, Category, Tag
 
-from plugins import katex_render, liquid
+from plugins import citations, katex_render, liquid, page_features
 from plugins.external_embeds import ExternalEmbedsExtension
 from plugins.figure_tag import FigureTagError
 from plugins.jekyll_config import FRONT_MATTER, load_yaml
@@ -164,6 +164,8 @@ class JekyllMarkdownReader(MarkdownReader):
         metadata["toc"] = flatten_toc(getattr(self._md, "toc_tokens", []))
         metadata.update(renderer.facts(), **getattr(self._md, "page_facts", {}))  # katex_render, reading
         metadata["toc_placeholder"] = getattr(self._md, "kramdown_toc", False)
+        metadata["html_features"] = page_features.features_of(content)  # templates read these, not the page
+        metadata["link_ids"] = sorted(citations.link_ids(content))  # what citations look for
         excerpt = self.excerpt(front, content)
         if excerpt and "summary" not in metadata:
             metadata["summary"] = excerpt

@@ -129,3 +129,24 @@ def test_two_builds_in_one_process_each_see_only_their_own_bibliography(tmp_path
     second = BeautifulSoup(build_tiny_site(content, tmp_path / "two", bib), "html.parser")
     assert [li["id"] for li in second.select(".references li")] == ["ref-second"]
     assert "First Paper" not in str(second) and "arxiv.org/abs/1111.11111" in str(second)
+
+
+def test_the_readers_record_of_link_ids_decides_whether_a_page_is_scanned(tmp_path, monkeypatch):
+    """The Jekyll reader records the ids a page's links carry; a rebuild trusts the record."""
+    from types import SimpleNamespace
+
+    from plugins.citations import add_citations, link_ids
+
+    monkeypatch.setattr("plugins.build_cache.CACHE", tmp_path / "cache")
+    page = '<p>See <a href="https://arxiv.org/abs/2002.05202">this</a>.</p>'
+    assert {"2002.05202", "https://arxiv.org/abs/2002.05202"} <= link_ids(page)
+    settings = {"BIBLIOGRAPHY": str(ROOT / "content" / "references.bib")}
+    recorded = SimpleNamespace(settings=settings, _content=page, metadata={"link_ids": sorted(link_ids(page))})
+    add_citations(recorded)
+    assert 'class="citation"' in recorded._content and recorded.cites
+    stale = SimpleNamespace(settings=settings, _content=page, metadata={"link_ids": []})  # the record says: no links
+    add_citations(stale)
+    assert stale._content == page and not getattr(stale, "cites", False)
+    unrecorded = SimpleNamespace(settings=settings, _content=page, metadata={})  # another reader: scanned
+    add_citations(unrecorded)
+    assert 'class="citation"' in unrecorded._content

@@ -147,3 +147,15 @@ def test_drafts_are_left_out_unless_drafts_are_asked_for(tmp_path):
     with_drafts = run_build(settings, tmp_path / "drafts", env={"DRAFTS": "1"})
     assert with_drafts.returncode == 0, with_drafts.stderr
     assert len(list((tmp_path / "drafts").rglob("an-idea/index.html"))) == 1
+
+
+def test_the_reader_records_what_later_steps_would_scan_the_page_for(reader, tmp_path):
+    """Cached with the page: a rebuild reads these instead of searching the HTML again."""
+    content, meta = read(
+        reader,
+        tmp_path,
+        "---\ntitle: T\n---\n\nMaths $$x^2$$ and a note[^1], see https://arxiv.org/abs/2002.05202.\n\n"
+        "[^1]: The note.\n",
+    )
+    assert meta["html_features"] == ["footnotes", "katex"]
+    assert "2002.05202" in meta["link_ids"] and "https://arxiv.org/abs/2002.05202" in meta["link_ids"]
