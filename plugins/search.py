@@ -79,12 +79,13 @@ def pagefind_binary() -> str:
 # given to Pagefind (XPath, so no CSS-selector library is needed): KaTeX's glyph spans
 # and MathML presentation are four fifths of a maths-heavy page, and Pagefind's time
 # grows with the bytes it parses (1,000 posts: 13 s for whole pages, 4 s for these).
+# The class attributes as KaTeX and plugins/mermaid_render.py write them, compared whole:
+# testing every element's class list for a word took half of a document's time. An
+# element these miss is still excluded by Pagefind's own selectors.
 PRESTRIP = {
-    ".katex-html": "//*[contains(concat(' ', normalize-space(@class), ' '), ' katex-html ')]",
-    ".katex-mathml semantics > :not(annotation)": (
-        "//*[contains(concat(' ', normalize-space(@class), ' '), ' katex-mathml ')]//semantics/*[not(self::annotation)]"
-    ),
-    ".mermaid": "//*[contains(concat(' ', normalize-space(@class), ' '), ' mermaid ')]",
+    ".katex-html": "//span[@class='katex-html']",
+    ".katex-mathml semantics > :not(annotation)": "//span[@class='katex-mathml']//semantics/*[not(self::annotation)]",
+    ".mermaid": "//div[@class='mermaid' or starts-with(@class, 'mermaid ')]",
 }
 ROOT_XPATH = {"article.post": "//article[contains(concat(' ', normalize-space(@class), ' '), ' post ')]"}
 KEEP_INDEXES = 3  # cached indexes kept (the current one and a few to go back to)
