@@ -101,6 +101,8 @@ def stable_ids(svg: bytes) -> bytes:
 EMPTY_GROUP = re.compile(rb'<g(?: class="[^"]*")?/>')
 CLASS = re.compile(rb' class="[^"]*"')
 STYLE = re.compile(rb' style="([^"]*)"')
+ATTRIBUTE = re.compile(rb'="[^"]*"')  # attribute values only: a label's text keeps every digit
+LONG_NUMBER = re.compile(rb"-?\d+\.\d{5,}")
 
 
 def compact_svg(svg: bytes) -> bytes:
@@ -118,8 +120,21 @@ def compact_svg(svg: bytes) -> bytes:
     for style in STYLE.findall(body):
         names.setdefault(style, b"s%d" % len(names))
     body = STYLE.sub(lambda m: b' class="' + names[m.group(1)] + b'"', body)
-    rules = b"".join(b"." + name + b"{" + style.replace(b"; ", b";") + b"}" for style, name in names.items())
+    body = ATTRIBUTE.sub(lambda m: LONG_NUMBER.sub(rounded, m.group(0)), body)
+    rules = b"".join(b"." + name + b"{" + css_text(style) + b"}" for style, name in names.items())
     return root + (b"<style>" + rules + b"</style>" if rules else b"") + body
+
+
+def css_text(style: bytes) -> bytes:
+    """A declaration list without the spaces plotly.js writes after ':', ';' and ','."""
+    return style.replace(b"; ", b";").replace(b": ", b":").replace(b", ", b",").rstrip(b";")
+
+
+def rounded(match: re.Match) -> bytes:
+    """A coordinate with floating-point noise (12.319999999999993) to a thousandth of a pixel."""
+    text = b"%.3f" % float(match.group(0))
+    text = text.rstrip(b"0").rstrip(b".")
+    return b"0" if text == b"-0" else text
 
 
 class Exporter:

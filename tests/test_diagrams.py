@@ -73,6 +73,24 @@ def test_nodes_the_author_filled_keep_dark_text_in_the_dark_theme():
     ).group(1)
 
 
+LABEL = '<div xmlns="http://www.w3.org/1999/xhtml" style="display: table-cell; max-width: 200px;"><span>a</span></div>'
+
+
+def test_a_style_every_label_repeats_is_written_once_and_class_lists_lose_repeats():
+    lone = '<div xmlns="http://www.w3.org/1999/xhtml" style="display: block;"><span>z</span></div>'
+    edge_label = LABEL.replace('xhtml" style', 'xhtml" class="labelBkg" style')
+    edges = '<path class="edge-a edge-b edge-a flowchart-link"></path>'
+    svg = one_svg(
+        LIGHT.replace("</svg>", LABEL * 2 + edge_label + lone + edges + "</svg>"),
+        DARK.replace("</svg>", LABEL * 2 + edge_label + lone + edges + "</svg>"),
+    )
+    assert svg.count('<div xmlns="http://www.w3.org/1999/xhtml" class="l0">') == 2
+    assert svg.count('<div xmlns="http://www.w3.org/1999/xhtml" class="labelBkg l0">') == 1
+    assert "#diagram-post-1 .l0{display:table-cell;max-width:200px;}" in svg  # scoped to this diagram
+    assert 'style="display: block;"' in svg  # a style used once stays where it is
+    assert 'class="edge-a edge-b flowchart-link"' in svg
+
+
 def test_the_svg_is_an_image_named_after_its_nodes():
     head = one_svg().split(">", 1)[0]
     assert 'role="img"' in head and "aria-roledescription" not in head and "graphics-document" not in head
@@ -281,3 +299,33 @@ def test_a_diagram_drawn_per_theme_shows_the_one_for_the_theme(browser, diagrams
         assert watch.problems == []
     finally:
         httpd.shutdown()
+
+
+@pytest.mark.browser
+def test_the_diagram_with_its_label_style_written_once_is_drawn_as_mermaid_wrote_it(browser, site, monkeypatch):
+    """The XOR diagram as the build writes it, and with Mermaid's inline label styles kept:
+    the same pixels in both themes."""
+    import html
+
+    post = (mermaid_render.ROOT / "content" / "posts" / "2026-11-26-swiglu-intuition.md").read_text()
+    source = html.unescape(mermaid_render.DIAGRAM.search(post).group(1)).strip("\n")  # as diagrams_in reads it
+    [drawn] = mermaid_render.render_all(
+        [source], mermaid_render.FONT_SOURCE.read_bytes()
+    )  # from the site build's cache
+    font = f"file://{mermaid_render.FONT_SOURCE}"
+    written = mermaid_render.one_svg(drawn, source, "d", font)
+    mermaid_render._one_svg.cache_clear()
+    monkeypatch.setattr(mermaid_render, "labels_once", lambda svg: svg)
+    inline = mermaid_render.one_svg(drawn, source, "d", font)
+    mermaid_render._one_svg.cache_clear()
+    assert len(written) < len(inline) - 1000  # 13 labels: 6 nodes, 7 edges
+    shots = []
+    for svg in (written, inline):
+        for scheme in ("light", "dark"):
+            context = browser.new_context(viewport={"width": 800, "height": 600}, color_scheme=scheme)
+            page = context.new_page()
+            page.set_content(f"<!DOCTYPE html><html><body style='margin:0'>{svg}</body></html>")
+            page.evaluate("document.fonts.ready")
+            shots.append(page.locator("svg").first.screenshot())
+            context.close()
+    assert shots[:2] == shots[2:]

@@ -215,15 +215,15 @@ def test_compact_svg_writes_each_style_once_and_drops_empty_groups_and_class_nam
         b'<svg class="main-svg" width="9" style=""><defs id="defs-plot00"><g class="gradients"/></defs>'
         b'<g class="x"><g class="tick"/></g>'
         + b"".join(b'<path class="xgrid crisp" d="M%d,0" style="%s"/>' % (i, style.encode()) for i in range(3))
-        + b'<text class="ytitle" style="font-size: 13px;">y</text></svg>'
+        + b'<text class="ytitle" style="font-size: 13px;" y="-9.950000000000001">0.123456789</text></svg>'
     )
     small = compact_svg(svg)
     assert small == (
         b'<svg class="main-svg" width="9">'
-        b"<style>.s0{stroke: rgb(1, 2, 3);stroke-width: 1px;}.s1{font-size: 13px;}</style>"
+        b"<style>.s0{stroke:rgb(1,2,3);stroke-width:1px}.s1{font-size:13px}</style>"
         b'<defs id="defs-plot00"></defs>'
         b'<path d="M0,0" class="s0"/><path d="M1,0" class="s0"/><path d="M2,0" class="s0"/>'
-        b'<text class="s1">y</text></svg>'
+        b'<text class="s1" y="-9.95">0.123456789</text></svg>'  # attributes rounded, never the text
     )
     ET.fromstring(small)
 

@@ -167,11 +167,20 @@ def test_tapping_a_footnote_previews_it_then_a_second_tap_follows(browser, demo_
 
 @pytest.mark.browser
 def test_copying_rendered_maths_copies_its_latex(browser, demo_server):
+    """copy-tex arrives when the reader starts selecting (theme.js); then a copy gives the LaTeX."""
     context, page, watch = open_page(browser, demo_server, permissions=["clipboard-read", "clipboard-write"])
     page.goto(demo_server + DEMO_URL)
     wait_until(page, "document.readyState === 'complete'")
-    copied = page.evaluate(
-        """() => {
+    page.wait_for_load_state("networkidle")
+    assert not [u for u in watch.requests if "copy-tex" in u], "copy-tex loaded before any selection"
+    formula = page.locator("#eq-eq-square .katex").first
+    formula.scroll_into_view_if_needed()
+    box = formula.bounding_box()
+    page.mouse.move(box["x"] + 1, box["y"] + box["height"] / 2)  # select it as a reader does: drag over it
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] - 1, box["y"] + box["height"] / 2, steps=5)
+    page.mouse.up()
+    copy = """() => {
           const formula = document.querySelector('#eq-eq-square .katex');
           const range = document.createRange();
           range.selectNode(formula);
@@ -182,8 +191,14 @@ def test_copying_rendered_maths_copies_its_latex(browser, demo_server):
           formula.dispatchEvent(event);
           return data.getData('text/plain');
         }"""
-    )
+    copied = ""
+    for _ in range(50):  # until copy-tex has arrived and runs
+        copied = page.evaluate(copy)
+        if "t^2" in copied:
+            break
+        page.wait_for_timeout(100)
     context.close()
+    assert any("copy-tex" in u for u in watch.requests)
     assert "t^2\\sigma(t) + t^2\\sigma(-t) = t^2" in copied
     assert watch.problems == []
 

@@ -83,11 +83,13 @@ def test_search_loads_nothing_until_opened_then_finds_the_post(reader, server):
     neither the dialog's code (search.js) nor anything of Pagefind (JS, wasm, index)."""
     page, watch = reader("/")
     assert any(u.endswith("/theme/js/search-open.js") for u in watch.requests)
-    assert not [u for u in watch.requests if "/pagefind/" in u or u.endswith("/theme/js/search.js")]
+    assert not [u for u in watch.requests if "/pagefind/" in u or u.endswith(("/js/search.js", "/css/search.css"))]
     page.keyboard.press("/")
     page.wait_for_selector(".search-dialog[open]")
     assert page.evaluate("document.activeElement.id") == "search-input"
     assert any(u.endswith("/theme/js/search.js") for u in watch.requests)
+    assert any(u.endswith("/theme/css/search.css") for u in watch.requests)
+    assert page.evaluate("getComputedStyle(document.querySelector('.search-dialog')).borderTopLeftRadius") != "0px"
     for query, hit in (("ellipse", "ellipse"), ("Shazeer", "Shazeer"), ("sigmoid", "sigmoid"), ("\\sigma", "sigma")):
         page.fill("#search-input", query)
         wait_until(page, f"document.querySelector('.search-status').textContent.includes({json.dumps(query)})")

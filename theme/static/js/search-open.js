@@ -1,6 +1,6 @@
-// Opens site search: the header button or the "/" key. The dialog's code (search.js,
-// named in data-search) is fetched the first time a reader asks for it, so a page that
-// is only read loads none of it. Keys typed while it arrives are kept and handed to the
+// Opens site search: the header button or the "/" key. The dialog's code and stylesheet
+// (search.js and search.css, named in data-search and data-search-css) are fetched the
+// first time a reader asks for them, so a page that is only read loads none of it. Keys typed while it arrives are kept and handed to the
 // dialog with the "search-open" event, as if typed into its field.
 (function () {
   "use strict";
@@ -8,14 +8,27 @@
   if (!button) return;
   var ready, typed = null;
 
+  function fetched(element) {
+    return new Promise(function (resolve, reject) {
+      element.onload = resolve;
+      element.onerror = reject;
+      document.head.append(element);
+    });
+  }
+
+  // The dialog's code and its stylesheet, together: it opens styled.
   function loadDialog() {
     if (!ready) {
-      ready = new Promise(function (resolve, reject) {
-        var script = document.createElement("script");
-        script.src = button.dataset.search;
-        script.onload = resolve;
-        script.onerror = function () { ready = null; reject(); };
-        document.head.append(script);
+      var script = document.createElement("script");
+      script.src = button.dataset.search;
+      var style = document.createElement("link");
+      style.rel = "stylesheet";
+      style.href = button.dataset.searchCss;
+      ready = Promise.all([fetched(script), fetched(style)]).catch(function () {
+        ready = null;
+        script.remove();
+        style.remove();
+        throw new Error("search could not be loaded");
       });
     }
     return ready;
