@@ -102,7 +102,7 @@ EMPTY_GROUP = re.compile(rb'<g(?: class="[^"]*")?/>')
 CLASS = re.compile(rb' class="[^"]*"')
 STYLE = re.compile(rb' style="([^"]*)"')
 ATTRIBUTE = re.compile(rb'="[^"]*"')  # attribute values only: a label's text keeps every digit
-LONG_NUMBER = re.compile(rb"-?\d+\.\d{5,}")
+LONG_NUMBER = re.compile(rb"-?\d+\.\d{9,}")  # floating-point noise: 12.319999999999993
 
 
 def compact_svg(svg: bytes) -> bytes:
@@ -131,8 +131,9 @@ def css_text(style: bytes) -> bytes:
 
 
 def rounded(match: re.Match) -> bytes:
-    """A coordinate with floating-point noise (12.319999999999993) to a thousandth of a pixel."""
-    text = b"%.3f" % float(match.group(0))
+    """A coordinate with floating-point noise (12.319999999999993) as the number it means (12.32):
+    rounded to a millionth of a pixel, so that no pixel changes (a thousandth moved some)."""
+    text = b"%.6f" % float(match.group(0))
     text = text.rstrip(b"0").rstrip(b".")
     return b"0" if text == b"-0" else text
 
