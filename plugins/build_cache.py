@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from collections.abc import Callable, Iterable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -45,7 +46,7 @@ def cached(namespace: str, inputs: Iterable[bytes | str], compute: Callable[[], 
         return path.read_bytes()
     value = compute()
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")  # threads may share a key
     tmp.write_bytes(value)
     os.replace(tmp, path)
     return value

@@ -27,6 +27,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from pelican import signals
@@ -131,12 +132,18 @@ def start_index(index_dir: Path, pages: list[tuple[str, Path]], config: dict, la
     """
     code = fingerprint(__file__, ["pagefind", "pagefind_bin", "lxml"])
     settings = repr(sorted((k, repr(v)) for k, v in config.items())).encode()
-    documents = []
-    whole = hashlib.sha256(code + settings)
-    for rel, path in pages:
+
+    def document_of(item: tuple[str, Path]) -> tuple[str, bytes]:
+        rel, path = item
         page = path.read_bytes()
-        document = cached("search-doc", [page, settings, code], lambda page=page: search_document(page, config))
-        documents.append((rel, document))
+        return rel, cached("search-doc", [page, settings, code], lambda: search_document(page, config))
+
+    # Two threads: lxml parses and serialises with the GIL released (1.4x on 2 cores, where a
+    # cold build of 1,000 posts spends 5 s here), and hashing a cached page's bytes does too.
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="search-doc") as pool:
+        documents = list(pool.map(document_of, pages))
+    whole = hashlib.sha256(code + settings)
+    for rel, document in documents:
         whole.update(f"\0{rel}\0".encode() + hashlib.sha256(document).digest())
     stored = build_cache.CACHE / "search-index" / whole.hexdigest()[:32]
     return PendingIndex(index_dir, stored, None if stored.is_dir() else documents, config, later)

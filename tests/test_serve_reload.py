@@ -60,3 +60,37 @@ def test_only_saved_posts_take_the_pages_first_path(tmp_path):
     assert saved_posts({(Change.modified, str(post)), (Change.modified, str(image))}, content) == []
     assert saved_posts({(Change.deleted, str(content / "posts" / "gone.md"))}, content) == []
     assert saved_posts({(Change.modified, str(outside))}, content) == []
+
+
+def test_text_is_gzipped_for_browsers_that_ask_and_sent_as_it_is_otherwise(tmp_path):
+    """As a host serves it: what the bench's browser and Lighthouse measure locally."""
+    import gzip
+    import http.client
+    import threading
+
+    from tools.serve import make_server
+
+    page = b"<!DOCTYPE html><p>" + b"words " * 500 + b"</p>"
+    (tmp_path / "index.html").write_bytes(page)
+    (tmp_path / "font.woff2").write_bytes(b"wOF2" + bytes(4000))
+    httpd = make_server(tmp_path, "127.0.0.1", 0, generation=None)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+
+    def get(path, accept=None):
+        conn = http.client.HTTPConnection(*httpd.server_address, timeout=5)
+        conn.request("GET", path, headers={"Accept-Encoding": accept} if accept else {})
+        response = conn.getresponse()
+        body, headers = response.read(), dict(response.getheaders())
+        conn.close()
+        return headers, body
+
+    try:
+        headers, body = get("/", "gzip, deflate, br")
+        assert headers["Content-Encoding"] == "gzip" and headers["Vary"] == "Accept-Encoding"
+        assert gzip.decompress(body) == page and int(headers["Content-Length"]) == len(body)
+        headers, body = get("/")
+        assert "Content-Encoding" not in headers and body == page
+        headers, body = get("/font.woff2", "gzip")  # already compressed: sent as it is
+        assert "Content-Encoding" not in headers and body.startswith(b"wOF2")
+    finally:
+        httpd.shutdown()

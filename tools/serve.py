@@ -3,7 +3,8 @@
     python -m tools.serve [--host 127.0.0.1] [--port 8000]
 
 Only files inside the output folder are served (a `..` path gets 404), with
-correct content types and the site's Content-Security-Policy as a header.
+correct content types, the site's Content-Security-Policy as a header, and text
+gzip-compressed for browsers that ask (as a real host sends it).
 Each rebuild runs `tools.build` in a fresh process, so a failed rebuild
 prints its errors and the last good site stays up. The process is forked from
 a warm one that has imported Pelican, the plugins and their libraries and does
@@ -16,6 +17,7 @@ a small same-origin script injected into HTML responses (dev server only).
 from __future__ import annotations
 
 import argparse
+import gzip
 import mimetypes
 import os
 import subprocess
@@ -29,7 +31,7 @@ from urllib.parse import unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tools.headers import CSP_HEADER  # noqa: E402  (one header table for every host)
+from tools.headers import CSP_HEADER, TEXT_TYPES  # noqa: E402  (one header table for every host)
 
 WATCHED = ["content", "theme", "plugins", "figures", "pelicanconf.py"]
 
@@ -130,6 +132,13 @@ class SiteHandler(SimpleHTTPRequestHandler):
     def send_bytes(self, body: bytes, kind: str, status: HTTPStatus = HTTPStatus.OK):
         self.send_response(status)
         self.send_header("Content-Type", kind)
+        if kind.split(";")[0] in TEXT_TYPES:
+            self.send_header("Vary", "Accept-Encoding")
+            if "gzip" in self.headers.get("Accept-Encoding", "") and len(body) > 1024:
+                # Compressed as any host compresses text (make publish writes .gz/.br for that):
+                # what the browser and Lighthouse measure here is then what readers get.
+                body = gzip.compress(body, 6, mtime=0)
+                self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if self.command != "HEAD":
