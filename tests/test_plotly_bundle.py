@@ -78,3 +78,12 @@ def test_the_bundle_registers_exactly_the_traces_its_entry_names(browser):
     traces = page.evaluate("Object.keys(Plotly.PlotSchema.get().traces)")
     page.close()
     assert set(traces) == bundled_traces()
+
+
+def test_static_pictures_are_drawn_by_the_plotly_js_that_pages_load():
+    """kaleido draws the static pictures with the plotly Python package's own plotly.js; the
+    pages load our bundle of npm's plotly.js. One version, or the two drawings could differ."""
+    from plotly.offline import get_plotlyjs_version
+
+    npm = json.loads((ROOT / "node_modules" / "plotly.js" / "package.json").read_text())["version"]
+    assert get_plotlyjs_version() == npm, "pin plotly (PyPI) and plotly.js (npm) to the same plotly.js"

@@ -62,7 +62,7 @@ def record(bench: Bench, results: ReadingResults) -> None:
 
 def rows(bench: Bench) -> list[str]:
     r: ReadingResults = bench.data["reading"]
-    out = [row("**Reading** (raw bytes, local server, no compression)", "")]
+    out = [row("**Reading** (raw bytes, as decompressed; local server)", "")]
     for reading in r.rows:
         v = reading.viewport
         out += [
