@@ -158,7 +158,8 @@ class JekyllMarkdownReader(MarkdownReader):
             raise SourceError(source_path, line, message)
 
         root = self.settings["PATH"]
-        base = self.config()["baseurl"]
+        config = self.config()
+        base = (config["baseurl"], config["jekyll_baseurl"])  # Liquid's links, and paths the old site hard-coded
         content = resolve_images(content, text, source_path, root, figure_alts(root), missing, base)
         metadata = self.metadata(source_path, front)
         metadata["toc"] = flatten_toc(getattr(self._md, "toc_tokens", []))

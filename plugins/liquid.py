@@ -103,7 +103,8 @@ def post_url(settings: dict, date: dt.datetime, slug: str, meta: dict) -> str:
 
 
 def jekyll_config(settings: dict) -> dict:
-    """`site.*`: content/_config.yml's keys if there is one, else from the Pelican settings."""
+    """`site.*`: content/_config.yml's keys if there is one, else from the Pelican settings; `url`
+    and `baseurl` from SITEURL when it has them (where the site is served)."""
     siteurl = settings.get("SITEURL") or ""
     m = re.match(r"(?P<url>[a-z]+://[^/]+)?(?P<base>/.*)?$", siteurl)
     config = {
@@ -121,8 +122,12 @@ def jekyll_config(settings: dict) -> dict:
             raise LiquidSourceError(None, f"{path}: malformed YAML ({err})") from None
         if isinstance(loaded, dict):
             config.update({str(k): v for k, v in loaded.items()})
-    config["baseurl"] = str(config.get("baseurl") or "").rstrip("/")
-    config["url"] = str(config.get("url") or "").rstrip("/")
+    # _config.yml's baseurl is where the old site was served. Links that Liquid makes must
+    # lead where this one is: SITEURL's path (the same when the blog is published where it
+    # was; "" for `make html` and `make serve`, which serve the site at the root).
+    config["jekyll_baseurl"] = str(config.get("baseurl") or "").rstrip("/")
+    config["baseurl"] = ((m.group("base") or "") if m else "").rstrip("/")
+    config["url"] = str((m.group("url") if m and m.group("url") else None) or config.get("url") or "").rstrip("/")
     return config
 
 

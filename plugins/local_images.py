@@ -63,11 +63,14 @@ FIGURE_PATHS = ("/assets/figures/",)  # where `python -m figures` writes
 SOURCE_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown", ".html", ".htm")  # read, never copied
 
 
-def site_path(url: str, baseurl: str) -> str:
-    """The path of a site URL inside the content folder (Jekyll's site root), without baseurl."""
+def site_path(url: str, baseurl: str | tuple[str, ...]) -> str:
+    """The path of a site URL inside the content folder (Jekyll's site root), without baseurl
+    (the first of several that it starts with)."""
     path = unquote(urlsplit(url).path)
-    if baseurl and (path == baseurl or path.startswith(baseurl.rstrip("/") + "/")):
-        path = path[len(baseurl.rstrip("/")) :] or "/"
+    for base in (baseurl,) if isinstance(baseurl, str) else baseurl:
+        base = base.rstrip("/")
+        if base and (path == base or path.startswith(base + "/")):
+            return path[len(base) :] or "/"
     return path
 
 
@@ -78,7 +81,7 @@ def resolve_images(
     content_root: str,
     alts: dict[str, str],
     error,
-    baseurl: str = "",
+    baseurl: str | tuple[str, ...] = "",
 ) -> str:
     """Rewrite local <img> paths, and links to files, as `{static}` links (Pelican then copies
     each file to the same path in the output, whatever its folder); call error(line, message)

@@ -8,6 +8,7 @@ from pelican.settings import read_settings
 from plugins import katex_render
 from plugins.jekyll_reader import JekyllMarkdownReader, SourceError
 from tests.conftest import ROOT
+from tools.blog_fixture import PNG_1X1 as PNG
 
 
 @pytest.fixture
@@ -49,13 +50,21 @@ def test_site_and_page_variables(blog):
 
 def test_site_keys_come_from_config_yml_when_there_is_one(blog):
     (blog / "_config.yml").write_text("title: My Old Blog\nbaseurl: /blog\nurl: https://example.org\nauthor: Me\n")
-    html, _ = read(
-        blog,
+    body = (
         "{{ site.title }} {{ site.author }} {{ '/x.png' | relative_url }} {{ '/x.png' | absolute_url }}"
-        " {% post_url 2020-01-01-first %}",
+        " {% post_url 2020-01-01-first %}"
     )
-    assert "My Old Blog Me /blog/x.png " in html and ">https://example.org/blog/x.png<" in html
+    # Published under SITEURL's path: links lead there.
+    html, _ = read(blog, body, SITEURL="https://me.github.io/blog")
+    assert "My Old Blog Me /blog/x.png " in html and ">https://me.github.io/blog/x.png<" in html
     assert " /blog/2020/01/01/first/" in html
+    # make html / make serve serve the site at the root: so do its links (_config.yml's
+    # baseurl is where the old site was served), and images the old site wrote under it resolve.
+    (blog / "assets").mkdir()
+    (blog / "assets" / "x.png").write_bytes(PNG)
+    html, _ = read(blog, body + "\n\n![a](/blog/assets/x.png) ![b]({{ '/assets/x.png' | relative_url }})\n")
+    assert "My Old Blog Me /x.png " in html and " /2020/01/01/first/" in html
+    assert html.count('src="{static}/assets/x.png"') == 2
 
 
 def test_filters_escape_default_date(blog):
