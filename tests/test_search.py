@@ -140,6 +140,21 @@ def test_the_button_opens_search_and_escape_returns_focus(reader):
 
 
 @pytest.mark.browser
+def test_down_arrow_reaches_the_first_result_and_enter_opens_it(reader):
+    page, _ = reader("/")
+    page.keyboard.press("/")
+    page.wait_for_selector(".search-dialog[open]")
+    page.keyboard.type("ellipse")
+    wait_until(page, "document.querySelector('.search-results a') !== null")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement === document.querySelector('.search-results a')")
+    page.focus("#search-input")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # from the field: the first result
+    assert page.url.endswith(POST_URL)
+
+
+@pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_the_open_search_dialog_passes_axe(browser, server, scheme):
     context, page, watch = open_page(browser, server, scheme=scheme, bypass_csp=True)
