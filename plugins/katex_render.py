@@ -110,6 +110,15 @@ def css_model_json() -> str:
     )
 
 
+def in_background(work) -> None:
+    """`work` in a daemon thread, off the build's path; at once when Python is exiting (a build
+    that failed closes from atexit, where Python 3.12+ refuses to start a thread)."""
+    try:
+        threading.Thread(target=work, daemon=True).start()
+    except RuntimeError:
+        work()
+
+
 class Server:
     """The build's node process; `render_many` sends one request and reads one answer."""
 
@@ -162,7 +171,7 @@ class Server:
             self.process.stdin.close()
         except OSError:
             pass
-        threading.Thread(target=self._reap, daemon=True).start()
+        in_background(self._reap)
 
     def _reap(self) -> None:
         try:
@@ -297,7 +306,7 @@ class FormulaStore:
         """Closing checkpoints the write-ahead log into the database (~10 ms of writes and a
         sync): done in a thread, off the build's path. A process that exits first leaves the
         log, which SQLite replays on the next open: nothing is lost or corrupted."""
-        threading.Thread(target=self.db.close, daemon=True).start()
+        in_background(self.db.close)
 
 
 # The renderer of the build in progress. Pelican builds one site at a time per

@@ -125,9 +125,11 @@ def jekyll_config(settings: dict) -> dict:
     # _config.yml's baseurl is where the old site was served. Links that Liquid makes must
     # lead where this one is: SITEURL's path (the same when the blog is published where it
     # was; "" for `make html` and `make serve`, which serve the site at the root).
+    # `site.url` likewise: SITEURL's host, or none when SITEURL has none, so that absolute_url
+    # and `{{ site.url }}{{ site.baseurl }}` lead to this site's pages, not the old host's.
     config["jekyll_baseurl"] = str(config.get("baseurl") or "").rstrip("/")
     config["baseurl"] = ((m.group("base") or "") if m else "").rstrip("/")
-    config["url"] = str((m.group("url") if m and m.group("url") else None) or config.get("url") or "").rstrip("/")
+    config["url"] = ((m.group("url") or "") if m else "").rstrip("/")
     return config
 
 

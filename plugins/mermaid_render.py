@@ -307,7 +307,9 @@ def labels_once(svg: str) -> str:
     counts: dict[str, int] = {}
     for m in LABEL_DIV.finditer(svg):
         counts[m["style"]] = counts.get(m["style"], 0) + 1
-    names = {style: f"l{i}" for i, style in enumerate(s for s, n in counts.items() if n > 1)}
+    taken = {c for m in CLASS_LIST.finditer(svg) for c in m.group(1).split()}  # an author's classDef l1, say
+    fresh = (name for name in (f"l{i}" for i in range(len(taken) + len(counts) + 1)) if name not in taken)
+    names = {style: next(fresh) for style in (s for s, n in counts.items() if n > 1)}
     if not names:
         return svg
 

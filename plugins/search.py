@@ -26,6 +26,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -98,7 +99,7 @@ def search_document(page: bytes, config: dict) -> bytes:
     exclude selectors, so this only saves it parsing; it changes nothing in the index."""
     import lxml.html
 
-    doc = lxml.html.document_fromstring(page.decode("utf-8"))
+    doc = lxml.html.document_fromstring(page.decode("utf-8"), parser=_thread_parser())
     root_xpath = ROOT_XPATH.get(config["SEARCH_ROOT_SELECTOR"])
     roots = doc.xpath(root_xpath) if root_xpath else []
     if not roots:  # another root selector, or none on the page: give Pagefind the whole page
@@ -112,6 +113,19 @@ def search_document(page: bytes, config: dict) -> bytes:
     lang = doc.get("lang") or "en"
     body = lxml.html.tostring(root, encoding="unicode")
     return f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"></head><body>{body}</body></html>'.encode()
+
+
+_parsers = threading.local()
+
+
+def _thread_parser():
+    """An HTML parser per thread: lxml serialises the threads that share one (as the module's
+    default parser is shared), and search documents are made in two."""
+    if not hasattr(_parsers, "parser"):
+        import lxml.html
+
+        _parsers.parser = lxml.html.HTMLParser()
+    return _parsers.parser
 
 
 def build_index(index_dir: Path, pages: list[tuple[str, Path]], config: dict) -> None:

@@ -89,6 +89,12 @@ def test_a_style_every_label_repeats_is_written_once_and_class_lists_lose_repeat
     assert "#diagram-post-1 .l0{display:table-cell;max-width:200px;}" in svg  # scoped to this diagram
     assert 'style="display: block;"' in svg  # a style used once stays where it is
     assert 'class="edge-a edge-b flowchart-link"' in svg
+    # An author's `classDef l0` keeps its name to itself: the label class takes a free one.
+    taken = '<g class="node l0"><rect></rect></g>'
+    svg = one_svg(
+        LIGHT.replace("</svg>", taken + LABEL * 2 + "</svg>"), DARK.replace("</svg>", taken + LABEL * 2 + "</svg>")
+    )
+    assert svg.count('xhtml" class="l1">') == 2 and "#diagram-post-1 .l1{" in svg and "#diagram-post-1 .l0{" not in svg
 
 
 def test_the_svg_is_an_image_named_after_its_nodes():

@@ -162,3 +162,16 @@ def test_repeated_piped_builds_under_cpu_load_never_fail_hang_or_leave_node(site
             burner.kill()
             burner.wait()
     assert katex_servers() <= before, "a build left its KaTeX process running"
+
+
+def test_closing_while_python_exits_still_closes(monkeypatch):
+    """A failed build closes from atexit, where Python 3.12+ refuses to start a thread."""
+    import threading
+
+    def refuse(self):
+        raise RuntimeError("can't create new thread at interpreter shutdown")
+
+    monkeypatch.setattr(threading.Thread, "start", refuse)
+    done = []
+    katex_render.in_background(lambda: done.append(True))
+    assert done == [True]

@@ -63,7 +63,7 @@ def test_site_keys_come_from_config_yml_when_there_is_one(blog):
     (blog / "assets").mkdir()
     (blog / "assets" / "x.png").write_bytes(PNG)
     html, _ = read(blog, body + "\n\n![a](/blog/assets/x.png) ![b]({{ '/assets/x.png' | relative_url }})\n")
-    assert "My Old Blog Me /x.png " in html and " /2020/01/01/first/" in html
+    assert "My Old Blog Me /x.png /x.png " in html and " /2020/01/01/first/" in html  # absolute_url: this site
     assert html.count('src="{static}/assets/x.png"') == 2
 
 

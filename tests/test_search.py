@@ -140,6 +140,18 @@ def test_the_button_opens_search_and_escape_returns_focus(reader):
 
 
 @pytest.mark.browser
+def test_search_still_opens_when_its_stylesheet_cannot_be_fetched(reader):
+    page, watch = reader("/")
+    page.route("**/css/search.css", lambda route: route.abort())
+    page.keyboard.press("/")
+    page.wait_for_selector(".search-dialog[open]")  # unstyled, but there
+    page.keyboard.type("ellipse")
+    wait_until(page, "document.querySelector('.search-results a') !== null")
+    watch.problems.clear()  # the aborted stylesheet is the console error this test causes
+    assert page.locator(".search-dialog").count() == 1
+
+
+@pytest.mark.browser
 def test_down_arrow_reaches_the_first_result_and_enter_opens_it(reader):
     page, _ = reader("/")
     page.keyboard.press("/")

@@ -1,12 +1,13 @@
 // Opens site search: the header button or the "/" key. The dialog's code and stylesheet
 // (search.js and search.css, named in data-search and data-search-css) are fetched the
-// first time a reader asks for them, so a page that is only read loads none of it. Keys typed while it arrives are kept and handed to the
-// dialog with the "search-open" event, as if typed into its field.
+// first time a reader asks for them, so a page that is only read loads none of it. Keys
+// typed while they arrive are kept and handed to the dialog with the "search-open" event,
+// as if typed into its field.
 (function () {
   "use strict";
   var button = document.querySelector(".search-toggle");
   if (!button) return;
-  var ready, typed = null;
+  var typed = null;
 
   function fetched(element) {
     return new Promise(function (resolve, reject) {
@@ -16,22 +17,27 @@
     });
   }
 
-  // The dialog's code and its stylesheet, together: it opens styled.
+  // The dialog's code and its stylesheet, fetched together so that it opens styled. The
+  // code is fetched again only if it failed (it never ran then); a stylesheet that fails
+  // leaves the dialog unstyled but working.
+  var script, style;
   function loadDialog() {
-    if (!ready) {
-      var script = document.createElement("script");
-      script.src = button.dataset.search;
-      var style = document.createElement("link");
-      style.rel = "stylesheet";
-      style.href = button.dataset.searchCss;
-      ready = Promise.all([fetched(script), fetched(style)]).catch(function () {
-        ready = null;
-        script.remove();
-        style.remove();
-        throw new Error("search could not be loaded");
+    if (!script) {
+      var element = document.createElement("script");
+      element.src = button.dataset.search;
+      script = fetched(element).catch(function (error) {
+        script = null;
+        element.remove();
+        throw error;
       });
     }
-    return ready;
+    if (!style) {
+      var link = document.createElement("link");
+      link.rel = "stylesheet";
+      link.href = button.dataset.searchCss;
+      style = fetched(link).catch(function () {});
+    }
+    return Promise.all([script, style]);
   }
 
   function open() {

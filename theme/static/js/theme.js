@@ -29,13 +29,18 @@
   // KaTeX's copy-tex (copying rendered maths copies its LaTeX) is fetched when the reader
   // starts selecting text on a page with maths, which names it in <meta name="copy-tex">:
   // a page that is only read loads none of it, and a selection takes longer than its arrival.
-  document.addEventListener("selectstart", function () {
+  function loadCopyTex() {
     var wanted = document.querySelector('meta[name="copy-tex"]');
     if (!wanted) return;
     var script = document.createElement("script");
     script.src = wanted.content;
+    script.onerror = function () { // offline for a moment: the next selection tries again
+      script.remove();
+      document.addEventListener("selectstart", loadCopyTex, { once: true });
+    };
     document.head.append(script);
-  }, { once: true });
+  }
+  document.addEventListener("selectstart", loadCopyTex, { once: true });
 
   document.addEventListener("DOMContentLoaded", function () {
     var button = document.querySelector(".theme-toggle");
