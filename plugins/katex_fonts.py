@@ -141,17 +141,6 @@ def font_usage(html: str) -> dict[str, set[str]]:
     return _fonts_of(_xpath(_has_class("katex-html"))(_parse(html)))
 
 
-def formula_facts(html: str) -> tuple[set[str], dict[str, set[str]]]:
-    """(classes, characters per font file) of one formula as KaTeX rendered it.
-
-    The renderer records these once per formula (and caches them with it), so no
-    later step parses a finished page to find out which CSS rules and fonts it needs.
-    """
-    doc = _parse(html)
-    classes = {c for attribute in _xpath("//@class")(doc) for c in attribute.split()}
-    return classes, _fonts_of(_xpath(_has_class("katex-html"))(doc))
-
-
 def fonts_for(html: str) -> list[str]:
     """The woff2 file names the page's KaTeX HTML needs, sorted."""
     return sorted(font_usage(html))

@@ -11,7 +11,8 @@ the SQLite database build/cache/katex.sqlite3) by its TeX, display mode, KaTeX's
 version and options and this code, together with the facts later steps need:
 the KaTeX classes its HTML uses (read off the HTML here) and the characters it
 draws with each font (node reads them from KaTeX's tree as it renders, by the
-rules of plugins/katex_fonts.py, which stays the reference). `PageRenderer`
+same walk as plugins/katex_fonts.py's over HTML; tests/test_katex_facts.py
+compares the result with a scan of whole pages). `PageRenderer`
 records those facts for one page, and the reader stores them in the page's
 metadata, so no step parses a finished page to find them again.
 """
@@ -77,14 +78,6 @@ class Formula:
     def from_json(cls, data: bytes) -> Formula:
         d = json.loads(data)
         return cls(d["html"], frozenset(d["classes"]), d["fonts"])
-
-    @classmethod
-    def from_html(cls, html: str) -> Formula:
-        """The facts found by parsing the HTML (the reference the node server's walk follows)."""
-        from plugins.katex_fonts import formula_facts
-
-        classes, fonts = formula_facts(html)
-        return cls(html, frozenset(classes), {f: "".join(sorted(c)) for f, c in sorted(fonts.items())})
 
     @classmethod
     def from_answer(cls, answer: dict) -> Formula:

@@ -14,8 +14,8 @@
 // parsing its HTML again. CSS_MODEL_JSON is plugins/katex_fonts.py's reading
 // of katex.min.css: {rules: [[classes, {family, style, weight}], …] in CSS order,
 // faces: {"family|style|weight": woff2 file}, base: [family, style, weight]}.
-// The walk follows katex_fonts.formula_facts exactly (it stays the reference,
-// and tests/test_katex_facts.py compares both with a scan of whole pages).
+// The walk follows katex_fonts._fonts_of, its walk over HTML (still used for pages from
+// other readers); tests/test_katex_facts.py compares the result with a scan of whole pages.
 //
 // CODE_CACHE_DIR keeps V8's compiled code of KaTeX between builds (as Python keeps
 // .pyc files): the first build writes it as it exits, with the code its

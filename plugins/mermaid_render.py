@@ -15,9 +15,11 @@ starts a browser. A syntax error fails the build with the file and line.
 
 from __future__ import annotations
 
+import collections
 import functools
 import hashlib
 import html
+import itertools
 import json
 import logging
 import re
@@ -304,12 +306,10 @@ def labels_once(svg: str) -> str:
     stylesheet, scoped to its id, that those <div>s name by class. Nothing else matches the
     rule, and no rule of Mermaid's sets these properties on a label's <div>: drawn the same
     (tests/test_diagrams.py compares screenshots)."""
-    counts: dict[str, int] = {}
-    for m in LABEL_DIV.finditer(svg):
-        counts[m["style"]] = counts.get(m["style"], 0) + 1
+    counts = collections.Counter(m["style"] for m in LABEL_DIV.finditer(svg))
     taken = {c for m in CLASS_LIST.finditer(svg) for c in m.group(1).split()}  # an author's classDef l1, say
-    fresh = (name for name in (f"l{i}" for i in range(len(taken) + len(counts) + 1)) if name not in taken)
-    names = {style: next(fresh) for style in (s for s, n in counts.items() if n > 1)}
+    fresh = (name for name in (f"l{i}" for i in itertools.count()) if name not in taken)
+    names = {style: next(fresh) for style, n in counts.items() if n > 1}
     if not names:
         return svg
 

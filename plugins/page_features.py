@@ -13,25 +13,23 @@ from __future__ import annotations
 
 from pelican import signals
 
-# Feature → the markers in a page's HTML that mean it has it.
+# Feature → the marker in a page's HTML that means it has it.
 MARKERS = {
-    "katex": ('class="katex',),  # a formula: KaTeX's CSS and the fonts it draws with
-    "mermaid": ('class="mermaid',),  # a diagram: the labels' font
-    "figures": ("data-figure-src=",),  # an interactive figure: its loader
-    "footnotes": ('class="footnote-ref',),  # footnote previews
+    "katex": 'class="katex',  # a formula: KaTeX's CSS and the fonts it draws with
+    "mermaid": 'class="mermaid',  # a diagram: the labels' font
+    "figures": "data-figure-src=",  # an interactive figure: its loader
+    "footnotes": 'class="footnote-ref',  # footnote previews
 }
 
 
 def features_of(html: str) -> list[str]:
-    return sorted(name for name, markers in MARKERS.items() if any(m in html for m in markers))
+    return sorted(name for name, marker in MARKERS.items() if marker in html)
 
 
 def attach_features(content) -> None:
     """content.html_features for templates: the reader's record, or a scan of other readers' HTML."""
-    if "html_features" not in content.metadata:
-        content.html_features = frozenset(features_of(content._content or ""))
-    else:
-        content.html_features = frozenset(content.metadata["html_features"])
+    recorded = content.metadata.get("html_features")
+    content.html_features = frozenset(recorded if recorded is not None else features_of(content._content or ""))
     content.cites = getattr(content, "cites", False)
 
 

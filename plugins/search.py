@@ -152,8 +152,8 @@ def start_index(index_dir: Path, pages: list[tuple[str, Path]], config: dict, la
         page = path.read_bytes()
         return rel, cached("search-doc", [page, settings, code], lambda: search_document(page, config))
 
-    # Two threads: lxml parses and serialises with the GIL released (1.4x on 2 cores, where a
-    # cold build of 1,000 posts spends 5 s here), and hashing a cached page's bytes does too.
+    # Two threads, a parser each: lxml parses and serialises with the GIL released (1.7x on
+    # 2 cores, where a cold build of 1,000 posts spent 5 s here), and hashing does too.
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="search-doc") as pool:
         documents = list(pool.map(document_of, pages))
     whole = hashlib.sha256(code + settings)
