@@ -28,7 +28,7 @@ def get(server: str, path: str) -> tuple[int, dict, bytes]:
     [
         (POST_URL, "text/html; charset=utf-8"),
         ("/theme/css/site.css", "text/css; charset=utf-8"),
-        ("/theme/js/theme.js", "text/javascript; charset=utf-8"),
+        ("/theme/js/colour-scheme.js", "text/javascript; charset=utf-8"),
         ("/favicon.svg", "image/svg+xml; charset=utf-8"),
         ("/favicon.ico", "image/x-icon"),
         ("/assets/figures/beta-slider.json", "application/json; charset=utf-8"),
