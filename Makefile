@@ -21,7 +21,7 @@ help:
 	@echo 'make publish     build for publishing with publishconf.py'
 	@echo 'make check       the edit-and-check loop: unit tests only (no browser, no site build; under a minute)'
 	@echo 'make test        install what the tests need (Chromium and nginx included) and run every test'
-	@echo 'make bench       measure page weight, Lighthouse scores and build times against a naive baseline'
+	@echo 'make bench       measure page weight, Lighthouse scores and build times; write docs/performance.md'
 	@echo 'make lint        ruff format --check and ruff check'
 	@echo 'make clean       remove the output folder and the build cache'
 	@echo 'make import JEKYLL=path/to/site   move a Jekyll blog into content/ (posts, drafts, includes, assets)'
@@ -71,7 +71,7 @@ test: install chromium $(BIN)/.test-deps
 
 bench: install chromium $(BIN)/.test-deps
 	bash tools/setup.sh nginx
-	$(BIN)/python -m tools.bench
+	$(BIN)/python -m tools.bench --write docs/performance.md
 
 lint: $(BIN)/.test-deps
 	$(BIN)/ruff format --check .

@@ -138,7 +138,7 @@ MARKDOWN = {
     "output_format": "html5",
 }
 
-# Every page carries this policy as a <meta> tag; tools/serve.py also sends it as a
+# Every page carries this policy as a <meta> tag; tools/serve/ also sends it as a
 # header. Scripts only from this site, never inline or eval'd; nothing from other
 # hosts. Styles allow inline because KaTeX positions glyphs with style attributes
 # and Mermaid (at build time) and plotly.js write <style> into the SVG they draw.

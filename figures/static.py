@@ -63,7 +63,7 @@ def has_narrow_picture(spec: dict) -> bool:
 
 
 def narrow_relayout(layout: dict, spec: dict) -> None:
-    """Apply the spec's phone relayout to `layout`, as figure-draw.js does under (max-width: 34rem)."""
+    """Apply the spec's phone relayout to `layout`, as figures.js does under (max-width: 34rem)."""
     for key, value in spec["narrow"].items():
         set_path(layout, key, copy.deepcopy(value))
 

@@ -2,7 +2,7 @@
 
 On a 1,000-post blog a full rebuild takes seconds (every page rendered and
 written, the search index redone). When the author saves a post, the dev
-server (tools/serve.py) first runs a build with `DEV_ONLY_SOURCES` set to the
+server (tools/serve/) first runs a build with `DEV_ONLY_SOURCES` set to the
 saved files: every source is still read (from the reader cache), so links,
 neighbours and Liquid see the whole site, but only the pages made from those
 sources are rendered and written, and nothing site-wide is redone (search

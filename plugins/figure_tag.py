@@ -55,7 +55,7 @@ def figure_links(figure_id: str, meta: dict, site_url: str, own_page: bool) -> s
 
 
 NARROW_SUFFIX = "-narrow"  # figures/generate.py names the phone-shaped picture <id>-narrow.<ext>
-# The breakpoint of site.css and figure-draw.js; `screen`: print pages are wide, whatever the device.
+# The breakpoint of site.css and figures.js; `screen`: print pages are wide, whatever the device.
 NARROW_MEDIA = "screen and (max-width: 34rem)"
 
 

@@ -92,7 +92,7 @@ def test_a_settings_file_takes_the_project_settings_and_reads_other_content(tmp_
 
 
 def test_the_baseline_page_inlines_plotly_per_figure_and_reads_the_sites_front_matter(tmp_path):
-    from tools.baseline import build_baseline
+    from tools.bench.baseline import build_baseline
 
     assets = tmp_path / "assets"
     (assets / "figures").mkdir(parents=True)
@@ -173,19 +173,39 @@ def test_python_m_tools_bench_keeps_its_options(capsys):
     assert "python -m tools.bench" in shown and "--quick" in shown and "--keep" in shown
 
 
+def test_make_bench_writes_the_report_it_prints_into_docs_performance_md(tmp_path, monkeypatch, capsys):
+    import tools.bench.__main__ as cli
+    from tools.scratch_site import ROOT
+
+    demo = Section("demo", lambda bench: None, lambda bench: ["| Demo row | 1 |  |  |"])
+    monkeypatch.setattr(cli, "SECTIONS", [demo])
+    monkeypatch.setattr(cli, "machine", lambda: "Date: 2026-01-01 00:00 UTC  \nMachine: a test")
+    written = tmp_path / "docs" / "performance.md"
+    assert cli.main(["--only", "demo", "--write", str(written)]) == 0
+    page = written.read_text()
+    assert page.startswith("# Performance") and "do not edit by hand" in page
+    assert f"`python -m tools.bench --only demo --write {written}`" in page
+    printed = capsys.readouterr().out
+    report = printed.split("\n\nThe bench took")[0]
+    assert "Date: 2026-01-01 00:00 UTC" in report and "| Demo row | 1 |  |  |" in report
+    assert report in page  # what it printed, as it printed it
+    assert not list(written.parent.glob("*.tmp"))
+    assert "$(BIN)/python -m tools.bench --write docs/performance.md" in (ROOT / "Makefile").read_text()
+
+
 # --- Every section on fake measurements: no browser, no build, no Lighthouse. ---
 
 KB = 1024
 
 
 def reading_row(viewport: str, before: int = 100 * KB, touched: int = 1_400 * KB, heavy: bool = False):
-    from tools.bench_reading import ReadingRow
+    from tools.bench.reading import ReadingRow
 
     return ReadingRow(viewport, before, 250 * KB, heavy, touched, figures_interactive=3, figures=3)
 
 
 def fake_blog_results(sizes=(1, 100, 1000), ours_no_change=(1.0, 2.0, 6.0)):
-    """What tools.bench_blog.measure returns, in shape (its module may not be in this tree)."""
+    """What blog.measure_blogs returns, in shape."""
     from types import SimpleNamespace as NS
 
     def timings(cold, no_change, edit_one, peak=None, save_to_reload=None):
@@ -218,31 +238,20 @@ def fake_blog_results(sizes=(1, 100, 1000), ours_no_change=(1.0, 2.0, 6.0)):
     )
 
 
-def fake_bench_blog(results):
-    """A stand-in for the tools.bench_blog module, as the blog section uses it."""
-    from types import ModuleType
+def fake_measure_blogs(results):
+    """A stand-in for blog.measure_blogs that returns `results` and records the sizes asked for."""
 
-    module = ModuleType("tools.bench_blog")
-    module.calls = []
-
-    def measure(sizes, swiglu_only, work, with_jekyll):
-        module.calls.append(sizes)
+    def measure_blogs(sizes, swiglu_only, work, with_jekyll):
+        measure_blogs.calls.append(sizes)
         (work / f"n{max(sizes)}" / "ours-output").mkdir(parents=True)
         return results
 
-    module.measure = measure
-    module.rows = lambda r: [
-        "| **Blog** (ours ÷ plain Pelican) |  |  |  |",
-        "| 1000 posts: no-change rebuild | 6.00 s | 3.50 s | 1.7 |",
-    ]
-    return module
+    measure_blogs.calls = []
+    return measure_blogs
 
 
 def measured_bench(tmp_path, monkeypatch, quick=False, reading_rows=None, blog=None):
     """A Bench after every section but the suite ran on fake measurements."""
-    import sys
-
-    import tools.bench_hosting
     from tools.bench import author, hosting, lighthouse, reader, reading
     from tools.bench import blog as blog_section
 
@@ -262,9 +271,9 @@ def measured_bench(tmp_path, monkeypatch, quick=False, reading_rows=None, blog=N
     monkeypatch.setattr(author, "time_builds", lambda work, costs: setattr(costs, "no_change", 1.0))
     monkeypatch.setattr(author, "time_figures", lambda work, costs: setattr(costs, "figures_total", 30.0))
     author.measure(bench)
-    monkeypatch.setitem(sys.modules, "tools.bench_blog", blog or fake_bench_blog(fake_blog_results()))
+    monkeypatch.setattr(blog_section, "measure_blogs", blog or fake_measure_blogs(fake_blog_results()))
     blog_section.measure(bench)
-    monkeypatch.setattr(tools.bench_hosting, "time_pagefind", lambda output: (4.2, 1000))
+    monkeypatch.setattr(hosting, "time_pagefind", lambda output: (4.2, 1000))
     hosting.measure(bench)
     return bench
 
@@ -312,7 +321,7 @@ def test_a_broken_reading_budget_fails(tmp_path, monkeypatch):
 
 
 def test_a_broken_blog_budget_fails_and_quick_sizes_are_said(tmp_path, monkeypatch):
-    slow = fake_bench_blog(fake_blog_results(sizes=(1, 100), ours_no_change=(1.0, 9.0)))
+    slow = fake_measure_blogs(fake_blog_results(sizes=(1, 100), ours_no_change=(1.0, 9.0)))
     bench = measured_bench(tmp_path, monkeypatch, quick=True, blog=slow)
     assert slow.calls == [[1, 100]]
     text = table(bench, SECTIONS)
@@ -325,42 +334,26 @@ def test_a_broken_blog_budget_fails_and_quick_sizes_are_said(tmp_path, monkeypat
     assert "*--quick: 1 and 100 posts only; the budgets hold at 1,000*" in text
 
 
-def test_without_tools_bench_blog_the_blog_is_not_measured_and_its_budgets_fail(tmp_path, monkeypatch):
-    import sys
-
+def test_the_blog_sections_result_types_give_its_values_rows_and_budgets(tmp_path):
     from tools.bench import blog
-
-    monkeypatch.setitem(sys.modules, "tools.bench_blog", None)  # import fails as for a missing file
-    monkeypatch.setitem(sys.modules, "tools.blog_fixture", None)
-    bench = Bench(tmp_path, quick=True, stack=None)
-    blog.measure(bench)
-    text = table(bench, [blog.SECTION], budgets_of([blog.SECTION]))
-    assert "| **Blog** | not measured (`tools.bench_blog` is not in this tree) | — |  |" in text
-    budget_lines = text.split("| **Budgets** |")[1].strip().splitlines()[1:]
-    assert len(budget_lines) == 7 and all("| not measured |  | **FAIL** |" in line for line in budget_lines)
-
-
-def test_the_real_bench_blog_results_fit_the_blog_section(tmp_path):
-    # Once tools/bench_blog.py is merged: its result types and rows work with the section.
-    bench_blog = pytest.importorskip("tools.bench_blog", reason="tools/bench_blog.py (issue 11) is not merged yet")
-    from tools.bench import blog
+    from tools.bench.builders import Timings
 
     def t(cold, no_change, edit_one, peak=None):
-        return bench_blog.Timings(cold=cold, no_change=no_change, edit_one=edit_one, peak=peak)
+        return Timings(cold=cold, no_change=no_change, edit_one=edit_one, peak=peak)
 
     sizes = [
-        bench_blog.SizeResult(1, "1 post", t(9.0, 1.0, 1.2, 300 * 1024**2), t(2.0, 1.0, 1.0), None),
-        bench_blog.SizeResult(1000, "1000 posts", t(50.0, 6.0, 6.5, 1500 * 1024**2), t(4.4, 3.6, 3.7), None),
+        blog.SizeResult(1, "1 post", t(9.0, 1.0, 1.2, 300 * 1024**2), t(2.0, 1.0, 1.0), None),
+        blog.SizeResult(1000, "1000 posts", t(50.0, 6.0, 6.5, 1500 * 1024**2), t(4.4, 3.6, 3.7), None),
     ]
-    results = bench_blog.Results(sizes, 698, 0, 2_900.0, 3_000.0)
+    results = blog.Results(sizes, 698, 0, 2_900.0, 3_000.0)
     values, caveats = blog.values(results, quick=False)
     assert values["blog.no_change_ratio"] == pytest.approx(6.0 / 3.6) and caveats == {}
     assert values["blog.per_post_ms"] == pytest.approx(5000 / 999)
     bench = Bench(tmp_path, quick=False, stack=None, data={"blog": blog.BlogRun(results, blog.SIZES)})
     shown = blog.rows(bench)
     assert shown[0].startswith("| **Blog**") and not any(line.endswith("**PASS** |") for line in shown)
-    # Run alone, bench_blog checks the same budgets as the bench's table, on the same values.
-    checked = {name: ok for name, _, ok in bench_blog.budgets(results)}
+    # Run alone (python -m tools.bench.blog), it checks the same budgets as the bench's table.
+    checked = {name: ok for name, _, ok in blog.budgets(results)}
     assert checked["Blog, 1,000 posts: no-change rebuild ≤ 2× plain Pelican"] is True
     assert checked["Blog: cold KaTeX ≥ 1,500 formulas/s"] is True and len(checked) == 7
 
@@ -392,34 +385,24 @@ def test_lighthouse_runs_the_desktop_preset_with_its_flag(tmp_path, monkeypatch)
     assert not any(arg.startswith("--preset") for arg in commands[-1])
 
 
-def test_hosting_without_the_blog_section_builds_its_own_blog_or_says_why_not(tmp_path, monkeypatch):
-    import sys
-    from types import ModuleType, SimpleNamespace
+def test_hosting_without_the_blog_section_builds_its_own_blog(tmp_path, monkeypatch):
+    from types import SimpleNamespace
 
-    import tools.bench_hosting
     from tools.bench import hosting
 
     monkeypatch.setattr(hosting, "lighthouse", lambda *a, **k: None)
     monkeypatch.setattr(hosting, "PRESETS", {})
-    monkeypatch.setattr(tools.bench_hosting, "time_pagefind", lambda output: (2.0, 100))
+    monkeypatch.setattr(hosting, "time_pagefind", lambda output: (2.0, 100))
     built = []
     monkeypatch.setattr(hosting, "build", lambda settings, output, env: built.append((output, env)))
-    fixture = ModuleType("tools.blog_fixture")
-    fixture.make_blog = lambda content, n, swiglu_only: SimpleNamespace(content=content, n=n, only=swiglu_only)
-    monkeypatch.setitem(sys.modules, "tools.blog_fixture", fixture)
+    made = lambda content, n, swiglu_only: SimpleNamespace(content=content, n=n, only=swiglu_only)  # noqa: E731
+    monkeypatch.setattr(hosting, "make_blog", made)
     bench = Bench(tmp_path, quick=True, stack=None, urls={"nginx": "http://n"})
     hosting.measure(bench)
     assert built == [
         (tmp_path / "pagefind-blog" / "output", {"SITE_BUILD_CACHE": str(tmp_path / "pagefind-blog" / "cache")})
     ]
     assert "| Pagefind index of 100 posts (100 pages) | 2.00 s | — |  |" in hosting.rows(bench)
-
-    monkeypatch.setitem(sys.modules, "tools.blog_fixture", None)
-    hosting.measure(bench)
-    assert hosting.rows(bench) == [
-        "| Pagefind index of 100 posts | not measured (`tools.blog_fixture` is not in this tree) | — |  |"
-    ]
-    assert bench.values["hosting.pagefind_seconds"] is None
 
 
 def test_a_section_that_fails_is_not_measured_and_the_bench_goes_on(tmp_path, capsys):
@@ -443,8 +426,6 @@ def test_a_section_that_fails_is_not_measured_and_the_bench_goes_on(tmp_path, ca
 
 
 def test_a_corpus_post_our_build_refuses_makes_the_blog_measured_again_on_swiglu_copies(tmp_path, monkeypatch):
-    import sys
-
     from tools.bench import blog
 
     refusing = fake_blog_results()
@@ -452,17 +433,15 @@ def test_a_corpus_post_our_build_refuses_makes_the_blog_measured_again_on_swiglu
         size.described = f"{size.n} posts (SwiGLU + jekyll-corpus: 40 distinct sources)"
         size.ours.error = "cold: exit 1: error: posts/x.md:120: unterminated maths"
         size.ours.cold = size.ours.first_rebuild = size.ours.no_change = size.ours.edit_one = None
-    module = fake_bench_blog(refusing)
     good = fake_blog_results()
     runs = []
 
-    def measure(sizes, swiglu_only, work, with_jekyll):
+    def measure_blogs(sizes, swiglu_only, work, with_jekyll):
         runs.append(swiglu_only)
         (work / f"n{max(sizes)}" / "ours-output").mkdir(parents=True)
         return good if swiglu_only else refusing
 
-    module.measure = measure
-    monkeypatch.setitem(sys.modules, "tools.bench_blog", module)
+    monkeypatch.setattr(blog, "measure_blogs", measure_blogs)
     bench = Bench(tmp_path, quick=False, stack=None)
     blog.measure(bench)
     assert runs == [False, True]
@@ -475,8 +454,8 @@ def test_a_corpus_post_our_build_refuses_makes_the_blog_measured_again_on_swiglu
 
 def test_pagefind_is_timed_cold_and_leaves_the_projects_cache_alone(tmp_path, monkeypatch):
     """Timed twice on one site, Pagefind indexes both times: no index comes from a cache."""
-    import tools.bench_hosting
     from plugins import build_cache, search
+    from tools.bench.hosting import time_pagefind
 
     project_cache = tmp_path / "project-cache"
     monkeypatch.setattr(build_cache, "CACHE", project_cache)
@@ -487,7 +466,7 @@ def test_pagefind_is_timed_cold_and_leaves_the_projects_cache_alone(tmp_path, mo
     post.parent.mkdir(parents=True)
     post.write_text('<html lang="en"><body><article class="post"><h1>A</h1><p>ellipse</p></article></body></html>')
     for _ in range(2):
-        seconds, pages = tools.bench_hosting.time_pagefind(tmp_path / "site")
+        seconds, pages = time_pagefind(tmp_path / "site")
         assert pages == 1 and seconds > 0
     assert len({id(index) for index in runs if index.command}) == 2  # Pagefind ran each time
     assert not project_cache.exists() and build_cache.CACHE == project_cache

@@ -1,16 +1,16 @@
-"""tools/bench_reading.py measures what the issue-12 budgets count, on the real site."""
+"""The bench's reading section (tools/bench/reading.py) measures what its budgets count, on the real site."""
 
 from __future__ import annotations
 
 import pytest
 
-from tools import bench_reading
+from tools.bench import reading
 
 pytestmark = pytest.mark.browser
 
 
 def test_reading_rows_for_desktop_and_phone(browser, server):
-    rows = bench_reading.run(server, browser=browser)
+    rows = reading.run(server, browser)
     assert [r.viewport for r in rows] == ["desktop 1280×900", "phone 375×740"]
     for row in rows:
         assert 0 < row.before_scrolling <= row.after_reading < row.after_touching_figures

@@ -285,7 +285,7 @@ def test_a_diagram_drawn_per_theme_shows_the_one_for_the_theme(browser, diagrams
     import threading
 
     from tests.conftest import open_page
-    from tools.serve import make_server
+    from tools.serve.server import make_server
 
     httpd = make_server(diagrams_site, "127.0.0.1", 0, generation=None)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()

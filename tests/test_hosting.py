@@ -61,7 +61,7 @@ def test_headers_file_and_nginx_config_come_from_one_table():
 
 @pytest.fixture(scope="module")
 def hosted(tmp_path_factory):
-    from tools.bench_hosting import nginx_publish_build
+    from tools.bench.nginx import nginx_publish_build
 
     folder = tmp_path_factory.mktemp("hosted")
     (folder / "secret.txt").write_text("outside the site root\n")  # `..` must never reach this

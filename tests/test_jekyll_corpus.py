@@ -174,7 +174,7 @@ def test_corpus_pages_load_in_chromium_without_errors(corpus_site, browser):
     import threading
 
     from tests.conftest import open_page
-    from tools.serve import make_server
+    from tools.serve.server import make_server
 
     out, names = corpus_site
     httpd = make_server(out, "127.0.0.1", 0, generation=None)
@@ -200,7 +200,7 @@ def test_the_side_contents_never_leave_the_window_or_cover_the_text(corpus_site,
     import threading
 
     from tests.conftest import open_page
-    from tools.serve import make_server
+    from tools.serve.server import make_server
 
     out, _ = corpus_site
     httpd = make_server(out, "127.0.0.1", 0, generation=None)

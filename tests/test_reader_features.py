@@ -167,7 +167,7 @@ def test_tapping_a_footnote_previews_it_then_a_second_tap_follows(browser, demo_
 
 @pytest.mark.browser
 def test_copying_rendered_maths_copies_its_latex(browser, demo_server):
-    """copy-tex arrives when the reader starts selecting (theme.js); then a copy gives the LaTeX."""
+    """copy-tex arrives when the reader starts selecting (colour-scheme.js); then a copy gives the LaTeX."""
     context, page, watch = open_page(browser, demo_server, permissions=["clipboard-read", "clipboard-write"])
     page.goto(demo_server + DEMO_URL)
     wait_until(page, "document.readyState === 'complete'")

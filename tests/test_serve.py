@@ -28,10 +28,10 @@ def get(server: str, path: str) -> tuple[int, dict, bytes]:
     [
         (POST_URL, "text/html; charset=utf-8"),
         ("/theme/css/site.css", "text/css; charset=utf-8"),
-        ("/theme/js/theme.js", "text/javascript; charset=utf-8"),
-        ("/favicon.svg", "image/svg+xml"),
+        ("/theme/js/colour-scheme.js", "text/javascript; charset=utf-8"),
+        ("/favicon.svg", "image/svg+xml; charset=utf-8"),
         ("/favicon.ico", "image/x-icon"),
-        ("/assets/figures/beta-slider.json", "application/json"),
+        ("/assets/figures/beta-slider.json", "application/json; charset=utf-8"),
         ("/theme/vendor/katex/fonts/KaTeX_Main-Regular.woff2", "font/woff2"),
     ],
 )
@@ -89,7 +89,7 @@ def test_open_pages_are_told_to_reload_after_a_rebuild(site):
     """The dev server injects a same-origin reload script and pushes an event per successful build."""
     import threading
 
-    from tools.serve import Generation, make_server
+    from tools.serve.server import Generation, make_server
 
     generation = Generation()
     httpd = make_server(site, "127.0.0.1", 0, generation)

@@ -1,14 +1,15 @@
-"""The dev server's reload stream (/__reload): what a HEAD request gets."""
+"""The dev server's pieces without a site build: the reload stream (/__reload), the watcher's
+choice of what to rebuild, the builds one change runs, gzip."""
 
 from __future__ import annotations
 
 
 def test_a_head_request_for_the_reload_stream_gets_headers_and_the_connection_closes(tmp_path):
-    """HEAD answers headers only; it used to stream reload events forever."""
+    """HEAD answers headers only and closes: it must not hold the connection open with events."""
     import socket
     import threading
 
-    from tools.serve import Generation, make_server
+    from tools.serve.server import Generation, make_server
 
     generation = Generation()
     httpd = make_server(tmp_path, "127.0.0.1", 0, generation)  # no site needed for /__reload
@@ -30,7 +31,7 @@ def test_a_head_request_for_the_reload_stream_gets_headers_and_the_connection_cl
 def test_a_code_change_restarts_the_warm_build_process_and_a_post_change_does_not():
     from watchfiles import Change
 
-    from tools.serve import ROOT, code_changed
+    from tools.serve.watcher import ROOT, code_changed
 
     assert not code_changed({(Change.modified, str(ROOT / "content" / "posts" / "a.md"))})
     assert not code_changed({(Change.modified, str(ROOT / "theme" / "templates" / "base.html"))})
@@ -45,7 +46,7 @@ def test_only_saved_posts_take_the_pages_first_path(tmp_path):
     or renamed post, a file outside the content folder): the full build is the first answer."""
     from watchfiles import Change
 
-    from tools.serve import saved_posts
+    from tools.serve.watcher import saved_posts
 
     content = tmp_path / "content"
     (content / "posts").mkdir(parents=True)
@@ -62,13 +63,37 @@ def test_only_saved_posts_take_the_pages_first_path(tmp_path):
     assert saved_posts({(Change.modified, str(outside))}, content) == []
 
 
+class FakeBuilder:
+    """Records builds; each answers the next of `results` (True: the build succeeded)."""
+
+    def __init__(self, *results):
+        self.results, self.builds = list(results), []
+
+    def build(self, only=()):
+        self.builds.append(list(only))
+        return self.results.pop(0)
+
+
+def test_a_saved_post_gets_its_pages_first_then_the_full_build_each_announced(tmp_path):
+    from tools.serve.builder import rebuild
+
+    post = tmp_path / "a.md"
+    for results, announced in [((True, True), 2), ((True, False), 1), ((False, True), 1), ((False, False), 0)]:
+        builder, announcements = FakeBuilder(*results), []
+        rebuild(builder, [post], lambda seen=announcements: seen.append(1))
+        assert builder.builds == [[post], []] and len(announcements) == announced
+    builder, announcements = FakeBuilder(True), []
+    rebuild(builder, [], lambda: announcements.append(1))  # a template or an image: the full build alone
+    assert builder.builds == [[]] and len(announcements) == 1
+
+
 def test_text_is_gzipped_for_browsers_that_ask_and_sent_as_it_is_otherwise(tmp_path):
     """As a host serves it: what the bench's browser and Lighthouse measure locally."""
     import gzip
     import http.client
     import threading
 
-    from tools.serve import make_server
+    from tools.serve.server import make_server
 
     page = b"<!DOCTYPE html><p>" + b"words " * 500 + b"</p>"
     (tmp_path / "index.html").write_bytes(page)

@@ -1,12 +1,12 @@
-"""One table of the HTTP headers the site needs, written out for every host.
+"""One table of the HTTP headers and content types the site needs, written out for every host.
 
     python -m tools.headers nginx --root /srv/site [--listen 80] [--server-name example.org]
     python -m tools.headers netlify            # the _headers file (make publish writes it)
 
 The same rules become: the `_headers` file that Netlify and Cloudflare Pages
-read (written into the output by `make publish`), the header and caching
-parts of the nginx server block (deploy/nginx.conf.template), and the
-Content-Security-Policy the dev server (tools/serve.py) sends.
+read (written into the output by `make publish`), the header, caching and
+content-type parts of the nginx server block (deploy/nginx.conf.template), and
+the Content-Security-Policy and content types the dev server (tools/serve/) sends.
 
 Caching: every file under /theme/ and /assets/ has a content hash or a package
 version in its name (tools/publish.py), as do Pagefind's index fragments, so
@@ -73,7 +73,9 @@ CONTENT_TYPES = {
     "image/png": ["png"],
     "image/jpeg": ["jpg", "jpeg"],
     "image/webp": ["webp"],
+    "image/gif": ["gif"],
     "image/x-icon": ["ico"],
+    "application/pdf": ["pdf"],
     "font/woff2": ["woff2"],
     "application/wasm": ["wasm"],
     # Pagefind's wasm, index and fragments: binary files its JavaScript decodes itself.
@@ -81,6 +83,15 @@ CONTENT_TYPES = {
 }
 TEXT_TYPES = ["text/html", "text/css", "text/javascript", "application/json", "application/xml"]
 TEXT_TYPES += ["application/atom+xml", "text/plain", "text/csv", "image/svg+xml"]  # sent with charset=utf-8
+DEFAULT_TYPE = "application/octet-stream"  # a suffix the table does not name
+TYPE_OF_SUFFIX = {f".{ext}": kind for kind, exts in CONTENT_TYPES.items() for ext in exts}
+
+
+def content_type(suffix: str) -> str:
+    """The Content-Type of a file with this suffix (".css"), as nginx sends it: the table's
+    type, with `; charset=utf-8` for text types; DEFAULT_TYPE for a suffix it does not name."""
+    kind = TYPE_OF_SUFFIX.get(suffix.lower(), DEFAULT_TYPE)
+    return f"{kind}; charset=utf-8" if kind in TEXT_TYPES else kind
 
 
 def headers_for(path: str) -> dict[str, str]:

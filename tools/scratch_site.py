@@ -54,12 +54,12 @@ def copy_content(dest: Path) -> Path:
 
 
 @contextmanager
-def serving(folder: Path, plain: bool = False) -> Iterator[str]:
-    """A local server over `folder` on a free port, yielding its base URL: the project's own
-    (with the site's Content-Security-Policy), or for the baseline a plain one without any."""
-    from tools import baseline, serve
+def serving(folder: Path) -> Iterator[str]:
+    """The project's local server (tools.serve, with the site's Content-Security-Policy) over
+    `folder` on a free port, without live reload; yields its base URL."""
+    from tools.serve.server import make_server
 
-    httpd = baseline.make_server(folder) if plain else serve.make_server(folder, "127.0.0.1", 0, generation=None)
+    httpd = make_server(folder, "127.0.0.1", 0, generation=None)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{httpd.server_address[1]}"

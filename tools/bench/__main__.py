@@ -14,7 +14,7 @@ from pathlib import Path
 import tools.bench
 from tools.bench.budgets import BUDGETS
 from tools.bench.context import Bench, Section
-from tools.bench.report import budgets_of, machine, notes, table
+from tools.bench.report import budgets_of, machine, notes, table, write_report
 from tools.bench.sections import SECTIONS
 
 
@@ -26,6 +26,12 @@ def main(argv: list[str] | None = None) -> int:
         help="1 Lighthouse run instead of 3, blogs of 1 and 100 posts (not 1,000), no test suite",
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (sites, Lighthouse JSON)")
+    parser.add_argument(
+        "--write",
+        type=Path,
+        metavar="PATH",
+        help="also write the report to PATH as a Markdown page (make bench: docs/performance.md)",
+    )
     parser.add_argument(
         "--only",
         action="append",
@@ -46,10 +52,12 @@ def main(argv: list[str] | None = None) -> int:
                     measure(section, bench)
         # Sections skipped by --quick still print their rows ("skipped (--quick)").
         budgets = budgets_of(chosen) if args.only else BUDGETS
-        print("\n".join([machine() + "\n", table(bench, chosen, budgets), notes(bench, chosen)]))
-        print(
-            f"\nThe bench took {time.perf_counter() - start:.0f} s." + (f" Files kept in {work}." if args.keep else "")
-        )
+        report = "\n".join([machine() + "\n", table(bench, chosen, budgets), notes(bench, chosen)])
+        took = f"The bench took {time.perf_counter() - start:.0f} s."
+        print(report + f"\n\n{took}" + (f" Files kept in {work}." if args.keep else ""))
+        if args.write:
+            write_report(args.write, report, took, argv if argv is not None else sys.argv[1:])
+            print(f"bench: wrote {args.write}", file=sys.stderr)
         if bench.failed:
             print(f"bench: could not measure {', '.join(bench.failed)} (see above)", file=sys.stderr)
         return 2 if bench.failed else 0

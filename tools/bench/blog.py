@@ -1,21 +1,32 @@
-"""A blog of many maths-heavy posts (issue 11): our build beside plain Pelican and Jekyll at
-N = 1, 100 and 1,000 posts (1 and 100 with --quick), peak memory, and cold KaTeX formulas a second.
+"""A blog of many maths-heavy posts: our build beside plain Pelican and Jekyll at N = 1, 100 and
+1,000 posts (1 and 100 with --quick), peak memory, the dev server's save → reloaded page, and
+cold KaTeX formulas a second.
 
-The measuring is tools/bench_blog.py's (and its generator tools/blog_fixture.py's); this module
-only runs it inside the bench, turns its results into the values the budgets read, and prints
-its rows. It is imported when the section runs, so a tree without tools/bench_blog.py still
-benches everything else: this section then says "not measured" and its budgets fail.
+    python -m tools.bench.blog [--sizes 1 100 1000] [--swiglu-only] [--work DIR] [--no-jekyll]
+
+For each size N it generates N posts (tools/blog_fixture.py: the SwiGLU post and the real posts
+of ../shared/jekyll-corpus, each with its own title and date) and times, for each builder
+(tools/bench/builders.py), a cold build, a rebuild that changes nothing and a rebuild after
+editing one post; Jekyll only when `jekyll` is on PATH. Run alone it prints this section's rows
+and its budgets (the blog rows of tools/bench/budgets.py) with PASS or FAIL.
 """
 
 from __future__ import annotations
 
-import importlib
-from dataclasses import dataclass
+import argparse
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from tools.bench import builders
+from tools.bench.budgets import BUDGETS
+from tools.bench.builders import Timings
 from tools.bench.context import Bench, Section, step
-from tools.bench.table import row
+from tools.bench.katex_rate import formula_rate
+from tools.bench.table import HEAD, ratio, row, seconds, verdict
+from tools.blog_fixture import CORPUS, SWIGLU, make_blog
 
 SIZES = (1, 100, 1000)
 QUICK_SIZES = (1, 100)
@@ -24,34 +35,79 @@ MB = 1024 * 1024
 
 
 @dataclass
+class SizeResult:
+    n: int
+    described: str
+    ours: Timings
+    plain: Timings
+    jekyll: Timings | None
+
+
+@dataclass
+class Results:
+    sizes: list[SizeResult] = field(default_factory=list)
+    formulas: int = 0
+    formula_errors: int = 0
+    formulas_per_second: float | None = None
+    formulas_per_cpu_second: float | None = None  # what an idle machine would see, sequentially
+    formulas_in_text: int = 0  # every formula as the posts write it, repeats included
+
+
+@dataclass
 class BlogRun:
-    results: Any | None  # tools.bench_blog.Results; None when the section could not run
+    results: Results
     sizes: tuple[int, ...]
     output: Path | None = None  # our built site at the largest size (hosting times Pagefind on it)
-    missing: str = ""  # why it could not run
     refused: str = ""  # our build's error on a corpus post: `results` are then SwiGLU copies
 
 
-def per_post(small, big) -> float | None:
+def load() -> str:
+    return Path("/proc/loadavg").read_text().split()[0]
+
+
+def measure_blogs(sizes: list[int], swiglu_only: bool, work: Path, with_jekyll: bool) -> Results:
+    """Every size, each builder; ours builds size N into work/nN/ours-output."""
+    results = Results()
+    for n in sizes:
+        folder = work / f"n{n}"
+        shutil.rmtree(folder, ignore_errors=True)
+        blog = make_blog(folder / "content", n, swiglu_only)
+        print(f"blog bench: {blog.described} (load average {load()})", file=sys.stderr, flush=True)
+        jekyll = builders.jekyll(blog, folder) if with_jekyll and shutil.which("jekyll") else None
+        ours, plain = builders.ours(blog, folder), builders.plain_pelican(blog, folder)
+        results.sizes.append(SizeResult(n, blog.described, ours, plain, jekyll))
+    # KaTeX speed is measured on every real formula at hand (the corpus too, even with --swiglu-only).
+    sources = [SWIGLU] + (sorted(CORPUS.glob("*.m*")) if CORPUS.is_dir() else [])
+    (
+        results.formulas,
+        results.formula_errors,
+        results.formulas_per_second,
+        results.formulas_per_cpu_second,
+        results.formulas_in_text,
+    ) = formula_rate(sources, work / "formula-cache")
+    return results
+
+
+def per_post(small: SizeResult, big: SizeResult) -> float | None:
     """Seconds each extra post adds to a no-change rebuild, between the smallest and largest size."""
     if big.n <= small.n or small.ours.no_change is None or big.ours.no_change is None:
         return None
     return (big.ours.no_change - small.ours.no_change) / (big.n - small.n)
 
 
-def ratio(ours: float | None, plain: float | None) -> float | None:
+def times(ours: float | None, plain: float | None) -> float | None:
     return ours / plain if ours is not None and plain else None
 
 
-def refused(results) -> str:
+def refused(results: Results) -> str:
     """Our build's error at a size whose blog holds corpus posts ("" if none): a post our reader
-    does not read yet fails the whole build, and every blog budget with it."""
+    does not read fails the whole build, and every blog budget with it."""
     return next(
         (f"{s.n:,} posts: {s.ours.error}" for s in results.sizes if s.ours.error and "corpus" in s.described), ""
     )
 
 
-def values(results, quick: bool, swiglu_only: bool = False) -> tuple[dict[str, float | None], dict[str, str]]:
+def values(results: Results, quick: bool, swiglu_only: bool = False) -> tuple[dict[str, float | None], dict[str, str]]:
     """The budgets' values at the largest size, and a caveat for each when that is not 1,000
     posts of the SwiGLU post and the corpus."""
     big = max(results.sizes, key=lambda s: s.n)
@@ -59,8 +115,8 @@ def values(results, quick: bool, swiglu_only: bool = False) -> tuple[dict[str, f
     o, p = big.ours, big.plain
     step_ = per_post(small, big)
     measured = {
-        "blog.no_change_ratio": ratio(o.no_change, p.no_change),
-        "blog.edit_one_ratio": ratio(o.edit_one, p.edit_one),
+        "blog.no_change_ratio": times(o.no_change, p.no_change),
+        "blog.edit_one_ratio": times(o.edit_one, p.edit_one),
         "blog.cold": o.cold,
         "blog.peak_mb": o.peak / MB if o.peak else None,
         "blog.per_post_ms": step_ * 1000 if step_ is not None else None,
@@ -77,22 +133,14 @@ def values(results, quick: bool, swiglu_only: bool = False) -> tuple[dict[str, f
 
 def measure(bench: Bench) -> None:
     sizes = QUICK_SIZES if bench.quick else SIZES
-    try:
-        bench_blog = importlib.import_module("tools.bench_blog")
-    except ModuleNotFoundError as error:
-        if error.name not in ("tools.bench_blog", "tools.blog_fixture"):
-            raise
-        bench.data["blog"] = BlogRun(None, sizes, missing=f"`{error.name}` is not in this tree")
-        return
     step(f"blog: {', '.join(f'{n:,}' for n in sizes)} posts, ours, plain Pelican, Jekyll (long)")
     work = bench.work / "blog"
-    results = bench_blog.measure(list(sizes), False, work, True)
+    results = measure_blogs(list(sizes), False, work, True)
     error = refused(results)
     if error:
         step("blog: our build refused a corpus post; measuring again on copies of the SwiGLU post")
         work = bench.work / "blog-swiglu"
-        results = bench_blog.measure(list(sizes), True, work, True)
-    # bench_blog builds ours at size N into work/nN/ours-output.
+        results = measure_blogs(list(sizes), True, work, True)
     output = work / f"n{max(sizes)}" / "ours-output"
     bench.data["blog"] = BlogRun(results, sizes, output if output.is_dir() else None, refused=error)
     measured, caveats = values(results, bench.quick, swiglu_only=bool(error))
@@ -100,15 +148,50 @@ def measure(bench: Bench) -> None:
     bench.caveats.update(caveats)
 
 
-def rows(bench: Bench) -> list[str]:
-    run: BlogRun | None = bench.data.get("blog")
-    if run is None or run.results is None:
-        why = run.missing if run else "the section did not run"
-        return [row("**Blog**", f"not measured ({why})", "—")]
-    from tools import bench_blog
+def shown_seconds(v: float | None) -> str:
+    return seconds(v) if v is not None else "—"
 
-    # bench_blog's own rows, without its verdicts: the bench's budgets table has them.
-    own = bench_blog.rows(run.results)
+
+def result_rows(r: Results) -> list[str]:
+    """Table rows (Measure | Ours | Baseline | ratio or verdict): plain Pelican is the baseline."""
+    out = [row("**Blog** (ours ÷ plain Pelican; Jekyll in brackets)", "")]
+    for size in r.sizes:
+        j = size.jekyll
+        out.append(row(f"*{size.described}*", ""))
+        for name, attr in (
+            ("cold build", "cold"),
+            ("first no-change rebuild after it", "first_rebuild"),
+            ("no-change rebuild", "no_change"),
+            ("rebuild after editing one post", "edit_one"),
+        ):
+            mine, plain = getattr(size.ours, attr), getattr(size.plain, attr)
+            jek = getattr(j, attr) if j else None
+            base = f"{shown_seconds(plain)} (Jekyll {shown_seconds(jek)})" if j else shown_seconds(plain)
+            last = f"{ratio(mine, plain)} ({ratio(mine, jek)})" if j else ratio(mine, plain)
+            out.append(row(f"{size.n} posts: {name}", shown_seconds(mine), base, last))
+        out.append(
+            row(f"{size.n} posts: save a post → page reloaded (dev server)", shown_seconds(size.ours.save_to_reload))
+        )
+        peak = size.ours.peak
+        out.append(row(f"{size.n} posts: peak memory (build tree)", f"{peak / MB:,.0f} MB" if peak else "—"))
+        for who, t in (("ours", size.ours), ("plain Pelican", size.plain), ("Jekyll", j)):
+            if t and t.error:
+                out.append(row(f"{size.n} posts: {who} failed", t.error.replace("|", "/").replace("\n", " ")))
+    rate = r.formulas_per_second
+    out.append(
+        row(
+            f"KaTeX, cold, end to end ({r.formulas} distinct formulas, {r.formulas_in_text} in the posts, "
+            f"{r.formula_errors} refused; median of 3)",
+            f"{rate:,.0f} formulas/s" if rate else "—",
+            f"{r.formulas_per_cpu_second:,.0f} per CPU second" if r.formulas_per_cpu_second else "",
+        )
+    )
+    return out
+
+
+def rows(bench: Bench) -> list[str]:
+    run: BlogRun = bench.data["blog"]
+    own = result_rows(run.results)
     if run.refused:
         said = run.refused.replace("|", "/").replace("\n", " ")[:300]
         own.insert(1, row(f"*With the corpus our build failed ({said}); below, copies of the SwiGLU post*", ""))
@@ -119,3 +202,31 @@ def rows(bench: Bench) -> list[str]:
 
 
 SECTION = Section("blog", measure, rows)
+
+
+def budgets(r: Results) -> list[tuple[str, str, bool]]:
+    """The blog rows of the bench's budget table, checked on `r`: (name, value as printed, holds)."""
+    measured, _ = values(r, quick=False)
+    return [(b.name, *b.check(measured)) for b in BUDGETS if b.section == "blog"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.bench.blog", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    parser.add_argument("--swiglu-only", action="store_true", help="copy only the SwiGLU post (not the corpus)")
+    parser.add_argument("--work", type=Path, help="keep the generated blogs and outputs here")
+    parser.add_argument("--no-jekyll", action="store_true")
+    args = parser.parse_args(argv)
+    work = args.work or Path(tempfile.mkdtemp(prefix="bench-blog-"))
+    try:
+        results = measure_blogs(list(args.sizes), args.swiglu_only, work, not args.no_jekyll)
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    checked = [row(name, shown, "", verdict(ok)) for name, shown, ok in budgets(results)]
+    print("\n".join(HEAD + result_rows(results) + checked))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,5 +1,5 @@
-"""Every budget the bench checks, in one table: issue 4's, then issue 12's (reading costs,
-Lighthouse mobile and desktop), then issue 11's (a 1,000-post blog).
+"""Every budget the bench checks, in one table: the reader's page, reading costs at two
+viewports, Lighthouse mobile and desktop, the author's loop on this post, and a 1,000-post blog.
 
 A budget reads one value a section measured (`Bench.values[measure]`) and compares it with a
 limit. A value that could not be measured (None, or its section did not run) fails.
@@ -53,7 +53,7 @@ SCORES = {
 
 
 def reading_budgets(v: str, shown: str) -> list[Budget]:
-    """Issue 12's reading budgets for one viewport (raw bytes, local server)."""
+    """The reading budgets for one viewport (raw bytes, local server)."""
     return [
         Budget(
             f"Reading, {shown}: ≤ 120 KB before scrolling", f"reading.{v}.before_scrolling", 120 * KB, "<=", "{:,.0f} B"
@@ -90,7 +90,7 @@ def reading_budgets(v: str, shown: str) -> list[Budget]:
 
 
 BUDGETS = [
-    # Issue 4: the phone Lighthouse emulates (412×823), no JavaScript needed to read, no layout shift.
+    # The reader, on the phone Lighthouse emulates (412×823): no JavaScript needed to read, no layout shift.
     Budget("≤ 120 KB (122,880 B) before a figure is in view", "reader.before_bytes", 120 * KB, "<=", "{:,.0f} B"),
     Budget(
         "No JavaScript needed for maths: formulas missing without it",
@@ -101,7 +101,7 @@ BUDGETS = [
     ),
     Budget("No JavaScript needed for layout: page width at 375 px", "reader.width_without_js", 375, "<=", "{:.0f} px"),
     Budget("CLS 0.00 while scrolling through every figure", "reader.scroll_cls", 0, "== to 2 decimals", "{:.3f}"),
-    # Issue 12: reading costs at two viewports, and Lighthouse 100 everywhere (issue 4 asked ≥ 98).
+    # Reading costs at two viewports, and Lighthouse 100 everywhere.
     *(budget for v, shown in VIEWPORTS.items() for budget in reading_budgets(v, shown)),
     *(
         Budget(f"Lighthouse {preset} {name} = 100", f"lighthouse.{preset}.{category}", 100, ">=", "{:.0f}")
@@ -118,10 +118,10 @@ BUDGETS = [
         )
         for preset in LIGHTHOUSE
     ),
-    # Issue 4: the author's loop on this one post.
+    # The author's loop on this one post.
     Budget("No-change rebuild ≤ 1.5 s", "author.no_change", 1.5, "<=", "{:.2f} s"),
     Budget("`figures` in total < 60 s", "author.figures_total", 60, "<", "{:.1f} s"),
-    # Issue 11: a blog of 1,000 maths-heavy posts, against plain Pelican on the same Markdown.
+    # A blog of 1,000 maths-heavy posts, against plain Pelican on the same Markdown.
     Budget("Blog, 1,000 posts: no-change rebuild ≤ 2× plain Pelican", "blog.no_change_ratio", 2, "<=", "{:.2f}×"),
     Budget(
         "Blog, 1,000 posts: rebuild after editing one post ≤ 2× plain Pelican",

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tools.bench.baseline import build_baseline, serving_plainly
 from tools.scratch_site import ROOT, run_build, serving
 
 POST = "content/posts/2026-11-26-swiglu-intuition.md"
@@ -50,7 +51,7 @@ class Bench:
         return self.serve("ours", build_and_serve)
 
     def baseline_url(self) -> str:
-        """The naive page (tools.baseline), served plainly (no CSP: it has inline scripts)."""
+        """The naive page (tools.bench.baseline), served plainly (no CSP: it has inline scripts)."""
         return self.serve("baseline", baseline_and_serve)
 
 
@@ -64,11 +65,9 @@ def build_and_serve(folder: Path) -> Iterator[str]:
 
 @contextmanager
 def baseline_and_serve(folder: Path) -> Iterator[str]:
-    from tools.baseline import build_baseline
-
     step("building the baseline")
     build_baseline(folder)
-    with serving(folder, plain=True) as url:
+    with serving_plainly(folder) as url:
         yield url
 
 

@@ -1,6 +1,6 @@
-"""The site as a real host serves it (issue 13): Lighthouse, mobile and desktop, against a
-`make publish` build served by nginx with deploy/'s server block (compression, caching, CSP),
-and the time Pagefind takes to index a 1,000-post blog (tools/bench_hosting.py does both jobs).
+"""The site as a real host serves it: Lighthouse, mobile and desktop, against a `make publish`
+build served by nginx with deploy/'s server block (compression, caching, CSP; see
+tools/bench/nginx.py), and the time Pagefind takes to index a 1,000-post blog.
 
 The blog is the one the "blog" section built, when it ran (its largest size); otherwise this
 section generates one with tools/blog_fixture.py and builds it (1,000 posts, or 100 with --quick).
@@ -8,12 +8,16 @@ section generates one with tools/blog_fixture.py and builds it (1,000 posts, or 
 
 from __future__ import annotations
 
+import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from tools.bench.context import POST_URL, Bench, Section, build, step
 from tools.bench.lighthouse import PRESETS, Lighthouse, lighthouse, metric, report_notes, report_rows
+from tools.bench.nginx import nginx_publish_build
 from tools.bench.table import kb, row, seconds
+from tools.blog_fixture import make_blog
 from tools.scratch_site import write_settings
 
 POSTS = 1000
@@ -39,17 +43,11 @@ def blog_output(bench: Bench, posts: int) -> tuple[Path | None, int, str]:
     run = bench.data.get("blog")
     if run is not None and run.output is not None:
         return run.output, max(run.sizes), ""
-    try:
-        from tools.blog_fixture import make_blog
-    except ModuleNotFoundError as error:
-        if error.name != "tools.blog_fixture":
-            raise
-        return None, posts, "`tools.blog_fixture` is not in this tree"
     step(f"hosting: generating and building a {posts:,}-post blog for Pagefind (SwiGLU copies)")
     folder = bench.work / "pagefind-blog"
     folder.mkdir(parents=True, exist_ok=True)
-    # Copies of the SwiGLU post only: our reader does not read every corpus post yet, and one
-    # post it refuses would fail the whole build. Indexing costs about the same per page.
+    # Copies of the SwiGLU post only: one corpus post our reader refuses would fail the whole
+    # build. Indexing costs about the same per page.
     blog = make_blog(folder / "content", posts, swiglu_only=True)
     try:
         # A cache of its own: the project's build/cache stays this site's.
@@ -60,9 +58,30 @@ def blog_output(bench: Bench, posts: int) -> tuple[Path | None, int, str]:
     return folder / "output", posts, ""
 
 
-def measure(bench: Bench) -> None:
-    from tools.bench_hosting import nginx_publish_build, time_pagefind
+def time_pagefind(output: Path) -> tuple[float, int]:
+    """Seconds Pagefind takes to index the posts of a built site, and how many it indexed.
+    Same selectors and settings as plugins/search.py; the index goes to a scratch folder."""
+    from plugins import build_cache
+    from plugins.search import DEFAULTS, build_index
 
+    pages = []
+    for path in sorted(output.rglob("*.html")):
+        if path.name != "404.html" and '<article class="post"' in path.read_text(encoding="utf-8"):
+            pages.append((path.relative_to(output).as_posix(), path))
+    project_cache = build_cache.CACHE
+    with tempfile.TemporaryDirectory() as scratch:
+        # An empty cache of its own: the build's cache may hold this very index (a cache hit
+        # would time nothing), and the bench must not fill the project's cache either.
+        build_cache.CACHE = Path(scratch) / "cache"
+        try:
+            start = time.perf_counter()
+            build_index(Path(scratch) / "pagefind", pages, DEFAULTS)
+            return time.perf_counter() - start, len(pages)
+        finally:
+            build_cache.CACHE = project_cache
+
+
+def measure(bench: Bench) -> None:
     step("hosting: publish build served by nginx")
     url = bench.serve("nginx", nginx_publish_build) + POST_URL
     reports = {}

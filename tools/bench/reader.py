@@ -69,7 +69,7 @@ def sizes(response) -> tuple[str, str, int, int]:
     """(url, resource type, raw, gzip) of one response; gzip only for text types, as servers do."""
     try:
         body = response.body()
-    except Exception:  # Chromium evicts big bodies (the baseline's 14 MB page): ask the local server again
+    except Exception:  # Chromium evicts big bodies (the baseline's page): ask the local server again
         body = refetch(response.url)
     raw = len(body) if body is not None else int(response.headers.get("content-length", 0))
     kind = response.headers.get("content-type", "")

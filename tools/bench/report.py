@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import shlex
 import subprocess
 from datetime import datetime
 from pathlib import Path
@@ -70,3 +71,22 @@ def table(bench: Bench, sections: list[Section], budgets: list[Budget] = BUDGETS
 
 def notes(bench: Bench, sections: list[Section]) -> str:
     return "\n".join(line for s in sections if s.name not in bench.failed for line in s.notes(bench))
+
+
+def page(report: str, took: str, argv: list[str]) -> str:
+    """The Markdown page `--write` writes: a heading, how it was made, then the report as printed."""
+    command = shlex.join(["python", "-m", "tools.bench", *argv])
+    return (
+        "# Performance: the last bench run\n\n"
+        f"Written by `{command}` (`make bench`); do not edit by hand: the next run replaces this page.\n"
+        'The budgets and what each section measures: README.md, "Performance".\n\n'
+        f"{report.rstrip()}\n\n{took}\n"
+    )
+
+
+def write_report(path: Path, report: str, took: str, argv: list[str]) -> None:
+    """Write `page(...)` to `path` through a new file, so a reader never sees half a page."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(page(report, took, argv))
+    os.replace(tmp, path)

@@ -1,10 +1,10 @@
 """The bench's sections, in the order they are measured and printed.
 
-To add one (a blog-scale build, a run against nginx…), write a module with
-`SECTION = Section(name, measure, rows, notes)` (see context.Section): `measure(bench)` puts
-the numbers budgets read into `bench.values["name.what"]` and the rest into `bench.data`, and
-may serve a site of its own with `bench.serve("nginx", start)`; list it here, and put its
-budgets in budgets.BUDGETS. Keep the test suite last: it would disturb timings.
+To add one, write a module with `SECTION = Section(name, measure, rows, notes)` (see
+context.Section): `measure(bench)` puts the numbers budgets read into `bench.values["name.what"]`
+and the rest into `bench.data`, and may serve a site of its own with `bench.serve("nginx",
+start)`; list it here, and put its budgets in budgets.BUDGETS. Keep the test suite last: it
+would disturb timings.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
-"""Build the naive page that `tools.bench` compares our post against.
+"""The naive page the bench compares our post against, and a plain server for it.
 
-    python -m tools.baseline DEST
+    python -m tools.bench.baseline DEST
 
-The same post, written the way such pages usually are (issue 4): plain
+The same post, written the way such pages usually are: plain
 Python-Markdown HTML; maths typeset in the browser by KaTeX's auto-render;
 Mermaid's full bundle loaded eagerly; every `{% figure ID %}` replaced by
 `go.Figure(data, layout).to_html(include_plotlyjs=True, full_html=False)`, so
@@ -19,14 +19,17 @@ import json
 import re
 import shutil
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from plugins.figure_tag import TAG
 from plugins.jekyll_reader import split_front_matter
+from tools.scratch_site import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 POST = ROOT / "content" / "posts" / "2026-11-26-swiglu-intuition.md"
 ASSETS = ROOT / "content" / "assets"
 NODE_MODULES = ROOT / "node_modules"
@@ -138,11 +141,17 @@ class PlainHandler(SimpleHTTPRequestHandler):
         super().end_headers()
 
 
-def make_server(folder: Path, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
-    """A local server over the baseline folder; port 0 picks a free one."""
-    server = ThreadingHTTPServer((host, port), partial(PlainHandler, directory=str(folder)))
-    server.daemon_threads = True
-    return server
+@contextmanager
+def serving_plainly(folder: Path) -> Iterator[str]:
+    """A plain local server over `folder` on a free port, yielding its base URL."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(PlainHandler, directory=str(folder)))
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,5 +1,7 @@
-// Light/dark theme. Loaded in <head> so a stored choice applies before first
-// paint (no flash). Without JS the page follows the system via CSS alone.
+// The colour scheme: light or dark, the system's unless the reader picks one with the
+// toggle (remembered). Loaded in <head> so a stored choice applies before first paint (no
+// flash); without JS the page follows the system via CSS alone. As the one script every
+// page runs first, it also marks <html class="js"> and fetches KaTeX's copy-tex on demand.
 (function () {
   "use strict";
   var KEY = "theme";

@@ -1,9 +1,7 @@
-"""Hosting pieces for `make bench` and the hosting tests: a real nginx over a publish build,
-and the time Pagefind takes to index a built site.
+"""A real host for the bench and the hosting tests: Debian's nginx over a `make publish` build.
 
     with nginx_publish_build(tmp_folder) as url:   # run Lighthouse against url
         ...
-    seconds, pages = time_pagefind(output_folder)
 
 nginx runs from Debian's package (`tools/setup.sh nginx`) with the server block
 deploy/nginx.conf.template renders (tools/headers.py), under a prefix folder
@@ -24,8 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from tools.headers import BROTLI_MODULE, brotli_available, nginx_server
-
-ROOT = Path(__file__).resolve().parent.parent
+from tools.scratch_site import ROOT
 
 
 def nginx_binary() -> str:
@@ -128,28 +125,3 @@ def nginx_publish_build(folder: Path) -> Iterator[str]:
     publish_build(folder / "output", url)
     with nginx_serving(folder / "output", folder / "nginx", port) as served:
         yield served
-
-
-def time_pagefind(output: Path) -> tuple[float, int]:
-    """Seconds Pagefind takes to index the posts of a built site, and how many it indexed.
-    Same selectors and settings as plugins/search.py; the index goes to a scratch folder."""
-    import tempfile
-
-    from plugins import build_cache
-    from plugins.search import DEFAULTS, build_index
-
-    pages = []
-    for path in sorted(output.rglob("*.html")):
-        if path.name != "404.html" and '<article class="post"' in path.read_text(encoding="utf-8"):
-            pages.append((path.relative_to(output).as_posix(), path))
-    project_cache = build_cache.CACHE
-    with tempfile.TemporaryDirectory() as scratch:
-        # An empty cache of its own: the build's cache may hold this very index (a cache hit
-        # would time nothing), and the bench must not fill the project's cache either.
-        build_cache.CACHE = Path(scratch) / "cache"
-        try:
-            start = time.perf_counter()
-            build_index(Path(scratch) / "pagefind", pages, DEFAULTS)
-            return time.perf_counter() - start, len(pages)
-        finally:
-            build_cache.CACHE = project_cache
