@@ -177,6 +177,8 @@ def clash(new: Output, old: Output, path: str, folder: bool = False) -> str:
 
 
 def collisions(outputs: list[Output], reserved: dict[str, str]) -> list[str]:
+    """One line per clash: a file with two sources, a file where a folder is needed, a post in a
+    folder that a plugin fills."""
     files: dict[str, Output] = {}
     found = []
     for output in outputs:
@@ -184,8 +186,7 @@ def collisions(outputs: list[Output], reserved: dict[str, str]) -> list[str]:
             found.append(clash(output, files[output.path], output.path))
         files.setdefault(output.path, output)
     for output in outputs:
-        parents = [p for p in _parents(output.path)]
-        for parent in parents:
+        for parent in _parents(output.path):
             if parent in files:
                 found.append(clash(output, files[parent], output.path, folder=parent))
         top = output.path.split("/", 1)[0]
@@ -198,6 +199,7 @@ def collisions(outputs: list[Output], reserved: dict[str, str]) -> list[str]:
 
 
 def _parents(path: str) -> list[str]:
+    """`a/b/c.html` → [`a`, `a/b`]."""
     parts = path.split("/")[:-1]
     return ["/".join(parts[: i + 1]) for i in range(len(parts))]
 
