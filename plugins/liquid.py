@@ -66,7 +66,7 @@ class Post:
 
 def read_front_matter(path: Path) -> dict:
     """The YAML front matter of a file, or {} (errors are reported when the file itself is read)."""
-    m = FRONT_MATTER.match(path.read_text(encoding="utf-8", errors="replace"))
+    m = FRONT_MATTER.match(path.read_text(encoding="utf-8", errors="replace").removeprefix("\ufeff"))
     try:
         meta = load_yaml(m.group("yaml") or "") if m else {}
     except yaml.YAMLError:

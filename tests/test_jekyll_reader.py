@@ -264,7 +264,7 @@ def test_liquids_post_url_links_where_the_permalink_puts_the_post(tmp_path):
     katex_render.configure()
     (tmp_path / "_posts").mkdir()
     target = tmp_path / "_posts" / "2026-01-02-target.md"
-    target.write_text("---\ntitle: Target\npermalink: /:year/:title/\n---\nBody\n")
+    target.write_text("\ufeff---\ntitle: Target\npermalink: /:year/:title/\n---\nBody\n")  # with a BOM
     linking = tmp_path / "_posts" / "2026-03-04-linking.md"
     linking.write_text("---\ntitle: Linking\n---\nSee {% post_url 2026-01-02-target %}.\n")
     reader = JekyllMarkdownReader(read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(tmp_path)}))
