@@ -58,6 +58,19 @@ ARTICLE_URL = JEKYLL_CONFIG.get("ARTICLE_URL", "{date:%Y}/{date:%m}/{date:%d}/{s
 ARTICLE_SAVE_AS = JEKYLL_CONFIG.get("ARTICLE_SAVE_AS", ARTICLE_URL + "index.html")
 PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = "{slug}/index.html"
+DRAFT_URL = "drafts/{slug}.html"  # Pelican's: `published: false` posts, not Jekyll's _drafts/
+DRAFT_SAVE_AS = DRAFT_URL
+# A post's `lang:` (kept for templates) never moves it: Jekyll gives `lang` no meaning, so
+# `{% post_url %}` and old links still land. Each post stands alone, as in Jekyll: none is
+# hidden as another's translation (a same-slug post in another language), and two posts
+# that would share one URL fail the build (plugins/output_paths.py).
+ARTICLE_LANG_URL, ARTICLE_LANG_SAVE_AS = ARTICLE_URL, ARTICLE_SAVE_AS
+PAGE_LANG_URL, PAGE_LANG_SAVE_AS = PAGE_URL, PAGE_SAVE_AS
+DRAFT_LANG_URL, DRAFT_LANG_SAVE_AS = DRAFT_URL, DRAFT_SAVE_AS
+DRAFT_PAGE_URL = DRAFT_PAGE_LANG_URL = "drafts/pages/{slug}.html"
+DRAFT_PAGE_SAVE_AS = DRAFT_PAGE_LANG_SAVE_AS = DRAFT_PAGE_URL
+ARTICLE_TRANSLATION_ID = None
+PAGE_TRANSLATION_ID = None
 CATEGORY_URL = "category/{slug}/"
 CATEGORY_SAVE_AS = CATEGORY_URL + "index.html"
 TAG_URL = "tag/{slug}/"
@@ -91,6 +104,7 @@ PLUGINS = [
     "plugins.katex_fonts",
     "plugins.page_features",  # which optional CSS and scripts a page links, from its reader
     "plugins.content_urls",  # each post's URL worked out once per build
+    "plugins.output_paths",  # no two sources of one output file, before anything is written
     "plugins.reading",
     "plugins.social_cards",
     "plugins.mermaid_render",

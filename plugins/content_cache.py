@@ -101,7 +101,7 @@ def inputs_digest(settings: dict) -> bytes:
     digest = hashlib.sha256()
     for folder in dict.fromkeys(f.resolve() for f in folders if f.is_dir()):
         for path in sorted(folder.rglob("*")):
-            if path.suffix in SOURCE_SUFFIXES or not path.is_file():
+            if path.suffix.lower() in SOURCE_SUFFIXES or not path.is_file():
                 continue
             st = path.stat()
             digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())

@@ -1,6 +1,7 @@
 """`{% figure ID %}`: embed a generated figure, Liquid-style as Jekyll authors write includes.
 
-The tag stands alone on its line. It becomes a <figure> with space reserved
+The tag stands alone on its line (one inside a sentence, or without an id, is an
+error; inside code it is text). It becomes a <figure> with space reserved
 for the plot, a keyboard-operable slider, a live text readout of the current
 state, a caption and an accessible name, all read from the files that
 `python -m figures` wrote. An unknown id or a stale figure fails the build,
@@ -27,7 +28,7 @@ from plugins.local_images import intrinsic_size
 
 PICTURES = {".svg", ".webp", ".png"}  # the formats figures/static.py writes
 TAG = re.compile(r"^[ ]{0,3}\{%\s*figure\s+(?P<id>\S+)\s*%\}[ \t]*$")
-ANY_TAG = re.compile(r"\{%\s*figure\s")  # what every TAG match contains
+ANY_TAG = re.compile(r"\{%-?\s*figure\b")  # every TAG match, and the tags written wrong
 
 
 def figure_ids(markdown_text: str) -> list[str]:
@@ -200,6 +201,12 @@ class FigureTagPreprocessor(Preprocessor):
         masked = mask_protected(text).split("\n")  # same positions, code and comments blanked
         for number, (line, seen) in enumerate(zip(lines, masked, strict=True), start=1):
             m = TAG.match(seen)  # `seen` is blank inside code and comments: tags there stay text
+            if not m and ANY_TAG.search(seen):
+                raise FigureTagError(
+                    number,
+                    f"{line.strip()!r}: a figure tag stands alone on its line, with the figure's id: "
+                    "{% figure ID %} (in code, it stays text)",
+                )
             # One line in, one line out: later steps report errors by line number.
             out.append(
                 self.md.htmlStash.store(figure_html(m.group("id"), number, self.assets, self.site_url)) if m else line

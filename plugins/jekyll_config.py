@@ -14,7 +14,21 @@ import yaml
 
 # libyaml's parser when PyYAML was built with it: the same values, 8× faster over a blog's
 # front matter (the site index reads every post's on each build). Same safe constructor.
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _JekyllLoader(_BASE_LOADER):
+    """The safe loader, with Ruby's (Psych's) reading of an impossible date such as
+    `2020-02-30`: a string, not an exception. (Jekyll then rejects it as a post's `date`.)"""
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_JekyllLoader.add_constructor("tag:yaml.org,2002:timestamp", _JekyllLoader.construct_yaml_timestamp)
 
 
 # Jekyll's front matter: a '---' line, YAML, a '---' line (a file's first bytes; \r\n allowed).
@@ -23,7 +37,28 @@ FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?P<yaml>.*?\n)?---[ \t]*(?:\r?\n|\Z
 
 def load_yaml(text: str):
     """yaml.safe_load, as Jekyll's safe YAML: plain data only."""
-    return yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 (a safe loader)
+    return yaml.load(text, Loader=_JekyllLoader)  # noqa: S506 (a safe loader)
+
+
+def key_lines(text: str) -> dict[str, int]:
+    """The 1-based line in `text` (YAML) of each top-level key, lower-cased; {} if it does not parse."""
+    try:
+        node = yaml.compose(text, Loader=_JekyllLoader)  # noqa: S506 (a safe loader)
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {
+        str(key.value).lower(): key.start_mark.line + 1 for key, _ in node.value
+    }  # a repeated key: its last line, as YAML keeps the last value
+
+
+class ConfigError(ValueError):
+    """Bad input in content/_config.yml: the message names the file, line and what to do."""
+
+    def __init__(self, path: str | Path, line: int | None, message: str):
+        where = f"{path}:{line}" if line else str(path)
+        super().__init__(f"{where}: {message}")
 
 
 # Jekyll's named permalink styles (jekyll/utils.rb), before any custom pattern.
@@ -56,29 +91,61 @@ class PermalinkError(ValueError):
     pass
 
 
+PLACEHOLDER = re.compile(r":[a-z_]+")
+
+
+def permalink_pattern(permalink: str) -> str:
+    """A Jekyll permalink pattern as a format string over Pelican's URL fields (`date`, `slug`,
+    `category`): `/:year/:title/` → `/{date:%Y}/{slug}/`. The one reading of placeholders, for
+    _config.yml's `permalink`, a post's own `permalink:` and Liquid's `post_url`."""
+    literal = permalink.replace("{", "{{").replace("}", "}}")
+    unknown = [p for p in PLACEHOLDER.findall(literal) if p not in PLACEHOLDERS]
+    if unknown:
+        known = ", ".join(PLACEHOLDERS)
+        raise PermalinkError(f"permalink {permalink!r}: {', '.join(unknown)} is not one of Jekyll's ({known})")
+    return PLACEHOLDER.sub(lambda m: PLACEHOLDERS[m.group(0)], literal)
+
+
+def output_paths(url: str) -> tuple[str, str]:
+    """(URL, file written) for a path from the site root, as Jekyll writes a page: a path ending in
+    `/` is that folder's index.html, one ending in `.html` is that file; any other path (`/about`)
+    is served as a folder here too, so that every server finds it."""
+    url = re.sub(r"/{2,}", "/", url).lstrip("/")
+    if not url:
+        return "", "index.html"
+    if url.endswith("/"):
+        return url, url + "index.html"
+    if url.endswith((".html", ".htm")):
+        return url, url
+    return url + "/", url + "/index.html"
+
+
 def article_url(permalink: str) -> tuple[str, str]:
     """(ARTICLE_URL, ARTICLE_SAVE_AS) for a Jekyll permalink pattern or style."""
-    pattern = STYLES.get(permalink, permalink)
-    unknown = [p for p in re.findall(r":[a-z_]+", pattern) if p not in PLACEHOLDERS]
-    if unknown:
-        raise PermalinkError(f"permalink {permalink!r}: {', '.join(unknown)} has no Pelican equivalent")
-    url = re.sub(r":[a-z_]+", lambda m: PLACEHOLDERS[m.group(0)], pattern).lstrip("/")
-    url = re.sub(r"/{2,}", "/", url)
-    save_as = url + "index.html" if url.endswith("/") or not url else url
-    return url, save_as
+    return output_paths(permalink_pattern(STYLES.get(permalink, permalink)))
 
 
 def read_config(path: Path) -> dict:
-    """The YAML mapping in `path`, or {} if there is no such file."""
+    """The YAML mapping in `path`, or {} if there is no such file; ConfigError names the line
+    of bytes that are not UTF-8, of a YAML error, or of a mapping that is not one."""
     if not path.is_file():
         return {}
+    data = path.read_bytes()
     try:
-        data = load_yaml(path.read_text(encoding="utf-8")) or {}
+        text = data.decode("utf-8").removeprefix("\ufeff")  # Ruby's "bom|utf-8", as Jekyll reads it
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        bad = data[err.start : err.start + 8]
+        raise ConfigError(path, line, f"not valid UTF-8 (bytes {bad!r}); save the file as UTF-8") from None
+    try:
+        config = load_yaml(text) or {}
     except yaml.YAMLError as err:
-        raise ValueError(f"{path}: malformed YAML: {err}") from None
-    if not isinstance(data, dict):
-        raise ValueError(f"{path}: expected 'key: value' lines")
-    return data
+        mark = getattr(err, "context_mark", None) or getattr(err, "problem_mark", None)
+        problem = "; ".join(filter(None, [getattr(err, "context", None), getattr(err, "problem", None)])) or str(err)
+        raise ConfigError(path, mark.line + 1 if mark else None, f"malformed YAML ({problem})") from None
+    if not isinstance(config, dict):
+        raise ConfigError(path, 1, f"expected 'key: value' lines, got {type(config).__name__} {config!r:.60}")
+    return config
 
 
 def pelican_settings(path: Path) -> dict:
@@ -94,5 +161,11 @@ def pelican_settings(path: Path) -> dict:
         if isinstance(config.get(key), str) and config[key].strip():
             settings[name] = config[key].strip()
     if config.get("permalink"):
-        settings["ARTICLE_URL"], settings["ARTICLE_SAVE_AS"] = article_url(str(config["permalink"]))
+        try:
+            settings["ARTICLE_URL"], settings["ARTICLE_SAVE_AS"] = article_url(str(config["permalink"]))
+        except PermalinkError as err:
+            line = key_lines(path.read_text(encoding="utf-8")).get("permalink")
+            raise ConfigError(
+                path, line, f"{err}; use those, or remove the line for /:year/:month/:day/:title/"
+            ) from None
     return settings

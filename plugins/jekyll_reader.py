@@ -9,20 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import itertools
 import logging
+import re
 from pathlib import Path
 
-import yaml
 from markdown import Markdown
 from pelican import signals
-from pelican.readers import MarkdownReader
+from pelican.readers import _DISCARD, MarkdownReader
 from pelican.urlwrappers import Author, Category, Tag
+from pelican.utils import slugify
 
 from plugins import citations, katex_render, liquid, page_features
 from plugins.external_embeds import ExternalEmbedsExtension
 from plugins.figure_tag import FigureTagError
-from plugins.jekyll_config import FRONT_MATTER, load_yaml
-from plugins.kramdown_blocks import KramdownBlocksExtension
+from plugins.front_matter import SCALARS, Shapes, SourceError, front_matter_line, read_text, split_front_matter
+from plugins.jekyll_config import ConfigError, PermalinkError, output_paths, permalink_pattern, read_config
+from plugins.kramdown_blocks import KramdownBlocksExtension, KramdownExtensionError
 from plugins.kramdown_math import KramdownMathExtension, MathError, RendererCrash
 from plugins.local_images import figure_alts, resolve_images
 
@@ -56,46 +59,6 @@ JEKYLL_KEYS = {
 PELICAN_OWNED = {"toc", "slug", "lang", "template", "save_as", "url", "translation", "status", "summary", "modified"}
 
 
-class SourceError(ValueError):
-    """Bad input in a content file: the message names the file, line and offending text."""
-
-    def __init__(self, path: str | Path, line: int | None, message: str):
-        where = f"{path}:{line}" if line else str(path)
-        super().__init__(f"{where}: {message}")
-
-
-def read_text(path: str) -> str:
-    """The file as UTF-8 text, or an error naming the first undecodable byte's line."""
-    data = Path(path).read_bytes()
-    try:
-        return data.decode("utf-8").replace("\r\n", "\n")
-    except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        bad = data[err.start : err.start + 8]
-        raise SourceError(path, line, f"not valid UTF-8 (bytes {bad!r}); save the file as UTF-8") from None
-
-
-def split_front_matter(path: str, text: str) -> tuple[dict, str, int]:
-    """(front matter dict, Markdown body, number of lines before the body)."""
-    if not text.startswith("---"):
-        return {}, text, 0
-    m = FRONT_MATTER.match(text)
-    if not m:
-        raise SourceError(path, 1, "front matter opened with '---' is never closed by a '---' line")
-    try:
-        meta = load_yaml(m.group("yaml") or "") or {}
-    except yaml.YAMLError as err:
-        # Where the broken construct began (an unclosed quote, say) beats where parsing gave up.
-        mark = getattr(err, "context_mark", None) or getattr(err, "problem_mark", None)
-        line = mark.line + 2 if mark else 1  # +1 for 1-based, +1 for the opening ---
-        problem = "; ".join(filter(None, [getattr(err, "context", None), getattr(err, "problem", None)])) or str(err)
-        offending = text.splitlines()[line - 1] if mark else ""
-        raise SourceError(path, line, f"malformed YAML front matter ({problem}): {offending!r}") from None
-    if not isinstance(meta, dict):
-        raise SourceError(path, 2, f"front matter must be 'key: value' lines, got {meta!r}")
-    return meta, text[m.end() :], text.count("\n", 0, m.end())
-
-
 def flatten_toc(tokens: list[dict], out: list | None = None) -> list[dict]:
     """Markdown's nested toc tokens as a flat list of {level, id, name} for templates."""
     out = [] if out is None else out
@@ -105,26 +68,17 @@ def flatten_toc(tokens: list[dict], out: list | None = None) -> list[dict]:
     return out
 
 
-def words(value) -> list[str]:
-    """Jekyll's list fields: a YAML list, or a string of space-separated words."""
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple)):
-        return [str(v).strip() for v in value if str(v).strip()]
-    return str(value).split()
-
-
 class JekyllMarkdownReader(MarkdownReader):
     """Markdown with Jekyll YAML front matter and kramdown maths."""
 
-    file_extensions = ["md", "markdown", "mkd", "mdown"]
+    file_extensions = ["md", "markdown", "mkd", "mdown"]  # in any case, as Jekyll's markdown_ext (add_reader)
 
     def read(self, source_path):
         try:
             return self.read_post(source_path)
-        except SourceError:
+        except (SourceError, ConfigError):
             raise
-        except liquid.LiquidSourceError as err:  # content/_config.yml, read with the first post
+        except liquid.LiquidSourceError as err:
             raise SourceError(source_path, err.line, err.message) from None
         except Exception as err:
             # A bug or a crashed helper, not the author's fault: say so, with the file and cause.
@@ -133,9 +87,21 @@ class JekyllMarkdownReader(MarkdownReader):
                 source_path, None, f"internal error ({type(err).__name__}: {err}); see the traceback above"
             ) from err
 
+    def process_metadata(self, name, value):
+        """Pelican's, except that an impossible date in a file name (`2020-13-45-t.md`) is
+        left out here: Pelican reads the file name without saying which file it is, and
+        `metadata` reports it, naming the file, when the front matter has no `date:` either."""
+        if name == "date" and isinstance(value, str):
+            try:
+                return super().process_metadata(name, value)
+            except ValueError:
+                return _DISCARD
+        return super().process_metadata(name, value)
+
     def read_post(self, source_path):
         text = read_text(source_path)
         front, body, offset = split_front_matter(source_path, text)
+        metadata = self.metadata(source_path, front, text)
         if front.get("render_with_liquid") is not False and ("{{" in body or "{%" in body):
             body = self.run_liquid(source_path, front, body, offset)
         renderer = katex_render.PageRenderer()  # batches the page's maths, records its fonts
@@ -148,7 +114,7 @@ class JekyllMarkdownReader(MarkdownReader):
             content = self._md.convert(body)
         except MathError as err:
             raise SourceError(source_path, err.line + offset, f"{err.reason}: {err.latex.strip()!r}") from None
-        except FigureTagError as err:
+        except (FigureTagError, KramdownExtensionError) as err:
             raise SourceError(source_path, err.line + offset, err.reason) from None
         except RendererCrash as err:
             logger.error("%s:%d: %s", source_path, err.line + offset, err.reason, exc_info=err.__cause__)
@@ -161,7 +127,6 @@ class JekyllMarkdownReader(MarkdownReader):
         config = self.config()
         base = (config["baseurl"], config["jekyll_baseurl"])  # Liquid's links, and paths the old site hard-coded
         content = resolve_images(content, text, source_path, root, figure_alts(root), missing, base)
-        metadata = self.metadata(source_path, front)
         metadata["toc"] = flatten_toc(getattr(self._md, "toc_tokens", []))
         metadata.update(renderer.facts(), **getattr(self._md, "page_facts", {}))  # katex_render, reading
         metadata["toc_placeholder"] = getattr(self._md, "kramdown_toc", False)
@@ -207,73 +172,123 @@ class JekyllMarkdownReader(MarkdownReader):
         end = content.find("</p>")
         return content[: end + 4] if end > 0 and content.lstrip().startswith("<p") else None
 
-    def metadata(self, path: str, front: dict) -> dict:
-        """Pelican metadata from Jekyll front matter."""
-        out, extra_tags = {}, []
+    def metadata(self, path: str, front: dict, text: str = "") -> dict:
+        """Pelican metadata from Jekyll front matter (`text`, the file's, locates a bad key's line)."""
+        shapes = Shapes(path, text)
+        out, extra_tags, permalink = {}, [], None
         for key, value in front.items():
             key = str(key).lower()
             name = JEKYLL_KEYS.get(key, key)
             if value is None:
                 continue
-            if key == "categories":
-                cats = words(value)
-                if cats and "category" not in out:
+            if name == "category":  # Jekyll reads a list in either; `category: a b` is one category
+                one = key == "category" and isinstance(value, SCALARS) and str(value).strip()
+                cats = [str(value).strip()] if one else shapes.words(key, value)
+                if cats and (key == "category" or "category" not in out):
                     out["category"] = Category(cats[0], self.settings)
                 extra_tags += cats[1:]
-            elif name == "category":
-                out["category"] = Category(str(value), self.settings)
             elif name == "tags":
-                extra_tags = words(value) + extra_tags
+                extra_tags = shapes.words(key, value) + extra_tags
             elif name in ("date", "modified"):
-                out[name] = self.date(path, key, value)
+                out[name] = self.date(path, key, shapes.date_value(key, value), text)
             elif key == "published":
                 out["status"] = "published" if value else "draft"
             elif name in ("math", "mermaid"):
                 out[name] = bool(value)
-            elif name in ("title", "subtitle"):
-                out[name] = str(value)  # plain text: the templates' autoescape escapes it, once
+            elif name in ("title", "subtitle", "layout"):
+                out[name] = shapes.text_of(key, value)  # plain text: the templates' autoescape escapes it, once
             elif name == "summary":
-                out[name] = html.escape(str(value))  # Pelican's summary is HTML; this one is text
-            elif name == "layout":
-                out[name] = str(value)
+                out[name] = html.escape(shapes.text_of(key, value))  # Pelican's summary is HTML; this one is text
             elif name in ("author", "authors"):
-                names = [
-                    a.get("name", "") if isinstance(a, dict) else str(a)
-                    for a in (value if isinstance(value, list) else [value])
-                ]
-                names = [n for n in names if n.strip()]
+                names = shapes.names(key, value)
                 if names:
                     out["authors"] = [Author(n, self.settings) for n in names]
                     out["author"] = out["authors"][0]
             elif key == "permalink":
-                url = str(value).strip("/")
-                out["url"], out["save_as"] = (url + "/" if url else ""), (url + "/index.html" if url else "index.html")
+                permalink = shapes.path_of(key, value)
             elif not isinstance(value, str):
                 # Any YAML structure is kept as it is; under a name Pelican gives a meaning to
                 # (al-folio's `toc:` dict) it becomes `jekyll_KEY`, so Pelican never misreads it.
                 out[f"jekyll_{name}" if name in PELICAN_OWNED else name] = value
             else:
                 out[name] = self.process_metadata(name, value) if isinstance(value, str) else value
-        if "date" not in out and "_drafts" in Path(path).parts and not liquid.POST_NAME.fullmatch(Path(path).stem):
+        stem = Path(path).stem
+        named = re.match(self.settings.get("FILENAME_METADATA") or r"(?!)", stem)
+        if "date" not in out and named and "date" in named.groupdict() and not valid_date(named.group("date")):
+            raise SourceError(
+                path,
+                None,
+                f"the date in the file name, {named.group('date')}, is not a date: rename the file "
+                f"YYYY-MM-DD-title{Path(path).suffix} with a real date (or give the post a 'date:')",
+            )
+        if "date" not in out and "_drafts" in Path(path).parts and not liquid.POST_NAME.fullmatch(stem):
             out["date"] = liquid.draft_date(Path(path))
         if extra_tags:
             out["tags"] = [Tag(t, self.settings) for t in dict.fromkeys(extra_tags)]
         if "title" in front and not str(front["title"] or "").strip():
-            raise SourceError(path, None, "the front matter's 'title' is empty")
+            raise SourceError(path, front_matter_line(text, "title"), "the front matter's 'title' is empty")
+        if permalink is not None:
+            out["url"], out["save_as"] = self.permalink(path, permalink, front, out, named, text)
         return out
 
-    def date(self, path: str, key: str, value) -> dt.datetime:
+    def permalink(self, path: str, permalink: str, front: dict, out: dict, named, text: str) -> tuple[str, str]:
+        """(url, save_as) of a post's own `permalink:`, its placeholders (`/:year/:title/`)
+        filled in as Jekyll fills them, and as Liquid's `post_url` links to it."""
+        try:
+            pattern = permalink_pattern(permalink)
+        except PermalinkError as err:
+            raise SourceError(path, front_matter_line(text, "permalink"), f"{err}; use those or a plain path") from None
+        date = out.get("date")
+        if date is None and named and "date" in named.groupdict():
+            date = dt.datetime.fromisoformat(named.group("date"))
+        if date is None and "{date" in pattern:
+            line = front_matter_line(text, "permalink")
+            raise SourceError(
+                path, line, f"permalink {permalink!r} uses the date, and this file has none: add a 'date:'"
+            )
+        slug = out.get("slug") or (named.groupdict().get("slug") if named else None)
+        slug = slug or slugify(Path(path).stem, regex_subs=self.settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
+        return output_paths(liquid.post_url(self.settings, date, str(slug).strip(), front))
+
+    def date(self, path: str, key: str, value, text: str = "") -> dt.datetime:
         date = liquid.as_datetime(value)
         if date is None:
-            raise SourceError(path, None, f"front matter '{key}: {value}' is not a date")
+            line = front_matter_line(text, key)
+            raise SourceError(
+                path,
+                line,
+                f"front matter '{key}: {value}' is not a valid date (YYYY-MM-DD, optionally HH:MM:SS and a time zone)",
+            )
         return liquid.local_time(date, self.settings)
+
+
+def valid_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def case_variants(extension: str) -> set[str]:
+    """`md` → md, mD, Md, MD: Pelican matches extensions case-sensitively, Jekyll does not."""
+    return {"".join(chars) for chars in itertools.product(*({c.lower(), c.upper()} for c in extension))}
 
 
 def add_reader(readers) -> None:
     for ext in JekyllMarkdownReader.file_extensions:
-        readers.reader_classes[ext] = JekyllMarkdownReader
+        for variant in case_variants(ext):
+            readers.reader_classes[variant] = JekyllMarkdownReader
+
+
+def check_config(pelican) -> None:
+    """content/_config.yml read once before any post: a bad one is one error naming its line,
+    not an error in every post whose Liquid reads `site.*`."""
+    read_config(Path(pelican.settings["PATH"]) / "_config.yml")
 
 
 def register():
     # readers_init: replace Pelican's Markdown reader for every Markdown extension.
     signals.readers_init.connect(add_reader)
+    # initialized: after the settings are read, before any file is.
+    signals.initialized.connect(check_config)

@@ -10,6 +10,12 @@
   into old posts (`/2017/…/post/#some-heading`) still land: see `gfm_slug`.
 - List items indented 2–3 spaces: kramdown reads continuation lines indented to
   the item's text; Python-Markdown wants 4 spaces, so such lines are re-indented.
+- kramdown's extensions `{::comment}…{:/comment}` and `{::nomarkdown}…{:/nomarkdown}`
+  (or `{:/}`), as blocks (tags alone on their lines) or inside a sentence, outside
+  code: a nomarkdown body is passed through as it is, no Markdown or maths read in
+  it; a comment is left out. (kramdown writes the comment into the page as an HTML
+  comment; left out, the reader sees the same page, and no hidden note, nor a `-->`
+  inside it, reaches the published HTML.) An extension never closed is an error.
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ from markdown.extensions.attr_list import get_attrs_and_remainder
 from markdown.extensions.toc import remove_fnrefs, render_inner_html, strip_tags
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
+
+from plugins.kramdown_math import mask_protected
 
 IAL_LINE = re.compile(r"^[ ]{0,3}\{:(?!toc\s*\})(?![\w-]+:)\s*(?P<attrs>[^}\n]*)\}[ \t]*$")
 TOC_LINE = re.compile(r"^[ ]{0,3}\{:toc\s*\}[ \t]*$")
@@ -247,8 +255,74 @@ class ListIndentPreprocessor(Preprocessor):
         return reindent_lists(lines)
 
 
+class KramdownExtensionError(ValueError):
+    """A kramdown extension tag that is never closed: `line` is 1-based in the Markdown given."""
+
+    def __init__(self, line: int, reason: str):
+        self.line, self.reason = line, reason
+        super().__init__(f"line {line}: {reason}")
+
+
+# kramdown's extension tags (kramdown/parser/kramdown/extensions.rb): {::name attrs}, {::name /}, {:/name}.
+EXTENSION_START = re.compile(r"\{::(?P<name>comment|nomarkdown)(?:\s(?P<attrs>[^}]*?))?(?P<closed>/)?\}")
+EXTENSION_TYPE = re.compile(r"""\btype\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
+
+
+def extension_stop(name: str, block: bool) -> re.Pattern:
+    stop = rf"\{{:/(?:{name})?\}}"
+    return re.compile(rf"^[ ]{{0,3}}{stop}[ \t]*$" if block else stop, re.MULTILINE)
+
+
+def kramdown_extensions(text: str, store) -> str:
+    """`text` with each comment left out and each nomarkdown body replaced by `store(body)` (a
+    placeholder for raw HTML), line for line: the lines after keep their numbers."""
+    masked = mask_protected(text)  # same positions, code and comments blanked
+    out, at = [], 0
+    for m in EXTENSION_START.finditer(masked):
+        if m.start() < at:
+            continue  # inside an extension already replaced
+        name = m.group("name")
+        line_start = masked.rfind("\n", 0, m.start()) + 1
+        line_end = len(masked) if masked.find("\n", m.end()) < 0 else masked.find("\n", m.end())
+        block = len(masked[line_start : m.start()]) <= 3 and not masked[line_start : m.start()].strip()
+        block = block and not masked[m.end() : line_end].strip()
+        if m.group("closed"):
+            body, start, end = "", (line_start if block else m.start()), (line_end if block else m.end())
+        else:
+            stop = extension_stop(name, block).search(masked, line_end if block else m.end())
+            if stop is None:
+                number = text.count("\n", 0, m.start()) + 1
+                raise KramdownExtensionError(number, f"{m.group(0)} is never closed by {{:/{name}}}")
+            if block:
+                body, start, end = text[line_end + 1 : stop.start()].removesuffix("\n"), line_start, stop.end()
+            else:
+                body, start, end = text[m.end() : stop.start()], m.start(), stop.end()
+        newlines = text.count("\n", start, end)
+        kind = EXTENSION_TYPE.search(m.group("attrs") or "")
+        shown = name == "nomarkdown" and (kind is None or "html" in "".join(filter(None, kind.groups())).split())
+        raw = store(body) if shown and body else ""
+        if block and raw:  # a block of its own: a blank line before it when there is room
+            replacement = ("\n" + raw + "\n" * (newlines - 1)) if newlines >= 2 else raw + "\n" * newlines
+        else:
+            replacement = raw + "\n" * newlines
+        out += [text[at:start], replacement]
+        at = end
+    return "".join(out) + text[at:]
+
+
+class KramdownExtensionPreprocessor(Preprocessor):
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        if "{::" not in text:
+            return lines
+        return kramdown_extensions(text, self.md.htmlStash.store).split("\n")
+
+
 class KramdownBlocksExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
+        # 29.8: after whitespace is normalised (30, which would strip the raw HTML's placeholders),
+        # before the figure tags (29.5) and the maths (29), which never look inside an extension.
+        md.preprocessors.register(KramdownExtensionPreprocessor(md), "kramdown_extensions", 29.8)
         # 27: after the maths (29) has taken formulas out, so its line numbers are exact,
         # and before fenced code (25) and HTML blocks (20).
         md.preprocessors.register(KramdownBlockPreprocessor(md), "kramdown_blocks", 27)

@@ -34,7 +34,7 @@ from liquid.tag import Tag
 from liquid.token import TOKEN_EOF, TOKEN_EXPRESSION, TOKEN_TAG, Token
 from pelican.utils import slugify
 
-from plugins.jekyll_config import FRONT_MATTER, load_yaml
+from plugins.jekyll_config import FRONT_MATTER, PermalinkError, load_yaml, output_paths, permalink_pattern
 
 POST_NAME = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
@@ -66,7 +66,7 @@ class Post:
 
 def read_front_matter(path: Path) -> dict:
     """The YAML front matter of a file, or {} (errors are reported when the file itself is read)."""
-    m = FRONT_MATTER.match(path.read_text(encoding="utf-8", errors="replace"))
+    m = FRONT_MATTER.match(path.read_text(encoding="utf-8", errors="replace").removeprefix("\ufeff"))
     try:
         meta = load_yaml(m.group("yaml") or "") if m else {}
     except yaml.YAMLError:
@@ -92,13 +92,16 @@ def as_datetime(value) -> dt.datetime | None:
 
 def post_url(settings: dict, date: dt.datetime, slug: str, meta: dict) -> str:
     """The URL Pelican gives this post (ARTICLE_URL, or a Jekyll `permalink`), from the site root."""
-    if meta.get("permalink"):
-        return "/" + str(meta["permalink"]).lstrip("/")
     category = meta.get("category") or (meta.get("categories") or [None])
     category = category[0] if isinstance(category, list) and category else category
     fields = {"date": date, "slug": slug, "lang": settings.get("DEFAULT_LANG", "en")}
     name = str(category or settings.get("DEFAULT_CATEGORY", "misc"))
     fields["category"] = slugify(name, regex_subs=settings.get("CATEGORY_REGEX_SUBSTITUTIONS", []))
+    if meta.get("permalink"):  # placeholders filled in as the reader fills them (plugins/jekyll_config.py)
+        try:
+            return "/" + output_paths(permalink_pattern(str(meta["permalink"])).format(**fields))[0]
+        except (PermalinkError, TypeError):  # an unknown placeholder, no date: the reader reports it
+            return "/" + str(meta["permalink"]).lstrip("/")
     return "/" + settings["ARTICLE_URL"].format(**fields)
 
 
@@ -150,7 +153,7 @@ class SiteIndex:
             excluded.add("_drafts")
         for path in sorted(self.root.rglob("*")):
             rel = path.relative_to(self.root)
-            if path.suffix not in MARKDOWN_SUFFIXES or not path.is_file():
+            if path.suffix.lower() not in MARKDOWN_SUFFIXES or not path.is_file():
                 continue
             if any(part in excluded or part.startswith(".") for part in rel.parts[:-1]):
                 continue
@@ -160,9 +163,12 @@ class SiteIndex:
             meta = read_front_matter(path)
             if meta.get("published") is False:
                 continue  # not built, so neither a neighbour nor a post_url target (as in Jekyll)
-            date = local_time(as_datetime(meta.get("date")), settings) or (
-                dt.datetime.fromisoformat(m.group("date")) if m else draft_date(path)
-            )
+            try:
+                date = local_time(as_datetime(meta.get("date")), settings) or (
+                    dt.datetime.fromisoformat(m.group("date")) if m else draft_date(path)
+                )
+            except ValueError:  # 2020-13-45-x.md: the reader reports it, naming that file
+                continue
             slug = str(meta.get("slug") or (m.group("slug") if m else path.stem))
             post = Post(
                 path.stem, rel.as_posix(), post_url(settings, date, slug, meta), str(meta.get("title", slug)), date
@@ -286,7 +292,7 @@ class LinkTag(Tag):
         path = site.root / target.lstrip("/")
         if not path.is_file():
             raise LiquidSyntaxError(f"link: no file {target!r} in {site.root}", token=token)
-        post = site.posts.get(path.stem) if path.suffix in MARKDOWN_SUFFIXES else None
+        post = site.posts.get(path.stem) if path.suffix.lower() in MARKDOWN_SUFFIXES else None
         url = post.url if post else "/" + target.lstrip("/")
         return TextNode(token, lambda context: site_of(context).url(url))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,13 @@ CASES = {
         8,
         "/assets/images/nowhere.svg",
     ),
+    "missing-template": ("---\ntitle: T\ntemplate: nonexistent\n---\n\nText.\n", 3, "'template: nonexistent'"),
+    "impossible-date": ("---\ntitle: T\ndate: 2020-02-30\n---\n\nText.\n", 3, "'date: 2020-02-30' is not a valid"),
+    "tags-as-a-mapping": ("---\ntitle: T\ntags: {a: b}\n---\n\nText.\n", 3, "'tags:' must be"),
+    "nul-byte": (GOOD_POST + "\nText\0here.\n", 8, "NUL byte"),
+    "cr-only-lines": (GOOD_POST.replace("\n", "\r"), 1, "CR-only line endings"),
+    "figure-in-a-sentence": (GOOD_POST + "\nAs {% figure ellipse %} shows.\n", 8, "stands alone on its line"),
+    "unclosed-comment": (GOOD_POST + "\n{::comment}\nA hidden note.\n", 8, "{::comment} is never closed"),
 }
 
 
@@ -108,6 +116,7 @@ def test_bad_input_fails_naming_the_file_and_keeps_the_last_good_site(tmp_path, 
     assert offending in message, message
     assert "katex-error" not in message
     assert "Traceback" not in message, "an author error must read as one clear message"
+    assert len(errors_in(message)) == 1, message
     assert tree_digest(output) == before
     assert not list(tmp_path.glob(".output.building-*")), "staging folder left behind"
 
@@ -141,7 +150,137 @@ def test_a_duplicate_slug_names_both_files(tmp_path, good_build):
     result = run_build(write_settings(tmp_path, post.parent.parent), output)
     message = result.stdout + result.stderr
     assert result.returncode != 0
-    assert 'slug "fine"' in message and post.name in message and twin.name in message
+    first, second = sorted([str(post), str(twin)])
+    assert errors_in(message) == [
+        f"error: {first}: writes 2026/11/27/fine/index.html, as {second} does; give one of them another permalink"
+    ], message
+    assert tree_digest(output) == before
+
+
+def errors_in(message: str) -> list[str]:
+    return [line for line in message.splitlines() if line.startswith("error:")]
+
+
+# A post's permalink onto another output: (permalink, what the message says the other is).
+COLLISIONS = {
+    "home-page": ("/", "index.html, which is the home page"),
+    "tag-list": ("/tags/", "tags/index.html, which is the tag list"),
+    "tag-page": ("/tag/maths/", "tag/maths/index.html, which is the tag page of 'maths'"),
+    "page-404": ("/404.html", "{content}/pages/404.md:4"),  # two authors' files: either may come first
+    "another-post": ("/2026/11/26/swiglu-intuition/", "as {content}/posts/2026-11-26-swiglu-intuition.md does"),
+    "figure-page": ("/figures/ellipse/", "figures/ellipse/index.html, which is the page of the figure 'ellipse'"),
+    "inside-a-file": ("/sitemap.xml/", "sitemap.xml/index.html, inside sitemap.xml/, where the theme's sitemap.xml"),
+    "theme-files": ("/theme/css/", "theme/css/index.html, inside theme/, which holds the theme's files"),
+}
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("name", COLLISIONS)
+def test_a_permalink_onto_another_output_fails_naming_both_before_writing(tmp_path, good_build, name):
+    permalink, clash = COLLISIONS[name]
+    text = f"---\ntitle: Taker\npermalink: {permalink}\n---\n\nMine now.\n"
+    result, post, output, before = build_broken(tmp_path, good_build, name, text.encode())
+    message = result.stdout + result.stderr
+    assert result.returncode != 0, message
+    errors = errors_in(message)
+    assert len(errors) == 1 and f"{post}:3" in errors[0], message
+    assert clash.format(content=post.parent.parent) in errors[0], message
+    assert "Traceback" not in message and "bug in the build code" not in message
+    assert tree_digest(output) == before
+
+
+@pytest.mark.build
+def test_a_bad_date_in_a_file_name_names_that_file_only(tmp_path, good_build):
+    text = "---\ntitle: T\n---\n\nSee {% post_url 2026-11-26-swiglu-intuition %}.\n"
+    result, post, output, before = build_broken(tmp_path, good_build, "fine", text.encode())
+    bad = post.with_name("2020-13-45-t.md")
+    post.rename(bad)
+    before = tree_digest(output)
+    result = run_build(write_settings(tmp_path, post.parent.parent), output)
+    message = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert errors_in(message) == [
+        f"error: {bad}: the date in the file name, 2020-13-45, is not a date: rename the file "
+        "YYYY-MM-DD-title.md with a real date (or give the post a 'date:')"
+    ], message
+    assert tree_digest(output) == before
+
+
+@pytest.mark.build
+def test_jekyll_posts_that_pelican_misread_build_as_jekyll_builds_them(tmp_path, good_build):
+    """Upper-case extensions, a BOM, `lang:`, one slug on two dates, permalink placeholders and
+    kramdown's comment and nomarkdown extensions, in one site."""
+    _, content, site = good_build
+    content = shutil.copytree(content, tmp_path / "content")
+    posts = content / "posts"
+    (posts / "2026-01-02-shouting.MD").write_text("---\ntitle: Shouting\n---\n\nLoud.\n")
+    (posts / "2026-01-03-bom.Markdown").write_bytes(b"\xef\xbb\xbf---\ntitle: Marked\n---\n\nMarked.\n")
+    (posts / "2026-01-04-french.md").write_text("---\ntitle: En français\nlang: fr\n---\n\nBonjour.\n")
+    (posts / "2025-01-04-french.md").write_text("---\ntitle: Older French\nlang: fr\n---\n\nSalut.\n")
+    (posts / "2026-01-05-placed.md").write_text(
+        "---\ntitle: Placed\npermalink: /:year/:title/\n---\n\n"
+        '{::comment}\nA secret note.\n{:/comment}\n\n{::nomarkdown}\n<p class="raw">*as is*</p>\n{:/nomarkdown}\n\n'
+        "Links: {% post_url 2026-01-04-french %} and {% post_url 2026-01-05-placed %}.\n"
+    )
+    result = run_build(write_settings(tmp_path, content), tmp_path / "output")
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = tmp_path / "output"
+    for page in ("2026/01/02/shouting", "2026/01/03/bom", "2026/01/04/french", "2025/01/04/french", "2026/placed"):
+        assert (out / page / "index.html").is_file(), page
+    assert "<title>Marked" in (out / "2026/01/03/bom/index.html").read_text()
+    placed = (out / "2026/placed/index.html").read_text()
+    assert "secret" not in placed and '<p class="raw">*as is*</p>' in placed
+    assert "Links: /2026/01/04/french/ and /2026/placed/." in placed
+    home = (out / "index.html").read_text()
+    assert "En français" in home and "Older French" in home  # neither hidden as the other's translation
+
+
+def mount_tmpfs(folder: Path, size: int) -> None:
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small file system here: {mounted.stderr.decode().strip()}")
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A folder on a file system of its own (a tmpfs), sized by the test; unmounted after."""
+    folder = tmp_path / "disk"
+    yield folder
+    subprocess.run(["umount", str(folder)], capture_output=True)
+
+
+@pytest.mark.build
+def test_a_full_disk_is_one_line_and_the_last_good_site_stays(tmp_path, good_build, small_disk):
+    _, content, site = good_build
+    size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    mount_tmpfs(small_disk, size + 2**20)  # room for the site, not for the staged copy beside it
+    output = shutil.copytree(site, small_disk / "output")
+    before = tree_digest(output)
+    result = run_build(write_settings(tmp_path, content), output)
+    message = result.stdout + result.stderr
+    assert result.returncode != 0
+    errors = errors_in(message)
+    assert len(errors) == 1 and errors[0].startswith(f"error: {small_disk}/"), message
+    assert errors[0].endswith(": disk full; free some space there, then build again"), message
+    assert "Traceback" not in message and "bug in the build code" not in message
+    assert tree_digest(output) == before
+
+
+@pytest.mark.build
+def test_a_read_only_output_folder_is_one_line_and_the_last_good_site_stays(tmp_path, good_build, small_disk):
+    _, content, site = good_build
+    mount_tmpfs(small_disk, 2**30)
+    output = shutil.copytree(site, small_disk / "output")
+    before = tree_digest(output)
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    result = run_build(write_settings(tmp_path, content), output)
+    message = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert errors_in(message) == [
+        f"error: {small_disk}/.output.lock: read-only file system; "
+        "build into a writable folder (--output) or make this one writable"
+    ], message
     assert tree_digest(output) == before
 
 

@@ -3,6 +3,7 @@ the file and line, a bug in a plugin with its traceback and the file being proce
 
 from __future__ import annotations
 
+import errno
 import sys
 import weakref
 
@@ -36,14 +37,15 @@ def build_with_plugin(tmp_path, monkeypatch, capsys):
     monkeypatch.syspath_prepend(str(tmp_path))
     name = f"crashing_{tmp_path.name.replace('-', '_')}"  # a fresh module for each test
 
-    def run(plugin_code: str) -> tuple[int, str]:
+    def run(plugin_code: str, posts: dict[str, str] | None = None, settings_code: str = "") -> tuple[int, str]:
         content = tmp_path / "content"
         content.mkdir()
-        (content / "post.md").write_text(POST)
+        for post_name, text in (posts or {"post.md": POST}).items():
+            (content / post_name).write_text(text)
         (tmp_path / f"{name}.py").write_text(plugin_code)
         settings = tmp_path / "settings.py"
         settings.write_text(
-            f"PATH = {str(content)!r}\n"
+            settings_code + f"PATH = {str(content)!r}\n"
             f"PLUGINS = [{name!r}]\n"
             "LOAD_CONTENT_CACHE = False\n"
             "TIMEZONE = 'UTC'\n"  # any warning fails a build: keep this one clean
@@ -130,3 +132,110 @@ def test_an_author_error_from_a_plugin_stays_one_clear_line(tmp_path, build_with
     assert status == 1, err
     assert f"{tmp_path / 'content' / 'post.md'}:4: unknown word 'foo'" in err, err
     assert "Traceback" not in err and "a bug in the build code" not in err, err
+    assert err.splitlines()[1:] == [f"error: {tmp_path / 'content' / 'post.md'}:4: unknown word 'foo'"], err
+
+
+# The project's check of outputs and templates, hooked through the test plugin (so that
+# disconnect_receivers_from unhooks it after the test).
+CHECK_OUTPUTS = (
+    "from pelican import signals\n"
+    "from plugins import output_paths\n"
+    "\n"
+    "def check(generators):\n"
+    "    output_paths.check(generators)\n"
+    "\n"
+    "def register():\n"
+    "    signals.all_generators_finalized.connect(check)\n"
+)
+
+
+def test_two_posts_with_one_output_are_one_line_naming_both(tmp_path, build_with_plugin):
+    same = POST.replace("Date:", "Save_as: same.html\nDate:")
+    posts = {"a.md": same, "b.md": same.replace("A post", "B post")}
+    status, err = build_with_plugin(CHECK_OUTPUTS, posts)
+    assert status == 1, err
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+    assert errors == [
+        f"error: {tmp_path / 'content' / 'a.md'}: writes same.html, as {tmp_path / 'content' / 'b.md'} does; "
+        "give one of them another permalink"
+    ], err
+    assert "Traceback" not in err and "a bug in the build code" not in err
+    assert not (tmp_path / "output").exists()
+
+
+def test_a_post_on_the_home_page_is_named(tmp_path, build_with_plugin):
+    status, err = build_with_plugin(CHECK_OUTPUTS, {"post.md": POST.replace("Date:", "Save_as: index.html\nDate:")})
+    assert status == 1, err
+    assert f"error: {tmp_path / 'content' / 'post.md'}: writes index.html, which is the home page;" in err, err
+
+
+def test_a_template_the_theme_lacks_is_one_line_naming_the_post(tmp_path, build_with_plugin):
+    status, err = build_with_plugin(CHECK_OUTPUTS, {"post.md": POST.replace("Date:", "Template: nonexistent\nDate:")})
+    assert status == 1, err
+    assert f"error: {tmp_path / 'content' / 'post.md'}: front matter 'template: nonexistent': the theme has no" in err
+    assert "article" in err and "Traceback" not in err, err
+
+
+def test_a_full_disk_is_one_line_naming_the_file(tmp_path, build_with_plugin):
+    """/dev/full fails every write with ENOSPC, as a full disk does; write() names no file."""
+    plugin = (
+        "from pelican import signals\n"
+        "\n"
+        "def write(pelican):\n"
+        "    with open('/dev/full', 'w') as f:\n"
+        "        f.write('x' * 100_000)\n"
+        "\n"
+        "def register():\n"
+        "    signals.finalized.connect(write)\n"
+    )
+    status, err = build_with_plugin(plugin)
+    assert status == 1, err
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+    assert errors == ["error: /dev/full: disk full; free some space there, then build again"], err
+    assert "Traceback" not in err and "a bug in the build code" not in err
+
+
+def test_a_bad_config_yml_read_by_the_settings_is_one_line(tmp_path, build_with_plugin):
+    config = tmp_path / "_config.yml"
+    config.write_text("title: Blog\nnav: [home, about\n")
+    settings_code = (
+        "from pathlib import Path\n"
+        "from plugins.jekyll_config import pelican_settings\n"
+        f"JEKYLL_CONFIG = pelican_settings(Path({str(config)!r}))\n"
+    )
+    status, err = build_with_plugin("", settings_code=settings_code)
+    assert status == 1, err
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and errors[0].startswith(f"error: {config}:2: malformed YAML"), err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "err, message",
+    [
+        (OSError(errno.EROFS, "Read-only file system", "/srv/site/.output.lock"), "/srv/site/.output.lock: read-only"),
+        (PermissionError(errno.EACCES, "Permission denied", "/srv/site/x"), "/srv/site/x: permission denied"),
+        (OSError(errno.ENOSPC, "No space left on device", "/a/src.png", None, "/b/dst.png"), "/b/dst.png: disk full"),
+    ],
+)
+def test_a_disk_that_cannot_be_written_reads_as_the_path_and_what_to_do(err, message):
+    assert build.disk_problem(err).startswith(message)
+    assert build.disk_problem(ValueError("not a disk")) is None
+
+
+def test_a_read_only_output_folder_is_one_line_and_exit_1(tmp_path, monkeypatch, capsys):
+    """(As root, CI can make no folder read-only but by mounting: tests/test_bad_input.py does
+    that where it can. Here the first write of a build, the lock beside the output, is refused.)"""
+    real_open = open
+
+    def refusing(path, *args, **kwargs):
+        if str(path).endswith(".output.lock"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", refusing)
+    status = build.main(["--settings", str(tmp_path / "settings.py"), "--output", str(tmp_path / "output")])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert f"error: {tmp_path / '.output.lock'}: permission denied;" in err, err
+    assert "Traceback" not in err

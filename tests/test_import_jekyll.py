@@ -126,7 +126,7 @@ def test_config_title_and_permalink_become_pelican_settings(tmp_path):
 
 def test_a_malformed_config_names_the_file(tmp_path):
     (tmp_path / "_config.yml").write_text("title: [unclosed\n")
-    with pytest.raises(ValueError, match=r"_config\.yml: malformed YAML"):
+    with pytest.raises(ValueError, match=r"_config\.yml:1: malformed YAML"):
         pelican_settings(tmp_path / "_config.yml")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from pelican.settings import read_settings
@@ -159,3 +160,157 @@ def test_the_reader_records_what_later_steps_would_scan_the_page_for(reader, tmp
     )
     assert meta["html_features"] == ["footnotes", "katex"]
     assert "2002.05202" in meta["link_ids"] and "https://arxiv.org/abs/2002.05202" in meta["link_ids"]
+
+
+# ------------------------------------------------ file oddities: as Jekyll, or one clear error
+
+
+def test_a_byte_order_mark_before_the_front_matter_is_dropped_as_jekyll_drops_it(reader, tmp_path):
+    path = tmp_path / "2026-01-02-bom.md"
+    path.write_bytes(b"\xef\xbb\xbf---\ntitle: With a BOM\n---\nBody\n")
+    assert reader.read(str(path))[1]["title"] == "With a BOM"
+
+
+def test_windows_line_endings_are_read_and_cr_only_ones_fail_on_line_one(reader, tmp_path):
+    path = tmp_path / "2026-01-02-crlf.md"
+    path.write_bytes(b"---\r\ntitle: CRLF\r\n---\r\nBody\r\n")
+    assert reader.read(str(path))[1]["title"] == "CRLF"
+    path.write_bytes(b"---\rtitle: Old Mac\r---\rBody\r")
+    with pytest.raises(
+        SourceError, match=r"2026-01-02-crlf\.md:1: the file uses CR-only line endings.*save it with LF"
+    ):
+        reader.read(str(path))
+
+
+def test_a_nul_byte_fails_naming_its_line(reader, tmp_path):
+    path = tmp_path / "2026-01-02-nul.md"
+    path.write_bytes(b"---\ntitle: T\n---\n\nText\x00more\n")
+    with pytest.raises(SourceError, match=r"2026-01-02-nul\.md:5: a NUL byte"):
+        reader.read(str(path))
+
+
+def test_an_impossible_date_in_front_matter_names_its_line(reader, tmp_path):
+    with pytest.raises(SourceError, match=r"a-post\.md:3: front matter 'date: 2020-02-30' is not a valid date"):
+        read(reader, tmp_path, "---\ntitle: T\ndate: 2020-02-30\n---\nBody\n")
+
+
+def test_an_impossible_date_elsewhere_stays_text_as_rubys_yaml_keeps_it(reader, tmp_path):
+    assert read(reader, tmp_path, "---\ntitle: T\nseen: 2020-02-30\n---\nBody\n")[1]["seen"] == "2020-02-30"
+
+
+def test_an_impossible_date_in_the_file_name_names_that_file(reader, tmp_path):
+    from pelican.readers import Readers
+
+    path = tmp_path / "2020-13-45-t.md"
+    path.write_text("---\ntitle: T\n---\nBody\n")
+    readers = Readers(reader.settings)
+    readers.readers["md"] = reader
+    with pytest.raises(SourceError, match=r"2020-13-45-t\.md: the date in the file name, 2020-13-45, is not a date"):
+        readers.read_file(str(tmp_path), path.name)
+    path.write_text("---\ntitle: T\ndate: 2020-01-05\n---\nBody\n")  # Jekyll reads no date from the name then
+    assert readers.read_file(str(tmp_path), path.name).date.day == 5
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("tags: {a: b}", "'tags:' must be space-separated words or a list of words"),
+        ("categories: {a: 1}", "'categories:' must be space-separated words or a list of words"),
+        ("permalink: [a]", "'permalink:' must be a path such as /about/"),
+        ("authors: [null]", "'authors:' must be a name, a list of names"),
+        ("author: [[Ada]]", "'author:' must be a name, a list of names"),
+        ("subtitle: {a: b}", "'subtitle:' must be text"),
+        ("date: [2020-01-01]", "'date:' must be a date such as 2020-01-31"),
+    ],
+)
+def test_a_front_matter_value_of_the_wrong_shape_names_its_line_and_the_shape(reader, tmp_path, line, expected):
+    with pytest.raises(SourceError, match=r"a-post\.md:3: front matter " + re.escape(expected)):
+        read(reader, tmp_path, f"---\ntitle: T\n{line}\nlayout: post\n---\nBody\n")
+    with pytest.raises(SourceError, match=r"a-post\.md:2: front matter 'title:' must be text"):
+        read(reader, tmp_path, "---\ntitle: [a, b]\n---\nBody\n")
+
+
+def test_one_category_may_have_spaces_and_a_list_of_categories_is_read_as_jekyll_reads_it(reader, tmp_path):
+    _, meta = read(reader, tmp_path, "---\ntitle: T\ncategory: machine learning\n---\nBody\n")
+    assert str(meta["category"]) == "machine learning" and "tags" not in meta
+    _, meta = read(reader, tmp_path, "---\ntitle: T\ncategory: [ml, maths]\n---\nBody\n")
+    assert str(meta["category"]) == "ml" and [str(t) for t in meta["tags"]] == ["maths"]
+
+
+@pytest.mark.parametrize(
+    "permalink, url, save_as",
+    [
+        ("/:year/:title/", "2026/a-post/", "2026/a-post/index.html"),
+        ("/:categories/:year/:month/:day/:title:output_ext", "notes/2026/01/02/a-post.html", None),
+        ("/notes/:i_month/:slug", "notes/1/a-post/", "notes/1/a-post/index.html"),
+        ("/404.html", "404.html", "404.html"),
+        ("/about/", "about/", "about/index.html"),
+        ("/", "", "index.html"),
+    ],
+)
+def test_a_posts_permalink_fills_in_jekylls_placeholders(reader, tmp_path, permalink, url, save_as):
+    _, meta = read(reader, tmp_path, f"---\ntitle: T\npermalink: {permalink}\n---\nBody\n")
+    assert (meta["url"], meta["save_as"]) == (url, save_as or url)
+
+
+def test_an_unknown_placeholder_or_a_date_the_file_lacks_names_the_permalinks_line(reader, tmp_path):
+    with pytest.raises(SourceError, match=r"a-post\.md:3: permalink '/:year/:name/': :name is not one of Jekyll's"):
+        read(reader, tmp_path, "---\ntitle: T\npermalink: /:year/:name/\n---\nBody\n")
+    with pytest.raises(SourceError, match=r"about\.md:2: permalink '/:year/about/' uses the date"):
+        read(reader, tmp_path, "---\npermalink: /:year/about/\ntitle: About\n---\nBody\n", name="about.md")
+
+
+def test_liquids_post_url_links_where_the_permalink_puts_the_post(tmp_path):
+    katex_render.configure()
+    (tmp_path / "_posts").mkdir()
+    target = tmp_path / "_posts" / "2026-01-02-target.md"
+    target.write_text("\ufeff---\ntitle: Target\npermalink: /:year/:title/\n---\nBody\n")  # with a BOM
+    linking = tmp_path / "_posts" / "2026-03-04-linking.md"
+    linking.write_text("---\ntitle: Linking\n---\nSee {% post_url 2026-01-02-target %}.\n")
+    reader = JekyllMarkdownReader(read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(tmp_path)}))
+    assert reader.read(str(target))[1]["url"] == "2026/target/"
+    assert "See /2026/target/." in reader.read(str(linking))[0]
+
+
+def test_lang_keeps_the_posts_url_and_stays_metadata(reader, tmp_path):
+    from pelican.contents import Article
+
+    content, meta = read(reader, tmp_path, "---\ntitle: T\nlang: fr\n---\nBody\n")
+    meta["date"], meta["slug"] = dt.datetime(2026, 1, 2), "a-post"
+    article = Article(content, meta, settings=reader.settings, source_path=str(tmp_path / "2026-01-02-a-post.md"))
+    assert article.lang == "fr"
+    assert (article.url, article.save_as) == ("2026/01/02/a-post/", "2026/01/02/a-post/index.html")
+
+
+def test_markdown_extensions_are_read_in_any_case_as_jekyll_reads_them(reader, tmp_path):
+    from pelican.readers import Readers
+
+    from plugins.jekyll_reader import add_reader
+    from plugins.liquid import SiteIndex
+
+    readers = Readers(reader.settings)
+    add_reader(readers)
+    assert {"md", "MD", "Md", "markdown", "Markdown", "MARKDOWN", "MDOWN"} <= set(readers.reader_classes)
+    (tmp_path / "2026-01-02-upper.MD").write_text("---\ntitle: Upper\n---\nBody\n")
+    index = SiteIndex({**reader.settings, "PATH": str(tmp_path)})
+    assert index.find("2026-01-02-upper").url == "/2026/01/02/upper/"
+
+
+def test_a_bad_config_yml_is_one_error_naming_its_line(tmp_path):
+    from plugins.jekyll_config import ConfigError, pelican_settings, read_config
+
+    config = tmp_path / "_config.yml"
+    config.write_bytes(b"title: Blog\ndescription: Caf\xe9\n")
+    with pytest.raises(ConfigError, match=r"_config\.yml:2: not valid UTF-8 \(bytes b'\\xe9\\n'\)"):
+        read_config(config)
+    config.write_text("title: Blog\nnav: [home, about\n")
+    with pytest.raises(ConfigError, match=r"_config\.yml:2: malformed YAML"):
+        read_config(config)
+    config.write_text("- just\n- a list\n")
+    with pytest.raises(ConfigError, match=r"_config\.yml:1: expected 'key: value' lines"):
+        read_config(config)
+    config.write_text("title: Blog\npermalink: /:year/:nonsense/\n")
+    with pytest.raises(ConfigError, match=r"_config\.yml:2: permalink '/:year/:nonsense/': :nonsense is not"):
+        pelican_settings(config)
+    config.write_bytes(b"\xef\xbb\xbftitle: With a BOM\n")
+    assert pelican_settings(config) == {"SITENAME": "With a BOM"}

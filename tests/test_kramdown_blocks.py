@@ -103,3 +103,41 @@ def test_repeated_headings_and_headings_with_maths_get_kramdowns_ids():
     out = markdown.markdown(text, extensions=extensions)
     ids = [part.split('"')[0] for part in out.split('<h2 id="')[1:]]
     assert ids == ["a-b-c", "a-b-c-1", "see-this-and-beta-vae"]
+
+
+# ------------------------------------------------ kramdown's {::comment} and {::nomarkdown}
+
+
+def test_a_comment_block_or_span_is_left_out_of_the_page():
+    out = md("Before.\n\n{::comment}\nA *hidden* note --> <b>x</b>\n{:/comment}\n\nAfter.\n")
+    assert out == "<p>Before.</p>\n<p>After.</p>"
+    assert md("Shown {::comment}hidden{:/comment} too, {::comment /}end.") == "<p>Shown  too, end.</p>"
+    assert "hidden" not in md("{::comment}\nhidden\n{:/}\n")
+
+
+def test_a_nomarkdown_body_is_passed_through_without_markdown():
+    out = md('Before.\n{::nomarkdown}\n<div class="raw">*not emphasis* $x$</div>\n{:/nomarkdown}\nAfter.\n')
+    assert out == '<p>Before.</p>\n<div class="raw">*not emphasis* $x$</div>\n<p>After.</p>'
+    assert md("An {::nomarkdown}<kbd>*k*</kbd>{:/} key.") == "<p>An <kbd>*k*</kbd> key.</p>"
+    assert md('{::nomarkdown type="latex"}\n\\newpage\n{:/}\n\nText.') == "<p>Text.</p>"  # not for HTML
+
+
+def test_extension_tags_in_code_stay_text():
+    assert "{::comment}" in md("```\n{::comment}\nkept\n```\n")
+    assert "<code>{::comment}</code> kept" in md("Write `{::comment}` kept.")
+
+
+def test_an_extension_never_closed_names_its_line():
+    from plugins.kramdown_blocks import KramdownExtensionError
+
+    with pytest.raises(KramdownExtensionError, match=r"line 3: \{::comment\} is never closed by \{:/comment\}"):
+        md("Text.\n\n{::comment}\nhidden forever\n")
+
+
+def test_extensions_keep_the_line_numbers_of_what_follows():
+    from plugins.kramdown_blocks import kramdown_extensions
+
+    text = "a\n{::comment}\nx\ny\n{:/comment}\nb {::nomarkdown}\n<i>\n</i>{:/} c\n\n{::nomarkdown}\n<hr>\n{:/}\nend\n"
+    out = kramdown_extensions(text, lambda raw: "RAW")
+    assert out.count("\n") == text.count("\n") and out.split("\n")[-2] == "end"
+    assert "x" not in out and out.count("RAW") == 2

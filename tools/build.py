@@ -13,7 +13,9 @@ processing.
 from __future__ import annotations
 
 import argparse
+import errno
 import fcntl
+import io
 import logging
 import os
 import shutil
@@ -32,10 +34,44 @@ def author_errors() -> tuple[type[Exception], ...]:
     and offending text, so a traceback would only bury it. Anything else is a bug."""
     from plugins.equation_refs import LabelError
     from plugins.figure_tag import FigureTagError
+    from plugins.jekyll_config import ConfigError
     from plugins.jekyll_reader import SourceError
     from plugins.kramdown_math import MathError
+    from plugins.output_paths import OutputError
 
-    return (SourceError, MathError, FigureTagError, LabelError)
+    return (SourceError, MathError, FigureTagError, LabelError, ConfigError, OutputError)
+
+
+# A file the build could not write or read because of the machine, not the post or the code.
+DISK_ERRORS = {
+    errno.ENOSPC: ("disk full", "free some space there, then build again"),
+    errno.EDQUOT: ("disk quota exceeded", "free some space there, then build again"),
+    errno.EROFS: ("read-only file system", "build into a writable folder (--output) or make this one writable"),
+    errno.EACCES: ("permission denied", "make the output folder and its parent writable (and the content readable)"),
+    errno.EPERM: ("operation not permitted", "make the output folder and its parent writable"),
+}
+
+
+def disk_problem(err: BaseException) -> str | None:
+    """One line for a disk that is full or cannot be written: the path, what is wrong, what to do."""
+    seen = err
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno in DISK_ERRORS:
+            what, fix = DISK_ERRORS[seen.errno]
+            path = seen.filename2 or seen.filename or open_file(seen)
+            return f"{path}: {what}; {fix}" if path else f"{what} ({seen.strerror}); {fix}"
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def open_file(err: BaseException) -> str | None:
+    """The file being written when a write failed (an OSError from write() names none): the
+    innermost open file among the traceback's frames."""
+    for frame, _ in reversed(list(traceback.walk_tb(err.__traceback__))):
+        for value in frame.f_locals.values():
+            if isinstance(value, io.IOBase) and isinstance(getattr(value, "name", None), str):
+                return value.name
+    return None
 
 
 def processed_file(err: BaseException) -> str | None:
@@ -62,6 +98,11 @@ class Problems(logging.Handler):
     def __init__(self):
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
+        self.disk = False  # a full or read-only disk was reported: the files that follow fail alike
+
+    def add(self, message: str) -> None:
+        if message not in self.messages:  # one mistake, one message, however many posts meet it
+            self.messages.append(message)
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
@@ -69,19 +110,34 @@ class Problems(logging.Handler):
         # hides the exception unless DEBUG is set: fetch the cause here.
         cause = sys.exc_info()[1] or (record.exc_info[1] if record.exc_info else None)
         if cause is not None:
-            if record.levelno >= logging.ERROR and not isinstance(cause, author_errors()):
+            if self.report_disk(cause):
+                return
+            if isinstance(cause, author_errors()):
+                message = str(cause)  # it names the file and line already: one line
+            elif record.levelno >= logging.ERROR:
                 message = f"{message}\n    {bug_report(cause)}"
             elif str(cause) not in message:
                 message = f"{message}\n    {cause}"
-        self.messages.append(f"{record.levelname.lower()}: {message}")
+        self.add(f"{record.levelname.lower()}: {message}")
+
+    def report_disk(self, err: BaseException) -> bool:
+        """A full or read-only disk: reported once (every later file fails the same way)."""
+        problem = disk_problem(err)
+        if problem and not self.disk:
+            self.disk = True
+            self.add(f"error: {problem}")
+        return problem is not None
 
     def crashed(self, err: Exception) -> None:
         """An exception that escaped Pelican (a signal handler, the figures, publishing)."""
+        if self.report_disk(err):
+            return
         if isinstance(err, author_errors()):
-            self.messages.append(f"error: {type(err).__name__}: {err}")
+            for line in str(err).splitlines():
+                self.add(f"error: {line}")
             return
         where = processed_file(err)
-        self.messages.append(f"error: {f'while processing {where}: ' if where else ''}{bug_report(err)}")
+        self.add(f"error: {f'while processing {where}: ' if where else ''}{bug_report(err)}")
 
 
 def recover(output: Path) -> None:
@@ -271,10 +327,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.getLogger().setLevel(logging.WARNING)  # Problems prints them once, at the end
     start = time.perf_counter()
-    if args.only:
-        problems = build_pages(args.settings.resolve(), args.output, args.only)
-    else:
-        problems = build(args.settings.resolve(), args.output)
+    try:
+        if args.only:
+            problems = build_pages(args.settings.resolve(), args.output, args.only)
+        else:
+            problems = build(args.settings.resolve(), args.output)
+    except OSError as err:  # the lock, the staging folder, the swap: outside Pelican
+        if disk_problem(err) is None:
+            raise
+        problems = [f"error: {disk_problem(err)}"]
     if problems:
         print(f"Build failed; {args.output} still holds the last good site.", file=sys.stderr)
         for message in problems:
