@@ -23,7 +23,7 @@ from plugins.external_embeds import ExternalEmbedsExtension
 from plugins.figure_tag import FigureTagError
 from plugins.jekyll_config import FRONT_MATTER, load_yaml
 from plugins.kramdown_blocks import KramdownBlocksExtension
-from plugins.kramdown_math import KramdownMathExtension, MathError, RendererCrash
+from plugins.kramdown_math import KramdownMathExtension, MathError, RendererCrash, toc_entry
 from plugins.local_images import figure_alts, resolve_images
 
 logger = logging.getLogger(__name__)
@@ -97,10 +97,10 @@ def split_front_matter(path: str, text: str) -> tuple[dict, str, int]:
 
 
 def flatten_toc(tokens: list[dict], out: list | None = None) -> list[dict]:
-    """Markdown's nested toc tokens as a flat list of {level, id, name} for templates."""
+    """Markdown's nested toc tokens as a flat list of {level, id, name (HTML)} for templates."""
     out = [] if out is None else out
     for token in tokens:
-        out.append({"level": token["level"], "id": token["id"], "name": token["name"]})
+        out.append({"level": token["level"], "id": token["id"], "name": toc_entry(token)})  # formulas once
         flatten_toc(token.get("children", []), out)
     return out
 
