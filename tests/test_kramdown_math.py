@@ -320,3 +320,16 @@ def test_a_formula_in_the_contents_loses_its_links_and_ids():
 
     token = {"name": "x", "html": 'See <span class="katex"><a href="https://my.site/" id="i">x</a></span>'}
     assert toc_entry(token) == 'See <span class="katex">x</span>'
+
+
+def test_with_katex_a_headings_formula_is_seen_once_and_read_once_in_the_contents():
+    from bs4 import BeautifulSoup
+
+    from plugins import katex_render
+
+    entry = BeautifulSoup(contents("## Heading $$x^2$$ here", katex_render.render)[0]["name"], "html.parser")
+    assert len(entry.select("math")) == 1  # what a screen reader reads (KaTeX's CSS hides it)
+    assert entry.select_one(".katex-html")["aria-hidden"] == "true"
+    for mathml in entry.select(".katex-mathml"):
+        mathml.decompose()
+    assert entry.get_text() == "Heading x2 here"  # what the eye sees
