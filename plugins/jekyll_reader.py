@@ -26,7 +26,7 @@ from plugins.figure_tag import FigureTagError
 from plugins.front_matter import SCALARS, Shapes, SourceError, front_matter_line, read_text, split_front_matter
 from plugins.jekyll_config import ConfigError, PermalinkError, output_paths, permalink_pattern, read_config
 from plugins.kramdown_blocks import KramdownBlocksExtension, KramdownExtensionError
-from plugins.kramdown_math import KramdownMathExtension, MathError, RendererCrash
+from plugins.kramdown_math import KramdownMathExtension, MathError, RendererCrash, toc_entry
 from plugins.local_images import figure_alts, resolve_images
 
 logger = logging.getLogger(__name__)
@@ -60,10 +60,10 @@ PELICAN_OWNED = {"toc", "slug", "lang", "template", "save_as", "url", "translati
 
 
 def flatten_toc(tokens: list[dict], out: list | None = None) -> list[dict]:
-    """Markdown's nested toc tokens as a flat list of {level, id, name} for templates."""
+    """Markdown's nested toc tokens as a flat list of {level, id, name (HTML)} for templates."""
     out = [] if out is None else out
     for token in tokens:
-        out.append({"level": token["level"], "id": token["id"], "name": token["name"]})
+        out.append({"level": token["level"], "id": token["id"], "name": toc_entry(token)})  # formulas once
         flatten_toc(token.get("children", []), out)
     return out
 

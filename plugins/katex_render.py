@@ -1,10 +1,18 @@
-"""KaTeX at build time: one node process per build, all of a page's formulas per request.
+"""KaTeX at build time: one node process per build, a page's formulas in a few requests.
 
-`plugins/katex_server.mjs` runs npm's KaTeX and reads JSON lines on its stdin;
-it exits when stdin closes, so it ends with its build even when the build is
-killed with SIGKILL (the kernel closes the pipe): no socket, no temporary
-folder, no orphan. It starts on the first formula the build cannot find in the
-cache and stops when the build finishes.
+`plugins/katex_server.mjs` runs npm's KaTeX (plugins/katex_process.py drives it); it
+ends with its build however the build ends, SIGKILL included: no socket, no temporary
+folder, no orphan. It starts on the first formula the build cannot find in the cache
+and stops when the build finishes.
+
+A post is untrusted input. KaTeX's commands that make links, images or HTML attributes
+(\\href, \\url, \\includegraphics, \\htmlId, \\htmlClass, \\htmlStyle, \\htmlData) fail the
+build unless the site's KATEX_TRUST lists them, e.g.
+`[{"command": "\\\\href", "protocol": "https", "host": "my.site"}]` (each entry: a command and
+any of protocol, host, class, id, style, all of which must match). A formula longer than
+KATEX_MAX_BYTES (64 KB) of TeX fails at once; a batch of formulas KaTeX has not drawn
+within KATEX_TIME_LIMIT seconds (60) fails naming the formula it was drawing, and KaTeX
+stops macro loops by itself (maxExpand).
 
 Each formula is rendered once and cached (in memory for the build, on disk in
 the SQLite database build/cache/katex.sqlite3) by its TeX, display mode, KaTeX's
@@ -23,36 +31,53 @@ import atexit
 import hashlib
 import json
 import re
-import subprocess
-import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from pelican import signals
 
 from plugins.build_cache import CACHE
+from plugins.katex_process import SERVER, KaTeXError, KaTeXRefused, KaTeXTimeout, Server, in_background
+from plugins.kramdown_math import MAX_TEX_BYTES
+
+__all__ = ["KaTeXError", "KaTeXRefused", "KaTeXTimeout", "Server"]
 
 ROOT = Path(__file__).resolve().parent.parent
 # npm's KaTeX: the renderer and the CSS/fonts we ship come from one package,
 # so their versions cannot drift apart.
 KATEX_PACKAGE = ROOT / "node_modules" / "katex"
-SERVER = Path(__file__).with_name("katex_server.mjs")
 
 KATEX_OPTIONS = {
     "throwOnError": True,  # invalid LaTeX must fail the build, never show red text
     "output": "htmlAndMathml",  # MathML for screen readers and copy-as-LaTeX
     "strict": "ignore",  # Unicode in \text{} is fine in a blog post
-    "trust": False,
+    "maxExpand": 1000,  # macro expansions per formula: `\def\a{\a\a}\a` is an error at once
+    "maxSize": 100,  # ems: a larger size the author gives (\rule{1e6em}{1em}) is capped
+    "trust": [],  # the site's KATEX_TRUST; what it does not list is refused (katex_server.mjs)
 }
-
+TRUSTABLE = {"\\href", "\\url", "\\includegraphics", "\\htmlId", "\\htmlClass", "\\htmlStyle", "\\htmlData"}
+TRUST_KEYS = {"command", "protocol", "host", "class", "id", "style"}
+TIME_LIMIT = 60  # seconds for a batch of formulas (KATEX_TIME_LIMIT)
 
 # KaTeX's class attributes: `class="…"` on HTML elements, `class ="…"` on MathML ones.
 CLASS_ATTRIBUTE = re.compile(r'\sclass ?="([^"]*)"')
 CHUNK = 32  # formulas per request when a page has many to render (see Renderer.prerender)
+AHEAD_BYTES = 16 * 1024  # a request this small is sent before node answers the one before
 
 
-class KaTeXError(Exception):
-    """KaTeX refused a formula (its ParseError message), or could not run."""
+def trust_list(value) -> list[dict]:
+    """KATEX_TRUST checked: a list of {command, and any of protocol, host, class, id, style}."""
+    entries = list(value or [])
+    for entry in entries:
+        if not (isinstance(entry, dict) and entry.get("command") in TRUSTABLE and set(entry) <= TRUST_KEYS):
+            raise ValueError(
+                f"KATEX_TRUST: {entry!r} is not a {{'command': one of {sorted(TRUSTABLE)}, and any of "
+                f"{sorted(TRUST_KEYS - {'command'})}: a string}}"
+            )
+        if not all(isinstance(v, str) for v in entry.values()):
+            raise ValueError(f"KATEX_TRUST: the values of {entry!r} must be strings")
+    return entries
 
 
 def katex_version() -> str:
@@ -103,82 +128,18 @@ def css_model_json() -> str:
     )
 
 
-def in_background(work) -> None:
-    """`work` in a daemon thread, off the build's path; at once when Python is exiting (a build
-    that failed closes from atexit, where Python 3.12+ refuses to start a thread)."""
-    try:
-        threading.Thread(target=work, daemon=True).start()
-    except RuntimeError:
-        work()
-
-
-class Server:
-    """The build's node process; `render_many` sends one request and reads one answer."""
-
-    def __init__(self):
-        katex_version()  # a clear error if npm's KaTeX is missing
-        self.process = subprocess.Popen(
-            [
-                "node",
-                str(SERVER),
-                str(KATEX_PACKAGE),
-                json.dumps(KATEX_OPTIONS),
-                css_model_json(),
-                str(CACHE / "katex-v8"),
-            ],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            cwd=ROOT,
-            text=True,
-            encoding="utf-8",
-        )
-
-    def render_many(self, items: list[tuple[str, bool]]) -> list[dict]:
-        self.send(items)
-        return self.receive()
-
-    def send(self, items: list[tuple[str, bool]]) -> None:
-        """Ask for a batch; answers come back in the order batches were sent."""
-        try:
-            self.process.stdin.write(json.dumps(items) + "\n")
-            self.process.stdin.flush()
-        except (BrokenPipeError, OSError) as err:
-            raise KaTeXError(f"the KaTeX process ended unexpectedly: {err}") from None
-
-    def receive(self) -> list[dict]:
-        try:
-            answer = self.process.stdout.readline()
-        except OSError as err:
-            raise KaTeXError(f"the KaTeX process ended unexpectedly: {err}") from None
-        if not answer:
-            raise KaTeXError(f"the KaTeX process exited with {self.process.wait()} (see its message above)")
-        results = json.loads(answer)
-        if isinstance(results, dict):
-            raise KaTeXError(results["fatal"])
-        return results
-
-    def close(self) -> None:
-        """Close its stdin: it exits by itself. Its exit is awaited (a stuck one killed) in a
-        thread: the build need not wait the ~15 ms of node's teardown."""
-        try:
-            self.process.stdin.close()
-        except OSError:
-            pass
-        in_background(self._reap)
-
-    def _reap(self) -> None:
-        try:
-            self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.process.stdout.close()
+def new_server(options: dict | None = None) -> Server:
+    """The build's node process, given npm's KaTeX, its options and the CSS model for the facts."""
+    katex_version()  # a clear error if npm's KaTeX is missing
+    return Server(KATEX_PACKAGE, options or KATEX_OPTIONS, css_model_json(), CACHE / "katex-v8")
 
 
 class Renderer:
     """Rendered formulas for one build: memo, then disk cache, then node (in batches)."""
 
-    def __init__(self):
+    def __init__(self, trust: list[dict] = (), time_limit: float = TIME_LIMIT, max_bytes: int = MAX_TEX_BYTES):
+        self.options = {**KATEX_OPTIONS, "trust": trust_list(trust)}
+        self.time_limit, self.max_bytes = time_limit, max_bytes
         self.memo: dict[tuple[str, bool], Formula | KaTeXError] = {}
         self.server: Server | None = None
         self.store: FormulaStore | None = None
@@ -188,7 +149,7 @@ class Renderer:
             b"\0".join(
                 [
                     katex_version().encode(),
-                    json.dumps(KATEX_OPTIONS, sort_keys=True).encode(),
+                    json.dumps(self.options, sort_keys=True).encode(),  # the trusted commands too
                     SERVER.read_bytes(),
                     Path(__file__).read_bytes(),
                     Path(__file__).with_name("katex_fonts.py").read_bytes(),
@@ -220,25 +181,53 @@ class Renderer:
         if not missing:
             return
         if self.server is None:
-            self.server = Server()
-        # In chunks, one sent ahead: node renders the next chunk while Python reads and
-        # stores this one. A chunk's request stays far below the pipe's buffer, so neither
-        # side can block the other.
-        chunks = [missing[i : i + CHUNK] for i in range(0, len(missing), CHUNK)]
-        rendered = []
-        self.server.send(chunks[0])
-        for n, chunk in enumerate(chunks):
-            if n + 1 < len(chunks):
-                self.server.send(chunks[n + 1])
-            for key, result in zip(chunk, self.server.receive(), strict=True):
-                if "error" in result:
-                    self.memo[key] = KaTeXError(result["error"])  # errors are not cached on disk
-                    continue
-                formula = Formula.from_answer(result)
-                self.memo[key] = formula
-                self.rendered += 1
-                rendered.append((keys[key], formula.to_json()))
+            self.server = new_server(self.options)
+        # In batches, the next sent ahead when it is small: node renders it while Python reads
+        # and stores this one. Two small requests fit in the pipe's buffer, so neither side
+        # can block the other; a large one is sent once node has answered all before it.
+        batches = in_batches(missing)
+        requests = [Server.request(batch) for batch in batches]
+        rendered: list[tuple[bytes, bytes]] = []
+        self.server.send(requests[0])
+        sent = 1
+        for n, batch in enumerate(batches):
+            if sent == n + 1 and sent < len(batches) and len(requests[sent]) <= AHEAD_BYTES:
+                self.server.send(requests[sent])
+                sent += 1
+            deadline = time.monotonic() + self.time_limit
+            for key in batch:
+                try:
+                    result = self.server.receive(deadline)
+                except TimeoutError:
+                    self.memo[key] = self.ran_out_of_time(len(batch))
+                    self.store.put(rendered)
+                    return  # the rest stays unrendered: this page fails at this formula
+                self.keep(key, result, keys[key], rendered)
+            if sent == n + 1 and sent < len(batches):
+                self.server.send(requests[sent])
+                sent += 1
         self.store.put(rendered)
+
+    def keep(self, key: tuple[str, bool], result: dict, digest: bytes, rendered: list) -> None:
+        """Node's answer for one formula, in the memo (errors are not cached on disk)."""
+        if "error" in result:
+            self.memo[key] = KaTeXError(result["error"])
+        elif "refused" in result:
+            self.memo[key] = KaTeXRefused(result["refused"])
+        else:
+            formula = Formula.from_answer(result)
+            self.memo[key] = formula
+            self.rendered += 1
+            rendered.append((digest, formula.to_json()))
+
+    def ran_out_of_time(self, batch: int) -> KaTeXTimeout:
+        """Node is stuck on a formula: killed (the next formula starts a new one)."""
+        self.server.kill()
+        self.server = None
+        return KaTeXTimeout(
+            f"KaTeX had not finished this formula when the time for its batch of {batch} formula(s) ran out "
+            f"({self.time_limit:g} s, KATEX_TIME_LIMIT): make it smaller or simpler"
+        )
 
     def formula(self, latex: str, display: bool) -> Formula:
         key = (latex, bool(display))
@@ -256,6 +245,20 @@ class Renderer:
         if self.store is not None:
             self.store.close()
             self.store = None
+
+
+def in_batches(keys: list[tuple[str, bool]]) -> list[list[tuple[str, bool]]]:
+    """Up to CHUNK formulas a batch and about AHEAD_BYTES of TeX; a longer formula alone."""
+    batches: list[list[tuple[str, bool]]] = [[]]
+    size = 0
+    for key in keys:
+        length = len(json.dumps(key[0])) + 10  # its bytes in the request
+        if batches[-1] and (len(batches[-1]) == CHUNK or size + length > AHEAD_BYTES):
+            batches.append([])
+            size = 0
+        batches[-1].append(key)
+        size += length
+    return batches
 
 
 class FormulaStore:
@@ -305,12 +308,17 @@ class FormulaStore:
 # The renderer of the build in progress. Pelican builds one site at a time per
 # process; `initialized` starts a fresh one and `finalized` stops its node process.
 _current: Renderer | None = None
+_settings: dict = {}  # the build's KATEX_TRUST, KATEX_TIME_LIMIT, KATEX_MAX_BYTES
 
 
 def current() -> Renderer:
     global _current
     if _current is None:
-        _current = Renderer()
+        _current = Renderer(
+            trust=_settings.get("KATEX_TRUST", ()),
+            time_limit=_settings.get("KATEX_TIME_LIMIT", TIME_LIMIT),
+            max_bytes=_settings.get("KATEX_MAX_BYTES", MAX_TEX_BYTES),
+        )
     return _current
 
 
@@ -331,6 +339,7 @@ class PageRenderer:
 
     def __init__(self, renderer: Renderer | None = None):
         self.renderer = renderer or current()
+        self.max_tex_bytes = self.renderer.max_bytes  # plugins/kramdown_math.py refuses longer formulas
         self.classes: set[str] = set()
         self.fonts: dict[str, set[str]] = {}
 
@@ -362,8 +371,15 @@ def configure() -> None:
     katex_version()
 
 
+def start_build(pelican) -> None:
+    """A new build: a fresh memo (a failed build may have left one), and this build's settings."""
+    global _settings
+    finish()
+    _settings = {k: v for k, v in pelican.settings.items() if k.startswith("KATEX_")}
+    trust_list(_settings.get("KATEX_TRUST"))  # a malformed list fails before any post is read
+
+
 def register():
-    # initialized: a new build starts with a fresh memo (a failed build may have left one).
-    signals.initialized.connect(finish)
+    signals.initialized.connect(start_build)
     # finalized: every page is read and written; the node process is no longer needed.
     signals.finalized.connect(finish)

@@ -2,12 +2,19 @@
 //
 //   node katex_server.mjs KATEX_PACKAGE_DIR OPTIONS_JSON CSS_MODEL_JSON [CODE_CACHE_DIR]
 //
-// Each request line is a list of [latex, displayMode] pairs (all of a page's
-// formulas); the answer line is a list, in the same order, of
-// {"html", "fonts"} or {"error": KaTeX's ParseError message}. The
-// process exits when its stdin closes: the build ended, or died (even by
-// SIGKILL, the kernel closes the pipe), so it never outlives its build. No
-// socket, no temporary folder.
+// Each request line is a list of [latex, displayMode] pairs (a batch of a page's
+// formulas); each formula's answer is a line of its own, in the same order:
+// {"html", "fonts"}, {"error": KaTeX's ParseError message} or {"refused": why a valid
+// formula is not drawn (a command the site does not trust, nesting too deep for KaTeX)}.
+// An answer per formula lets the build name the formula it is waiting for when it runs
+// out of time. The process exits when its stdin closes (the build ended) and, even in
+// the middle of a render, when the build dies (plugins/parent_watch.mjs). No socket,
+// no temporary folder.
+//
+// OPTIONS_JSON are KaTeX's options, but for `trust`: the list of what the site trusts,
+// each entry {command, and any of protocol, host, class, id, style}, matched against
+// KaTeX's trust context (host: the URL's host name). \href, \url, \includegraphics and
+// \htmlId/Class/Style/Data that no entry matches are refused, never drawn in red.
 //
 // "fonts" (woff2 file → the characters drawn with it) is what later steps need to
 // preload and subset fonts, read from the tree KaTeX builds rather than by
@@ -26,11 +33,43 @@ import Module, { createRequire } from "node:module";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import vm from "node:vm";
+import { exitWithParent } from "./parent_watch.mjs";
 
-const options = JSON.parse(process.argv[3]);
+exitWithParent();
+const { trust: trusted, ...options } = JSON.parse(process.argv[3]);
 const model = JSON.parse(process.argv[4]);
 const { katex, saveCodeCache } = loadKatex(process.argv[2], process.argv[5]);
 const { SymbolNode, SvgNode } = katex.__domTree;
+// KaTeX colours what it does not trust in errorColor: with this value (no colour \color
+// accepts), the markup shows whether anything was left out, whichever check refused it.
+const REFUSED_COLOUR = 'mathcolor="#refused"';
+options.errorColor = "#refused";
+options.trust = trustedContext;
+
+class Refused extends Error {}
+
+// KaTeX asks before it draws a link, an image or an HTML attribute: allowed when an entry of
+// the site's list has the same command and the same value for each other key it names.
+function trustedContext(context) {
+  const host = hostOf(context.url);
+  const ok = (trusted || []).some((entry) =>
+    Object.entries(entry).every(([key, value]) => (key === "host" ? host : context[key]) === value),
+  );
+  if (ok) return true;
+  const what = context.url ?? context.class ?? context.id ?? context.style;
+  const detail = what === undefined ? "" : `{${what}}`;
+  throw new Refused(
+    `${context.command}${detail} is not allowed in a post (a site can allow it with KATEX_TRUST in pelicanconf.py)`,
+  );
+}
+
+function hostOf(url) {
+  try {
+    return url === undefined ? undefined : new URL(url).hostname;
+  } catch {
+    return undefined; // a relative URL: no host
+  }
+}
 
 // KaTeX's CommonJS file, compiled with V8's code cache when there is one.
 function loadKatex(packageDir, cacheDir) {
@@ -143,21 +182,29 @@ function render([latex, displayMode]) {
   try {
     // A fresh options object per formula: \gdef must not leak from one formula to the next.
     const tree = katex.__renderToDomTree(latex, { ...options, displayMode });
-    return { html: tree.toMarkup(), fonts: fontsOf(tree) };
+    const html = tree.toMarkup();
+    if (html.includes(REFUSED_COLOUR)) {
+      return { refused: "a link or image whose URL KaTeX refuses (\\href, \\url or \\includegraphics)" };
+    }
+    return { html, fonts: fontsOf(tree) };
   } catch (err) {
-    return { error: err instanceof katex.ParseError ? err.message : `${err.name}: ${err.message}` };
+    if (err instanceof katex.ParseError) return { error: err.message };
+    if (err instanceof Refused) return { refused: err.message };
+    if (err instanceof RangeError) return { refused: `the formula is nested too deeply for KaTeX (${err.message})` };
+    return { error: `${err.name}: ${err.message}` };
   }
 }
 
 const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
 lines.on("line", (line) => {
-  let answer;
+  let items;
   try {
-    answer = JSON.parse(line).map(render);
+    items = JSON.parse(line);
   } catch (err) {
-    answer = { fatal: `bad request: ${err.message}` };
+    process.stdout.write(JSON.stringify({ fatal: `bad request: ${err.message}` }) + "\n");
+    return;
   }
-  process.stdout.write(JSON.stringify(answer) + "\n");
+  for (const item of items) process.stdout.write(JSON.stringify(render(item)) + "\n");
 });
 lines.on("close", () => {
   saveCodeCache(); // with all the code this build compiled; the build does not wait for it

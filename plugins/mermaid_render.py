@@ -10,7 +10,9 @@ Sans that the site serves, so their widths do not depend on the machine.
 
 Results are cached by the diagram's source, the Mermaid version, the font and
 the render script (which holds the theme settings): a no-change rebuild never
-starts a browser. A syntax error fails the build with the file and line.
+starts a browser. A syntax error fails the build with the file and the line of the
+diagram's own fence; so does a diagram Mermaid has not drawn within MERMAID_TIME_LIMIT
+seconds (60), and the drawing process stops (plugins/mermaid_chromium.py).
 """
 
 from __future__ import annotations
@@ -23,18 +25,18 @@ import itertools
 import json
 import logging
 import re
-import subprocess
 from pathlib import Path
 
 from pelican import signals
 
-from plugins import font_subset
+from plugins import font_subset, mermaid_chromium
 from plugins.build_cache import cached, fingerprint
+from plugins.mermaid_chromium import SCRIPT, DiagramTimeout, MermaidError
+from plugins.mermaid_sources import DIAGRAM, diagrams_in
 
 logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
-SCRIPT = Path(__file__).with_name("mermaid_render.mjs")
 NODE_MODULES = ROOT / "node_modules"
 FONT_SOURCE = NODE_MODULES / "@fontsource/dejavu-sans/files/dejavu-sans-latin-400-normal.woff2"
 FONT_FAMILY = "DiagramLabels"  # the name mermaid_render.mjs lays labels out in
@@ -48,7 +50,6 @@ DARK = ':root[data-theme="dark"]'
 SYSTEM_DARK = ':root:not([data-theme="light"])'
 AUTHOR_TEXT = "#333"  # Mermaid's default text colour, kept on nodes the author filled (pale in both themes)
 
-DIAGRAM = re.compile(r'<div\b[^>]*\bclass="[^"]*\bmermaid\b[^"]*"[^>]*>(.*?)</div>', re.DOTALL)
 STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 DEFS_THAT_DIFFER = re.compile(r"<(filter|linearGradient)\b.*?</\1>", re.DOTALL)  # unused by the drawing
 # What Mermaid writes for its own scripts or for every diagram type, which a static drawing
@@ -65,31 +66,10 @@ MARKER = re.compile(r'<marker\b[^>]*\bid="(?P<id>[^"]+)"[^>]*>.*?</marker>', re.
 CLASSDEF = re.compile(r"^\s*classDef\s+(\S+)\s+(.*)$", re.MULTILINE)
 
 
-class MermaidError(RuntimeError):
-    pass
-
-
 def find_chromium() -> str | None:
     from tools.browser import chromium_path  # the project's one lookup: CHROMIUM_PATH, else PATH
 
     return chromium_path()
-
-
-def diagrams_in(content) -> list[dict]:
-    """Each diagram of a content object: its source and the line it starts on in the file."""
-    if "mermaid" not in (content._content or ""):  # what every DIAGRAM match holds; most posts have none
-        return []
-    found = []
-    source_text = Path(content.source_path).read_text(errors="replace")
-    searched_to = 0  # diagrams appear in source order: search each after the previous one
-    for i, m in enumerate(DIAGRAM.finditer(content._content or "")):
-        source = html.unescape(m.group(1)).strip("\n")
-        first = next((line.strip() for line in source.splitlines() if line.strip()), "")
-        at = source_text.find(first, searched_to) if first else -1
-        searched_to = at + 1 if at >= 0 else searched_to
-        line = source_text.count("\n", 0, at) + 1 if at >= 0 else None
-        found.append({"content": content, "index": i, "source": source, "path": content.source_path, "line": line})
-    return found
 
 
 def drawing_text(svg: str) -> str:
@@ -127,9 +107,12 @@ def _raise_miss() -> bytes:
     raise _Miss
 
 
-def render_all(sources: list[str], font: bytes, where: list[str] | None = None) -> list[dict]:
+def render_all(
+    sources: list[str], font: bytes, where: list[str] | None = None, time_limit: float = mermaid_chromium.TIME_LIMIT
+) -> list[dict]:
     """{light, dark} or {error} for each source, from the cache or from one Chromium run.
-    `font` is the woff2 the labels are measured in (the whole DejaVu Sans)."""
+    `font` is the woff2 the labels are measured in (the whole DejaVu Sans); `where` says
+    where each source is ("path:line"); each diagram is drawn within `time_limit` seconds."""
     version = json.loads(require(NODE_MODULES / "mermaid/package.json").read_text())["version"]
     keys = [[source, f"mermaid={version}", font, SCRIPT.read_bytes()] for source in sources]
     results: list[dict | None] = []
@@ -142,7 +125,13 @@ def render_all(sources: list[str], font: bytes, where: list[str] | None = None) 
     if not missing:
         return results  # a no-change rebuild: no browser
     try:
-        drawn = draw_in_chromium(missing)
+        drawn = draw_in_chromium(missing, time_limit)
+    except DiagramTimeout as error:
+        from plugins.jekyll_reader import SourceError  # an author error: one message, no traceback
+
+        at = next((w for w, s in zip(where or [], sources, strict=False) if s == missing[error.index]), "a post")
+        message = f"Mermaid had not drawn this diagram after {time_limit:g} s (MERMAID_TIME_LIMIT): make it smaller"
+        raise SourceError(at, None, message) from None
     except MermaidError as error:
         changed = sorted({w for w, r in zip(where or [], results, strict=False) if r is None})
         raise MermaidError(f"{error}\n    changed: {', '.join(changed)}" if changed else str(error)) from None
@@ -152,8 +141,9 @@ def render_all(sources: list[str], font: bytes, where: list[str] | None = None) 
     return results
 
 
-def draw_in_chromium(sources: list[str]) -> dict[str, dict]:
-    """Each source drawn by Mermaid in one headless Chromium, labels measured in FONT_SOURCE."""
+def draw_in_chromium(sources: list[str], time_limit: float = mermaid_chromium.TIME_LIMIT) -> dict[str, dict]:
+    """Each source drawn by Mermaid in one headless Chromium, labels measured in FONT_SOURCE;
+    DiagramTimeout (its index in `sources`) if one is not drawn within `time_limit` seconds."""
     chromium = find_chromium()
     if not chromium:
         raise MermaidError(
@@ -161,19 +151,13 @@ def draw_in_chromium(sources: list[str]) -> dict[str, dict]:
             "install it (`sudo apt-get install chromium`, or `bash tools/setup.sh chromium`) "
             "or set CHROMIUM_PATH to a Chrome or Chromium binary"
         )
-    request = {
-        "chromium": chromium,
-        "font": str(FONT_SOURCE),
-        "diagrams": [{"key": str(i), "svgId": PLACEHOLDER, "source": s} for i, s in enumerate(sources)],
-    }
-    result = subprocess.run(
-        ["node", str(SCRIPT)], input=json.dumps(request), capture_output=True, text=True, timeout=300, check=False
-    )
-    if result.returncode != 0:
-        raise MermaidError(
-            f"Mermaid could not draw the diagrams with {chromium} (is `npm ci` done?): {result.stderr.strip()[-800:]}"
-        )
-    return {sources[int(r["key"])]: r for r in json.loads(result.stdout)}
+    try:
+        results = mermaid_chromium.draw(chromium, FONT_SOURCE, sources, PLACEHOLDER, time_limit)
+    except DiagramTimeout:
+        raise
+    except MermaidError as error:
+        raise MermaidError(f"Mermaid could not draw the diagrams with {chromium} (is `npm ci` done?) {error}") from None
+    return {sources[int(r["key"])]: r for r in results}
 
 
 def css_rules(css: str) -> list[str]:
@@ -357,7 +341,8 @@ def render_diagrams(generators) -> None:
     if not diagrams:
         return
     where = [f"{d['path']}:{d['line'] or '?'}" for d in diagrams]
-    drawn = render_all([d["source"] for d in diagrams], require(FONT_SOURCE).read_bytes(), where)
+    time_limit = settings.get("MERMAID_TIME_LIMIT", mermaid_chromium.TIME_LIMIT)
+    drawn = render_all([d["source"] for d in diagrams], require(FONT_SOURCE).read_bytes(), where, time_limit)
     font = label_font([drawing_text(r["light"]) for r in drawn if "light" in r])
     font_name = f"labels-{hashlib.sha256(font).hexdigest()[:10]}.woff2"
     settings["DIAGRAM_FONT"] = (font_name, font)  # site_assets writes it into the output

@@ -48,27 +48,51 @@ def _font(name: str, size: int):
     return ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.BASIC)
 
 
-def _wrap(text: str, font, width: int) -> list[str]:
-    """Words in lines no wider than `width` (a word wider than a line is cut by characters)."""
+def _wrap(text: str, font, width: int, max_lines: int | None = None) -> list[str]:
+    """Words in lines no wider than `width` (a word wider than a line is cut by characters),
+    at most `max_lines` of them: the text after them is never measured. Each line's end is
+    found by a galloping search, so a line costs a logarithmic number of measurements
+    however long the title (one 200,000-letter word included)."""
+    words = text.split()
     lines: list[str] = []
-    line = ""
-    for word in text.split():
-        candidate = f"{line} {word}" if line else word
-        if font.getlength(candidate) <= width:
-            line = candidate
+    i = 0
+    while i < len(words) and (max_lines is None or len(lines) < max_lines):
+        count = _most(lambda k, i=i: _fits(font, " ".join(words[i : i + k]), width), len(words) - i)
+        if count:
+            lines.append(" ".join(words[i : i + count]))
+            i += count
             continue
-        if line:
-            lines.append(line)
-        while font.getlength(word) > width:  # one very long word: break it where it overflows
-            cut = 1
-            while cut < len(word) and font.getlength(word[: cut + 1]) <= width:
-                cut += 1
-            lines.append(word[:cut])
-            word = word[cut:]
-        line = word
-    if line:
-        lines.append(line)
+        word = words[i]  # wider than a line: cut where it overflows (one character at least)
+        cut = max(1, _most(lambda c, word=word: _fits(font, word[:c], width), len(word)))
+        lines.append(word[:cut])
+        words[i] = word[cut:]  # what is left starts the next line
     return lines
+
+
+def _fits(font, text: str, width: int) -> bool:
+    """Whether `text` is at most `width` wide. Longer and longer beginnings of it are measured
+    first, so a text far wider than a line costs about a line's measurement."""
+    n = 64
+    while n < len(text):
+        if font.getlength(text[:n]) > width:
+            return False
+        n *= 4
+    return font.getlength(text) <= width
+
+
+def _most(fits, n: int) -> int:
+    """The largest k in 0…n with fits(k), for a `fits` true up to some k and false after."""
+    low, high = 0, 1
+    while high <= n and fits(high):
+        low, high = high, high * 2
+    high = min(high, n + 1)
+    while high - low > 1:
+        middle = (low + high) // 2
+        if fits(middle):
+            low = middle
+        else:
+            high = middle
+    return low
 
 
 def _clip(lines: list[str], font, width: int, count: int) -> list[str]:
@@ -76,15 +100,14 @@ def _clip(lines: list[str], font, width: int, count: int) -> list[str]:
     if len(lines) <= count:
         return lines
     last = lines[count - 1]
-    while last and font.getlength(last + "…") > width:
-        last = last[:-1].rstrip()
-    return lines[: count - 1] + [last + "…"]
+    keep = _most(lambda c: _fits(font, last[:c].rstrip() + "…", width), len(last))
+    return lines[: count - 1] + [last[:keep].rstrip() + "…"]
 
 
 def _title_lines(title: str) -> tuple[list[str], object]:
     for size in TITLE_SIZES:
         font = _font("DejaVuSans-Bold.ttf", size)
-        lines = _wrap(title, font, TEXT_WIDTH)
+        lines = _wrap(title, font, TEXT_WIDTH, MAX_TITLE_LINES + 1)  # one more: does it fit?
         if len(lines) <= MAX_TITLE_LINES:
             return lines, font
     return _clip(lines, font, TEXT_WIDTH, MAX_TITLE_LINES), font
@@ -106,7 +129,7 @@ def _draw(site: str, title: str, subtitle: str, date: str) -> bytes:
     if subtitle:
         small = _font("DejaVuSerif-Italic.ttf", 40)
         room = max(0, (HEIGHT - 90 - (y + 20)) // 50)  # lines left above the date
-        for line in _clip(_wrap(subtitle, small, TEXT_WIDTH), small, TEXT_WIDTH, room) if room else []:
+        for line in _clip(_wrap(subtitle, small, TEXT_WIDTH, room + 1), small, TEXT_WIDTH, room) if room else []:
             draw.text((LEFT, y + 20), line, font=small, fill=LIGHT["muted"], anchor="la")
             y += 50
     draw.text((LEFT, HEIGHT - 50), date, font=_font("DejaVuSans.ttf", 28), fill=LIGHT["muted"], anchor="ls")

@@ -48,14 +48,21 @@ CASES = {
     "duplicate-equation-label": (GOOD_POST + "\n$$a \\label{x}$$\n\n$$b \\label{x}$$\n", 10, "label{x}"),
     "mermaid-syntax-error": (
         GOOD_POST + "\n```mermaid\ngraph LR\n  a --> b[[unclosed\n```\n",
-        9,
+        8,  # the diagram's fence
         "Mermaid diagram does not parse",
     ),
     "mermaid-html-syntax-error": (
         GOOD_POST + '\n<div class="mermaid">\nflowchart TD\n  x -->|1 h1\n</div>\n',
-        9,
+        8,
         "Parse error on line",
     ),
+    "mermaid-syntax-error-after-code": (
+        GOOD_POST + "\n```text\ngraph LR\n```\n\n```mermaid\ngraph LR\n  a --> b[[unclosed\n```\n",
+        12,  # its own fence, not the code block's line that reads the same
+        "Mermaid diagram does not parse",
+    ),
+    "untrusted-katex-link": (GOOD_POST + "\nA $\\href{https://example.org}{link}$.\n", 8, "is not allowed in a post"),
+    "formula-too-long": (GOOD_POST + "\n$$" + "x" * 70_000 + "$$\n", 8, "formula too long"),
     "missing-image": (
         GOOD_POST + '\n<img src="/assets/images/nowhere.svg" alt="x">\n',
         8,

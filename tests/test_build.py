@@ -82,7 +82,7 @@ def test_katex_css_and_fonts_are_served_from_the_site(post, site):
 def test_the_served_katex_css_comes_from_the_package_the_renderer_runs(site):
     from plugins import katex_render
 
-    server = katex_render.Server()  # the build's node process is given this package to load
+    server = katex_render.new_server()  # the build's node process is given this package to load
     server.close()
     assert server.process.args[2] == str(katex_render.KATEX_PACKAGE)
     package_css = (katex_render.KATEX_PACKAGE / "dist" / "katex.min.css").read_text()

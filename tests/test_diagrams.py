@@ -118,10 +118,10 @@ def test_a_drawing_that_differs_between_themes_comes_as_two_svgs():
 def test_a_cached_diagram_never_starts_a_browser(tmp_path, monkeypatch):
     monkeypatch.setattr(build_cache, "CACHE", tmp_path)
     drawn = {"graph LR\n a": {"key": "0", "light": LIGHT, "dark": DARK}}
-    monkeypatch.setattr(mermaid_render, "draw_in_chromium", lambda sources: drawn)
+    monkeypatch.setattr(mermaid_render, "draw_in_chromium", lambda sources, time_limit: drawn)
     first = mermaid_render.render_all(["graph LR\n a"], b"font")
 
-    def no_browser(sources):
+    def no_browser(sources, time_limit):
         raise AssertionError("a browser was started for a cached diagram")
 
     monkeypatch.setattr(mermaid_render, "draw_in_chromium", no_browser)
@@ -139,6 +139,73 @@ def test_a_changed_diagram_without_chromium_says_how_to_get_one_and_where_it_is(
     assert "changed: posts/x.md:12" in str(error.value)
 
 
+AFTER_OTHER_CODE = """---
+title: t
+---
+
+```python
+graph LR  # not a diagram
+```
+
+~~~~markdown
+```mermaid
+graph LR
+```
+<div class="mermaid">
+</div>
+~~~~
+
+```mermaid
+graph LR
+  a --> b[[unclosed
+```
+
+<div class="mermaid">
+graph LR
+  c --> d
+</div>
+
+- In a list:
+
+  ``` mermaid
+  graph LR
+  ```
+"""
+
+
+def test_each_diagram_is_named_by_its_own_fence_whatever_code_comes_before():
+    sources = ["graph LR\n  a --> b[[unclosed", "graph LR\n  c --> d", "graph LR"]
+    assert mermaid_render_lines(AFTER_OTHER_CODE, sources) == [17, 22, 29]
+
+
+def test_when_liquid_changed_the_diagrams_each_is_found_after_the_one_before():
+    text = "a\n\n{% include diagram.md %}\n\n```mermaid\ngraph TD\n  x\n```\n"
+    assert mermaid_render_lines(text, ["graph LR\n  a", "graph TD\n  x"]) == [None, 6]
+
+
+def mermaid_render_lines(text: str, sources: list[str]) -> list[int | None]:
+    from plugins.mermaid_sources import diagram_lines
+
+    return diagram_lines(text, sources)
+
+
+def test_a_diagram_mermaid_does_not_draw_in_time_fails_naming_its_post(tmp_path, monkeypatch):
+    from plugins.jekyll_reader import SourceError
+    from plugins.mermaid_chromium import DiagramTimeout
+
+    monkeypatch.setattr(build_cache, "CACHE", tmp_path)
+
+    def slow(sources, time_limit):
+        raise DiagramTimeout(sources.index("graph LR\n  slow"), time_limit)
+
+    monkeypatch.setattr(mermaid_render, "draw_in_chromium", slow)
+    with pytest.raises(SourceError) as error:
+        mermaid_render.render_all(["graph LR\n  a", "graph LR\n  slow"], b"font", ["a.md:3", "b.md:9"], 2)
+    assert (
+        str(error.value) == "b.md:9: Mermaid had not drawn this diagram after 2 s (MERMAID_TIME_LIMIT): make it smaller"
+    )
+
+
 @pytest.mark.build
 def test_chromium_draws_the_same_svg_twice_and_reports_bad_syntax():
     """Without the cache: two runs of Mermaid in Chromium give the same bytes (builds are deterministic)."""
@@ -150,6 +217,116 @@ def test_chromium_draws_the_same_svg_twice_and_reports_bad_syntax():
     assert first == second
     assert first[sources[0]]["light"].startswith(f'<svg id="{mermaid_render.PLACEHOLDER}"')
     assert "Parse error on line" in first[sources[1]]["error"]
+
+
+# Mermaid's largest flowchart (500 edges is its limit): several seconds to draw.
+SLOW_DIAGRAM = "graph LR\n" + "\n".join(
+    f"  n{i}[node {i} label] -->|edge {i}| n{(i * 7 + 3) % 250}" for i in range(499)
+)
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process below `pid` (Chromium's browser runs in its own process group, under node)."""
+    from pathlib import Path
+
+    children: dict[int, list[int]] = {}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):  # not a process, or one that just ended
+            continue
+        children.setdefault(ppid, []).append(int(proc.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def gone_within(pids: set[int], seconds: float) -> set[int]:
+    """The pids still running after `seconds`."""
+    import time
+
+    from tests.test_katex_startup import alive
+
+    deadline = time.monotonic() + seconds
+    while any(alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return {p for p in pids if alive(p)}
+
+
+@pytest.mark.build
+def test_a_diagram_that_takes_too_long_stops_node_and_chromium(monkeypatch):
+    """The time limit covers Chromium's start and the drawing; past it nothing is left running."""
+    import threading
+
+    from plugins import child_process
+    from plugins.mermaid_chromium import DiagramTimeout
+
+    if not mermaid_render.find_chromium():
+        pytest.skip("no Chromium: install it or set CHROMIUM_PATH")
+    started, seen, done = [], set(), threading.Event()
+    real_start = child_process.start
+    monkeypatch.setattr(child_process, "start", lambda *a, **k: started.append(real_start(*a, **k)) or started[-1])
+
+    def watch():
+        while not done.is_set():
+            seen.update(descendants(started[0].pid) if started else ())
+            done.wait(0.05)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        with pytest.raises(DiagramTimeout) as error:
+            mermaid_render.draw_in_chromium([SLOW_DIAGRAM, "graph LR\n  a --> b"], 2)
+    finally:
+        done.set()
+        watcher.join()
+    assert error.value.index == 0
+    assert seen, "Chromium never started"
+    assert not gone_within({started[0].pid} | seen, 5), "node or Chromium outlived the time limit"
+
+
+@pytest.mark.build
+def test_drawing_ends_with_a_build_killed_by_sigkill(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import textwrap
+    import time
+
+    if not mermaid_render.find_chromium():
+        pytest.skip("no Chromium: install it or set CHROMIUM_PATH")
+    script = textwrap.dedent(
+        f"""
+        import sys
+        sys.path.insert(0, {str(mermaid_render.ROOT)!r})
+        from plugins import mermaid_render
+        mermaid_render.draw_in_chromium([{SLOW_DIAGRAM!r}], 600)
+        """
+    )
+    build = subprocess.Popen([sys.executable, "-c", script])
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        running = descendants(build.pid)
+        if any(b"--type=renderer" in open(f"/proc/{p}/cmdline", "rb").read() for p in running if _exists(p)):
+            break
+        time.sleep(0.05)
+    time.sleep(1)  # drawing
+    running = descendants(build.pid)
+    assert build.poll() is None and len(running) > 2, "the drawing finished before the build could be killed"
+    build.send_signal(signal.SIGKILL)
+    build.wait()
+    assert not gone_within(running, 5), "node or Chromium outlived the killed build"
+
+
+def _exists(pid: int) -> bool:
+    import os
+
+    return os.path.exists(f"/proc/{pid}/cmdline")
 
 
 TWO_DIAGRAMS = """---

@@ -101,6 +101,118 @@ def test_the_server_dies_with_a_parent_killed_by_sigkill(tmp_path):
     assert not alive(node), "the KaTeX process outlived its killed build"
 
 
+SLOW_FORMULA = "\\def\\a{" + "x" * 1000 + "}" + "\\a" * 300  # 2 KB of TeX, 300,000 symbols: minutes
+
+
+@pytest.mark.parametrize("thread", ["main", "worker"])
+def test_the_server_dies_with_a_parent_killed_while_it_is_busy_rendering(tmp_path, thread):
+    """node is deep in one long synchronous render, so it never reads its stdin's close: the
+    kernel (the main thread's child) or its watchdog thread (any child) must end it."""
+    script = textwrap.dedent(
+        f"""
+        import sys, threading, time
+        sys.path.insert(0, {str(ROOT)!r})
+        from plugins import katex_render
+        katex_render.CACHE = __import__("pathlib").Path({str(tmp_path)!r})
+        def start():
+            global server
+            server = katex_render.new_server()
+        if {thread!r} == "main":
+            start()
+        else:  # a thread that has ended by the time the parent dies
+            worker = threading.Thread(target=start)
+            worker.start()
+            worker.join()
+        server.send(server.request([({SLOW_FORMULA!r}, False)]))
+        print(server.process.pid, flush=True)
+        time.sleep(600)
+        """
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    node = int(parent.stdout.readline())
+    time.sleep(0.5)  # node is rendering
+    assert alive(node)
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 2
+    while alive(node) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not alive(node), "the KaTeX process outlived its killed build"
+
+
+def test_a_formula_that_takes_too_long_is_refused_and_node_stopped(renderer):
+    renderer.time_limit = 1
+    start = time.monotonic()
+    renderer.prerender([("a", False), (SLOW_FORMULA, False), ("b", False)])
+    assert time.monotonic() - start < 5
+    with pytest.raises(katex_render.KaTeXTimeout, match=r"ran out \(1 s, KATEX_TIME_LIMIT\)"):
+        renderer.formula(SLOW_FORMULA, False)
+    assert renderer.server is None  # killed; the next formula starts a new one
+    assert "katex" in renderer.formula("b", False).html
+
+
+@pytest.mark.parametrize(
+    "latex",
+    [
+        r"\def\a{\a\a}\a",  # endless expansion
+        r"\def\a{xxxxxxxxxx}\def\b{\a\a\a\a\a\a\a\a\a\a}\def\c{\b\b\b\b\b\b\b\b\b\b}\def\d{\c\c\c\c\c\c\c\c\c\c}\d",
+    ],
+)
+def test_macro_bombs_are_latex_errors_at_once(renderer, latex):
+    start = time.monotonic()
+    with pytest.raises(katex_render.KaTeXError, match="KaTeX parse error: Too many expansions"):
+        renderer.formula(latex, False)
+    assert time.monotonic() - start < 3
+
+
+def test_nesting_too_deep_for_katex_is_the_authors_error_not_a_crash(renderer):
+    with pytest.raises(katex_render.KaTeXRefused, match="nested too deeply"):
+        renderer.formula("{" * 30_000 + "x" + "}" * 30_000, False)
+
+
+UNTRUSTED = [
+    r"\href{https://example.org}{a}",
+    r"\url{https://example.org}",
+    r"\includegraphics{https://example.org/a.png}",
+    r"\htmlId{x}{a}",
+    r"\htmlClass{x}{a}",
+    r"\htmlStyle{color: red}{a}",
+    r"\htmlData{foo=bar}{a}",
+    r"\href{java&#58script:alert(1)}{a}",  # KaTeX refuses its protocol before asking
+]
+
+
+@pytest.mark.parametrize("latex", UNTRUSTED)
+def test_commands_that_make_links_images_or_attributes_are_refused_not_drawn(renderer, latex):
+    with pytest.raises(katex_render.KaTeXRefused, match="KATEX_TRUST|refuses"):
+        renderer.formula(latex, False)
+
+
+def test_the_sites_trust_list_allows_its_own_links_and_is_part_of_the_cache_key(tmp_path, monkeypatch):
+    monkeypatch.setattr(katex_render, "CACHE", tmp_path / "cache")
+    trusted = katex_render.Renderer(trust=[{"command": "\\href", "protocol": "https", "host": "my.site"}])
+    try:
+        assert 'href="https://my.site/post/"' in trusted.formula(r"\href{https://my.site/post/}{a}", False).html
+        for other in (r"\href{http://my.site/}{a}", r"\href{https://my.site.evil/}{a}", r"\url{https://my.site/}"):
+            with pytest.raises(katex_render.KaTeXRefused):
+                trusted.formula(other, False)
+    finally:
+        trusted.close()
+    default = katex_render.Renderer()  # the same formula, found on disk only under the same trust
+    try:
+        with pytest.raises(katex_render.KaTeXRefused):
+            default.formula(r"\href{https://my.site/post/}{a}", False)
+    finally:
+        default.close()
+
+
+def test_a_malformed_trust_list_says_what_an_entry_is():
+    with pytest.raises(ValueError, match="KATEX_TRUST.*command"):
+        katex_render.trust_list([{"command": "\\frac"}])
+    with pytest.raises(ValueError, match="KATEX_TRUST"):
+        katex_render.trust_list([{"command": "\\href", "hots": "my.site"}])
+
+
 @pytest.mark.slow
 @pytest.mark.build
 def test_a_build_killed_mid_render_leaves_no_node_process_and_no_temporary_folder(tmp_path):

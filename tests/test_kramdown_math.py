@@ -214,3 +214,122 @@ def test_a_reference_to_an_unknown_label_names_the_line_and_the_labels():
 
 def test_a_stray_backtick_does_not_hide_later_maths():
     assert formulas("Press the ` key.\n\nThen $x^2$ grows.\n\nUse `code` here.") == [("x^2", False)]
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("![alt $$z$$](img.png)", 'alt="alt $$z$$"'),
+        ("![a $x$ [b] c][ref]\n\n[ref]: img.png", 'alt="a $x$ [b] c"'),
+        ('[l](url "t $$w$$")', 'title="t $$w$$"'),
+        ("[l](url 't $w$')", 'title="t $w$"'),
+        ("[l](http://x.org/$a$b$/)", 'href="http://x.org/$a$b$/"'),
+        ('[l][id]\n\n[id]: http://u "t $x$"', 'title="t $x$"'),
+        ('<img src="a.png" alt="$x$ and $$y$$">', 'alt="$x$ and $$y$$"'),
+        ("<span title='\\\\(x\\\\)'>text</span>", "title='\\\\(x\\\\)'"),
+    ],
+)
+def test_maths_in_an_attribute_stays_as_written_as_kramdown_leaves_it(text, kept):
+    out = md(text)
+    assert kept in out, out
+    assert "math-" not in out
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ('[link $x$ text](url "title $y$")', 1),  # a link's text is parsed, its title is not
+        ('<span title="$$x$$">and $y$</span>', 1),  # an element's content is parsed, its attributes are not
+        ("![not an image $x$] for want of a URL", 1),
+        ("Note.[^1]\n\n[^1]: A footnote with $x$.", 1),
+        ("$$a<b$$ and $$c>d$$", 2),  # `<b$$ and $$c>` is no tag
+        ("[![alt $x$](i.png) caption $y$](url)", 1),
+    ],
+)
+def test_maths_around_attributes_is_still_maths(text, count):
+    assert md(text).count("math-inline-fake") == count, md(text)
+
+
+def test_finding_the_formulas_of_a_long_page_takes_linear_time():
+    import time
+
+    def seconds(n: int) -> float:
+        text = "$$x$$ and $y$ " * n
+        start = time.perf_counter()
+        assert len(find_math(text)) == 2 * n
+        return time.perf_counter() - start
+
+    seconds(1000)  # warm up
+    small, large = seconds(10_000), seconds(40_000)
+    assert large < 8 * small + 0.05, (small, large)  # 4× the text: about 4× the time (16× was quadratic)
+
+
+def test_a_formula_over_the_size_limit_fails_at_once_with_its_line_and_start():
+    def never(latex, display):
+        raise AssertionError("an over-long formula was sent to the renderer")
+
+    never.max_tex_bytes = 1000
+    with pytest.raises(MathError) as err:
+        markdown.markdown("a\n\nb $x$ c $$" + "y" * 1001 + "$$", extensions=[KramdownMathExtension(never)])
+    assert err.value.line == 3 and "too long" in err.value.reason and "1,001 bytes" in err.value.reason
+    assert err.value.latex == "y" * 200 + "…"  # the message quotes its start
+    with pytest.raises(MathError, match="65,536"):  # the default limit, 64 KB
+        find_math_and_render("$" + "z" * 70_000 + "$")
+
+
+def find_math_and_render(text: str) -> str:
+    return markdown.markdown(text, extensions=[KramdownMathExtension(fake_render)])
+
+
+def katex_like(latex: str, display: bool) -> str:
+    """KaTeX's shape: MathML with the TeX (for screen readers), then the drawing (aria-hidden)."""
+    tex = html.escape(latex)
+    return (
+        '<span class="katex"><span class="katex-mathml"><math><semantics><mrow><mi>x</mi></mrow>'
+        f'<annotation encoding="application/x-tex">{tex}</annotation></semantics></math></span>'
+        f'<span class="katex-html" aria-hidden="true"><span class="base"><span class="mord">{tex}</span></span>'
+        "</span></span>"
+    )
+
+
+def contents(text: str, render=katex_like) -> list[dict]:
+    from plugins.jekyll_reader import flatten_toc
+    from plugins.kramdown_blocks import KramdownBlocksExtension, gfm_slug
+
+    m = markdown.Markdown(
+        extensions=[KramdownMathExtension(render), KramdownBlocksExtension(), "toc"],
+        extension_configs={"toc": {"slugify": gfm_slug}},
+    )
+    m.convert(text)
+    return flatten_toc(m.toc_tokens)
+
+
+def test_a_formula_in_a_heading_shows_once_in_the_contents_with_kramdowns_id():
+    toc = contents("## Heading $$x^2$$ here\n\n## Plain & *simple*\n\n### \\\\(a_1\\\\) and $b$")
+    assert [e["id"] for e in toc] == ["heading-x2-here", "plain--simple", "a_1-and-b"]
+    first = toc[0]["name"]
+    assert first.startswith('Heading <span class="katex">') and first.endswith("</span> here")
+    assert first.count("katex-mathml") == first.count("katex-html") == 1  # one formula, drawn once
+    assert first.count("x^2") == 2  # in the MathML's annotation and the fake drawing: nowhere else
+    assert toc[1]["name"] == "Plain &amp; simple"  # as Markdown names a heading without maths
+    assert toc[2]["name"].count('<span class="katex">') == 2
+
+
+def test_a_formula_in_the_contents_loses_its_links_and_ids():
+    from plugins.kramdown_math import toc_entry
+
+    token = {"name": "x", "html": 'See <span class="katex"><a href="https://my.site/" id="i">x</a></span>'}
+    assert toc_entry(token) == 'See <span class="katex">x</span>'
+
+
+def test_with_katex_a_headings_formula_is_seen_once_and_read_once_in_the_contents():
+    from bs4 import BeautifulSoup
+
+    from plugins import katex_render
+
+    entry = BeautifulSoup(contents("## Heading $$x^2$$ here", katex_render.render)[0]["name"], "html.parser")
+    assert len(entry.select("math")) == 1  # what a screen reader reads (KaTeX's CSS hides it)
+    assert entry.select_one(".katex-html")["aria-hidden"] == "true"
+    for mathml in entry.select(".katex-mathml"):
+        mathml.decompose()
+    assert entry.get_text() == "Heading x2 here"  # what the eye sees

@@ -50,3 +50,37 @@ def test_long_titles_wrap_to_the_card_and_end_in_an_ellipsis():
     assert all(font.getlength(line) <= social_cards.TEXT_WIDTH for line in lines)
     word = "x" * 200  # one word wider than the card is cut, not drawn off the edge
     assert all(font.getlength(line) <= social_cards.TEXT_WIDTH for line in social_cards._wrap(word, font, 500))
+
+
+class CountingFont:
+    """A font that counts the characters it is asked to measure."""
+
+    def __init__(self, font):
+        self.font, self.calls, self.chars = font, 0, 0
+
+    def getlength(self, text: str) -> float:
+        self.calls += 1
+        self.chars += len(text)
+        return self.font.getlength(text)
+
+
+def test_a_200000_letter_title_is_measured_only_as_far_as_the_card_can_show():
+    font = CountingFont(social_cards._font("DejaVuSans-Bold.ttf", social_cards.TITLE_SIZES[-1]))
+    lines = social_cards._wrap("x" * 200_000, font, social_cards.TEXT_WIDTH, social_cards.MAX_TITLE_LINES + 1)
+    assert len(lines) == social_cards.MAX_TITLE_LINES + 1
+    assert all(font.font.getlength(line) <= social_cards.TEXT_WIDTH for line in lines)
+    assert font.calls < 100 and font.chars < 20_000  # a few measurements a line, of about a line each
+
+
+def test_a_200000_character_title_draws_a_clipped_card_at_once():
+    import time
+
+    social_cards._draw("Site", "warm up", "", "1 Dec 2026")  # the fonts' first load is not the title's cost
+    for title in ("x" * 200_000, "ab " * 70_000, "W" * 30 + "\u200b" * 200_000):  # \u200b: no width at all
+        start = time.perf_counter()
+        lines, font = social_cards._title_lines(title)
+        social_cards._draw("Site", title, "sub " * 50_000, "1 Dec 2026")
+        assert time.perf_counter() - start < 5, title[:10]
+        assert len(lines) <= social_cards.MAX_TITLE_LINES
+        assert all(font.getlength(line) <= social_cards.TEXT_WIDTH for line in lines)
+    assert social_cards._title_lines("x" * 200_000)[0][-1].endswith("…")
