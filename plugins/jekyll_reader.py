@@ -102,8 +102,10 @@ class JekyllMarkdownReader(MarkdownReader):
         text = read_text(source_path)
         front, body, offset = split_front_matter(source_path, text)
         metadata = self.metadata(source_path, front, text)
+        self.liquid_lines = liquid.LineMap()  # a line of the Markdown → the source's (post or include)
         if front.get("render_with_liquid") is not False and ("{{" in body or "{%" in body):
-            body = self.run_liquid(source_path, front, body, offset)
+            body, self.liquid_lines = self.run_liquid(source_path, front, body, offset)
+        where = self.liquid_lines.where
         renderer = katex_render.PageRenderer()  # batches the page's maths, records its fonts
         md_settings = dict(self.settings["MARKDOWN"])
         md_settings["extensions"] = [
@@ -113,20 +115,20 @@ class JekyllMarkdownReader(MarkdownReader):
         try:
             content = self._md.convert(body)
         except MathError as err:
-            raise SourceError(source_path, err.line + offset, f"{err.reason}: {err.latex.strip()!r}") from None
+            raise SourceError(*where(source_path, err.line, offset), f"{err.reason}: {err.latex.strip()!r}") from None
         except (FigureTagError, KramdownExtensionError) as err:
-            raise SourceError(source_path, err.line + offset, err.reason) from None
+            raise SourceError(*where(source_path, err.line, offset), err.reason) from None
         except RendererCrash as err:
-            logger.error("%s:%d: %s", source_path, err.line + offset, err.reason, exc_info=err.__cause__)
-            raise SourceError(source_path, err.line + offset, f"{err.reason}: {err.latex.strip()!r}") from err
+            logger.error("%s:%s: %s", *where(source_path, err.line, offset), err.reason, exc_info=err.__cause__)
+            raise SourceError(*where(source_path, err.line, offset), f"{err.reason}: {err.latex.strip()!r}") from err
 
         def missing(line, message):
-            raise SourceError(source_path, line, message)
+            raise SourceError(*where(source_path, line, offset), message)
 
         root = self.settings["PATH"]
         config = self.config()
         base = (config["baseurl"], config["jekyll_baseurl"])  # Liquid's links, and paths the old site hard-coded
-        content = resolve_images(content, text, source_path, root, figure_alts(root), missing, base)
+        content = resolve_images(content, body, source_path, root, figure_alts(root), missing, base)
         metadata["toc"] = flatten_toc(getattr(self._md, "toc_tokens", []))
         metadata.update(renderer.facts(), **getattr(self._md, "page_facts", {}))  # katex_render, reading
         metadata["toc_placeholder"] = getattr(self._md, "kramdown_toc", False)
@@ -153,13 +155,14 @@ class JekyllMarkdownReader(MarkdownReader):
             self._liquid = liquid.JekyllEnvironment(self._site)
         return self._site
 
-    def run_liquid(self, path: str, front: dict, body: str, offset: int) -> str:
+    def run_liquid(self, path: str, front: dict, body: str, offset: int) -> tuple[str, liquid.LineMap]:
+        """(the body after Liquid, where each of its lines came from)."""
         site = self.site()
         page = liquid.page_variables(site, Path(path).stem, front)
         try:
             return liquid.render(self._liquid, body, page)
         except liquid.LiquidSourceError as err:
-            raise SourceError(path, err.line + offset if err.line else None, err.message) from None
+            raise SourceError(err.origin + path, err.line + offset if err.line else None, err.message) from None
 
     def excerpt(self, front: dict, content: str) -> str | None:
         """Jekyll's excerpt: the HTML before `excerpt_separator` (front matter, _config.yml,

@@ -13,11 +13,23 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 IMG_SRC = re.compile(r"""(<img\b[^>]*?\bsrc=(["']))(.+?)(\2)""")
+
+
+def inside(folder: str | Path, path: str | Path) -> Path | None:
+    """`path`, absolute and with `..` worked out, if it is in `folder` both as written and
+    once symlinks are followed; else None. A path that leaves the folder as written is
+    refused before the disk is looked at, so the answer never tells whether it exists."""
+    folder = Path(os.path.abspath(folder))
+    path = Path(os.path.abspath(path))  # normalises `..` without reading the disk
+    if not path.is_relative_to(folder) or not path.resolve().is_relative_to(folder.resolve()):
+        return None
+    return path
 
 
 def is_local(url: str) -> bool:
@@ -74,6 +86,19 @@ def site_path(url: str, baseurl: str | tuple[str, ...]) -> str:
     return path
 
 
+# Pelican's own links to files (`{static}/x.pdf`, `{attach}`, `{filename}`, or `|static|`), in
+# the attributes where Pelican replaces them (contents.py, INTRASITE_LINK_REGEX's default).
+PELICAN_LINK = re.compile(
+    r"""<[^>]+(?:href|src|poster|data|cite|formaction|action|content)\s*=\s*(["'])"""
+    r"""[{|](?P<what>static|attach|filename)[|}](?P<value>.*?)\1"""
+)
+
+
+def page_like(path: str) -> bool:
+    """A link to a folder or a page (Pelican's own URLs), never to a file to copy."""
+    return path in ("", ".", "..") or path.endswith(("/", "/.", "/..")) or Path(path).suffix in SOURCE_SUFFIXES
+
+
 def resolve_images(
     page: str,
     source: str,
@@ -85,23 +110,25 @@ def resolve_images(
 ) -> str:
     """Rewrite local <img> paths, and links to files, as `{static}` links (Pelican then copies
     each file to the same path in the output, whatever its folder); call error(line, message)
-    if an image is missing."""
+    (with the line of the URL in `source`) if an image is missing, or if an image, a link to
+    a file or a Pelican link leads outside the content folder (whether or not a file is there)."""
     post_dir = Path(source_path).parent
     root = Path(content_root)
 
-    def target_of(url: str) -> tuple[str, Path]:
+    def target_of(url: str) -> tuple[str, Path | None]:
+        """(path without baseurl, the file in the content folder, or None outside it)."""
         path = site_path(url, baseurl)
-        return path, (root / path.lstrip("/") if path.startswith("/") else post_dir / path)
+        return path, inside(root, root / path.lstrip("/") if path.startswith("/") else post_dir / path)
 
     def line_of(url: str) -> int | None:
         at = source.find(url)
         return source.count("\n", 0, at) + 1 if at >= 0 else None
 
-    def static_link(target: Path) -> str | None:
-        try:
-            return "{static}/" + target.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            return None  # outside content/: leave the URL as written
+    def outside(kind: str, url: str) -> None:
+        error(line_of(url), f"{kind} {url!r} leads outside the content folder; files come from {root}")
+
+    def static_link(target: Path) -> str:
+        return "{static}/" + target.resolve().relative_to(root.resolve()).as_posix()
 
     def rewrite(m: re.Match) -> str:
         url = m.group(3)
@@ -113,6 +140,9 @@ def resolve_images(
         if not is_local(url) or url.startswith("data:"):
             return m.group(0)
         path, target = target_of(url)
+        if target is None:
+            outside("image", url)
+            return m.group(0)
         tag = page[m.start() : page.find(">", m.end()) + 1]
         if not target.is_file():
             hint = (
@@ -121,6 +151,7 @@ def resolve_images(
                 else f"put the file at {target} or fix the path"
             )
             error(line_of(url), f"image {url!r} not found (looked for {target}); {hint}")
+            return m.group(0)
         if target.suffix in SOURCE_SUFFIXES:
             error(line_of(url), f"image {url!r} is a post or page source ({target.name}), not an image")
         size = intrinsic_size(target)
@@ -128,19 +159,25 @@ def resolve_images(
             start = start.replace("<img", f'<img width="{size[0]}" height="{size[1]}"', 1)
         if " loading=" not in tag:
             start = start.replace("<img", '<img loading="lazy" decoding="async"', 1)
-        link = static_link(target)
-        return f"{start}{link}{m.group(4)}" if link else m.group(0)
+        return f"{start}{static_link(target)}{m.group(4)}"
 
     def rewrite_link(m: re.Match) -> str:
         url = m.group(3)
         if not is_local(url) or url.startswith(("#", "mailto:")):
             return m.group(0)
-        _, target = target_of(url)
-        # Only files (a PDF, a notebook); pages and posts are Pelican's own URLs.
-        if not target.is_file() or target.suffix in SOURCE_SUFFIXES:
+        path, target = target_of(url)
+        if page_like(path):
+            return m.group(0)  # pages and posts are Pelican's own URLs
+        if target is None:
+            outside("link", url)
             return m.group(0)
-        link = static_link(target)
+        if not target.is_file():
+            return m.group(0)
         fragment = urlsplit(url).fragment
-        return f"{m.group(1)}{link}{'#' + fragment if fragment else ''}{m.group(4)}" if link else m.group(0)
+        return f"{m.group(1)}{static_link(target)}{'#' + fragment if fragment else ''}{m.group(4)}"
 
+    for m in PELICAN_LINK.finditer(page):
+        for path in dict.fromkeys((urlsplit(m.group("value")).path, site_path(m.group("value"), ""))):
+            if inside(root, root / path.lstrip("/") if path.startswith("/") else post_dir / path) is None:
+                outside(f"{{{m.group('what')}}} link", m.group("value"))
     return HREF.sub(rewrite_link, IMG_SRC.sub(rewrite, page))

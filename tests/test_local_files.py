@@ -52,6 +52,58 @@ def test_a_missing_image_suggests_the_figures_command_only_for_figures(tmp_path,
     assert ("python -m figures" in str(err.value)) is figures_hint
 
 
+def outside_attempt(tmp_path, html: str, secret: bool) -> tuple[int | None, str]:
+    """(line, message) of the error for `html` in a post of tmp_path/site, with or without
+    a real image at tmp_path/secret.png, outside the content folder."""
+    site, errors = tmp_path / "site", []
+    (site / "_posts").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "secret.png").unlink(missing_ok=True)
+    if secret:
+        (tmp_path / "secret.png").write_bytes(one_pixel_png())
+    source = f"Some text\n\n{html}\n"
+    resolve_images(html, source, str(site / "_posts/2020-01-01-a.md"), str(site), {}, lambda *e: errors.append(e))
+    assert len(errors) == 1, errors
+    return errors[0]
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<img src="/../secret.png">',  # from the site root
+        '<img src="../../secret.png">',  # from the post's folder
+        '<img src="/blog/../../secret.png">',
+        '<a href="../../secret.png">the file</a>',
+        '<a href="{static}/../secret.png">the file</a>',  # Pelican would copy it into the site
+        '<video poster="|attach|../../secret.png"></video>',
+        '<img src="/%2e%2e/secret.png">',
+    ],
+)
+def test_a_path_out_of_the_content_folder_fails_alike_whether_or_not_the_file_exists(tmp_path, html):
+    there = outside_attempt(tmp_path, html, secret=True)
+    assert there == outside_attempt(tmp_path, html, secret=False)
+    line, message = there
+    assert line == 3 and "leads outside the content folder" in message
+    assert html.split('"')[1].removeprefix("{static}").removeprefix("|attach|") in message  # as written
+    assert str(tmp_path / "secret.png") not in message and "width" not in message
+
+
+def test_a_symlink_in_the_content_folder_leads_nowhere_outside_it(tmp_path):
+    (tmp_path / "site/assets").mkdir(parents=True)
+    (tmp_path / "site/assets/x.png").symlink_to(tmp_path / "secret.png")
+    there = outside_attempt(tmp_path, '<img src="/assets/x.png">', secret=True)
+    assert there == outside_attempt(tmp_path, '<img src="/assets/x.png">', secret=False)
+    assert "'/assets/x.png' leads outside the content folder" in there[1]
+
+
+def test_relative_paths_inside_the_content_folder_and_page_links_still_work(tmp_path):
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets/x.png").write_bytes(one_pixel_png())
+    out = resolve(tmp_path, '<img src="../assets/x.png"> <a href="../assets/./x.png">x</a>')
+    assert out.count("{static}/assets/x.png") == 2
+    pages = '<a href="../../../about/">up</a> <a href="../../2019/01/01/x.html">old</a> <a href="../..">top</a>'
+    assert resolve(tmp_path, pages) == pages  # a page's URL, relative to this page's: never a file
+
+
 @pytest.mark.build
 def test_linked_files_outside_static_folders_are_published_at_the_same_path(tmp_path):
     content = copy_content(tmp_path / "content")
