@@ -47,6 +47,7 @@ from plugins.liquid_site import (  # noqa: F401  (the names other modules use fr
     jekyll_config,
     local_time,
     page_variables,
+    post_url,
     site_index,
 )
 from plugins.liquid_tags import FigureTag, HighlightTag, JekyllIncludeTag, LinkTag, PostUrlTag, included, line_of
