@@ -92,6 +92,13 @@ PELICAN_LINK = re.compile(
     r"""<[^>]+(?:href|src|poster|data|cite|formaction|action|content)\s*=\s*(["'])"""
     r"""[{|](?P<what>static|attach|filename)[|}](?P<value>.*?)\1"""
 )
+# What Pelican reads as one of its own links (its INTRASITE_LINK_REGEX, in the attributes it
+# rewrites), and the kinds it knows; any other kind it leaves as written, with a warning.
+INTRASITE_LINK = re.compile(
+    r"""<[^>]+(?:href|src|poster|data|cite|formaction|action|content)\s*=\s*(["'])"""
+    r"""(?P<link>[{|](?P<what>.*?)[|}].*?)\1"""
+)
+INTRASITE_KINDS = {"static", "attach", "filename", "index", "author", "category", "tag"}
 
 
 def page_like(path: str) -> bool:
@@ -176,6 +183,13 @@ def resolve_images(
         fragment = urlsplit(url).fragment
         return f"{m.group(1)}{static_link(target)}{'#' + fragment if fragment else ''}{m.group(4)}"
 
+    for m in INTRASITE_LINK.finditer(page):
+        if m.group("what") not in INTRASITE_KINDS:
+            error(
+                line_of(m.group("link")),
+                f"{m.group('link')!r} is not a URL: Liquid ({{{{ }}}}, {{% %}}) runs only in a file that starts "
+                "with front matter, and Pelican's own links are {static}, {filename}, {attach}",
+            )
     for m in PELICAN_LINK.finditer(page):
         for path in dict.fromkeys((urlsplit(m.group("value")).path, site_path(m.group("value"), ""))):
             if inside(root, root / path.lstrip("/") if path.startswith("/") else post_dir / path) is None:

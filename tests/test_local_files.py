@@ -121,3 +121,19 @@ def test_linked_files_outside_static_folders_are_published_at_the_same_path(tmp_
     assert (tmp_path / "out/files/paper.pdf").is_file()
     page = (tmp_path / "out/2020/01/01/files/index.html").read_text()
     assert 'src="/posts/20190808/mockup.png"' in page and 'href="/files/paper.pdf"' in page
+
+
+@pytest.mark.parametrize(
+    "html",
+    ["<img src=\"{{ '/assets/x.png' | relative_url }}\">", '<a href="{{ site.baseurl }}/about/">a</a>'],
+)
+def test_liquid_left_in_a_link_is_one_error_naming_its_line(tmp_path, html):
+    # Liquid runs only in a file with front matter; what is left would be a Pelican warning
+    # that names no file.
+    with pytest.raises(ValueError, match="is not a URL: Liquid"):
+        resolve(tmp_path, html)
+
+
+def test_pelicans_own_links_are_left_for_pelican(tmp_path):
+    html = '<a href="{filename}/posts/x.md">x</a> <a href="{tag}maths">t</a> <a href="{index}">i</a>'
+    assert resolve(tmp_path, html) == html
