@@ -240,6 +240,8 @@ def test_jekyll_posts_that_pelican_misread_build_as_jekyll_builds_them(tmp_path,
     assert "Links: /2026/01/04/french/ and /2026/placed/." in placed
     home = (out / "index.html").read_text()
     assert "En français" in home and "Older French" in home  # neither hidden as the other's translation
+    assert '<html lang="fr">' in (out / "2026/01/04/french/index.html").read_text()  # the page says its language
+    assert '<html lang="en">' in home
 
 
 def mount_tmpfs(folder: Path, size: int) -> None:
