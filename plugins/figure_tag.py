@@ -157,6 +157,12 @@ def static_html(meta: dict, site_url: str) -> str:
 
 
 def figure_html(figure_id: str, line: int, assets: Path, site_url: str) -> str:
+    if figure_id not in FIGURE_IDS:  # before any file is looked at: an id is never a path
+        raise FigureTagError(
+            line,
+            f"unknown figure id {figure_id!r} in {{% figure {figure_id} %}}; "
+            f"known ids: {', '.join(FIGURE_IDS)} (`python -m figures --list`)",
+        )
     meta = assets / "figures" / f"{figure_id}.meta.json"
     stamp = (meta.stat().st_mtime_ns, meta.stat().st_size) if meta.exists() else None
     try:
@@ -170,12 +176,6 @@ def figure_html(figure_id: str, line: int, assets: Path, site_url: str) -> str:
 @functools.lru_cache(maxsize=64)
 def _checked_figure_html(figure_id: str, assets: Path, site_url: str, stamp) -> str:
     line = 0  # figure_html puts the tag's line into any error
-    if figure_id not in FIGURE_IDS:
-        raise FigureTagError(
-            line,
-            f"unknown figure id {figure_id!r} in {{% figure {figure_id} %}}; "
-            f"known ids: {', '.join(FIGURE_IDS)} (`python -m figures --list`)",
-        )
     if is_stale(figure_id, assets):
         raise FigureTagError(
             line,

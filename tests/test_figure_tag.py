@@ -29,3 +29,17 @@ def test_a_figure_tag_inside_a_sentence_or_without_an_id_names_its_line(text, li
 def test_a_figure_tag_in_code_stays_text():
     assert "{% figure ellipse %} shows" in md("Write `{% figure ellipse %} shows` to embed one.\n")
     assert "{% figure %}" in md("```\nAs {% figure %} here\n```\n")
+
+
+def test_a_figure_id_is_never_a_path(tmp_path, monkeypatch):
+    # An unknown id is refused before any file is looked at, so a post cannot learn whether
+    # some `*.meta.json` exists on the build machine.
+    from plugins import figure_tag
+
+    looked = []
+    monkeypatch.setattr(
+        figure_tag.Path, "stat", lambda self, **kw: looked.append(self) or (_ for _ in ()).throw(OSError)
+    )
+    with pytest.raises(figure_tag.FigureTagError, match="unknown figure id '../../../tmp/x'"):
+        figure_tag.figure_html("../../../tmp/x", 3, tmp_path, "")
+    assert looked == []
