@@ -42,7 +42,7 @@ node_modules/.installed: package.json package-lock.json
 # npm ci also runs package.json's postinstall: it bundles plotly.js (core + heatmap).
 install: $(BIN)/.site-deps node_modules/.installed
 
-# Chromium draws changed Mermaid diagrams (plugins/mermaid_render.py) and figures' static
+# Chromium draws changed Mermaid diagrams (plugins/mermaid/render.py) and figures' static
 # pictures (kaleido), so every target that builds makes sure it is there.
 chromium:
 	bash tools/setup.sh chromium

@@ -9,8 +9,8 @@ from pymdownx.superfences import fence_div_format
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))  # so plugins can import the `figures` package
 
-from plugins.jekyll_config import pelican_settings  # noqa: E402
-from plugins.kramdown_blocks import gfm_slug  # noqa: E402
+from plugins.jekyll.config import pelican_settings  # noqa: E402
+from plugins.markdown.kramdown_blocks import gfm_slug  # noqa: E402
 
 # A blog moved in with `make import` keeps its title and post URLs from its _config.yml.
 JEKYLL_CONFIG = pelican_settings(ROOT / "content" / "_config.yml")
@@ -42,7 +42,7 @@ OUTPUT_PATH = "output"
 # sitemap.xml and robots.txt are theme templates. (pelican-sitemap stamps index
 # pages with the build time, which would make every build's bytes different.)
 TEMPLATE_PAGES = {"robots.txt": "robots.txt", "sitemap.xml": "sitemap.xml"}
-BIBLIOGRAPHY = str(ROOT / "content" / "references.bib")  # plugins/citations.py
+BIBLIOGRAPHY = str(ROOT / "content" / "references.bib")  # plugins/features/citations.py
 IGNORE_FILES = [".*", "*.meta.json"]  # figure metadata is read by the figure tag, not published
 THEME = str(ROOT / "theme")
 
@@ -63,7 +63,7 @@ DRAFT_SAVE_AS = DRAFT_URL
 # A post's `lang:` (kept for templates) never moves it: Jekyll gives `lang` no meaning, so
 # `{% post_url %}` and old links still land. Each post stands alone, as in Jekyll: none is
 # hidden as another's translation (a same-slug post in another language), and two posts
-# that would share one URL fail the build (plugins/output_paths.py).
+# that would share one URL fail the build (plugins/features/output_paths.py).
 ARTICLE_LANG_URL, ARTICLE_LANG_SAVE_AS = ARTICLE_URL, ARTICLE_SAVE_AS
 PAGE_LANG_URL, PAGE_LANG_SAVE_AS = PAGE_URL, PAGE_SAVE_AS
 DRAFT_LANG_URL, DRAFT_LANG_SAVE_AS = DRAFT_URL, DRAFT_SAVE_AS
@@ -93,27 +93,18 @@ AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 
 
+# The pipeline, in order: Pelican calls each signal's handlers in the order the packages
+# connect them (plugins/__init__.py has the table of stages).
 PLUGINS = [
-    "plugins.jekyll_reader",
-    "plugins.katex_render",
-    "plugins.intrasite_links",  # Pelican's {static}/{filename} rewriting, same matches in linear time
-    "plugins.content_cache",  # readers' output, keyed on sources, settings, code and versions
-    "plugins.figure_tag",
-    "plugins.figure_pages",
-    "plugins.citations",
-    "plugins.katex_fonts",
-    "plugins.page_features",  # which optional CSS and scripts a page links, from its reader
-    "plugins.content_urls",  # each post's URL worked out once per build
-    "plugins.output_paths",  # no two sources of one output file, before anything is written
-    "plugins.reading",
-    "plugins.social_cards",
-    "plugins.mermaid_render",
-    "plugins.site_assets",
-    "plugins.epigraph",
-    "plugins.search",  # Pagefind index of the posts (output/pagefind/)
-    "plugins.dev_pages",  # the dev server writes the saved posts' pages first
-    "plugins.unchanged_outputs",  # a page with the same bytes is linked from the last build
+    "plugins.jekyll",  # Jekyll posts: front matter, _config.yml, Liquid, the reader
+    "plugins.katex",  # formulas at build time; KaTeX's CSS and fonts cut to what is used
+    "plugins.mermaid",  # diagrams drawn at build time
+    "plugins.features",  # citations, reading time, social cards, figure pages, search, output check
+    "plugins.assets",  # plotly.js and the theme's minified CSS and JS into the output
+    "plugins.incremental",  # the speed layer (INCREMENTAL = False turns it off)
+    "plugins.build_state",  # last: the build's state closes after every other stage
 ]
+INCREMENTAL = True
 
 MARKDOWN = {
     "extensions": [
@@ -132,7 +123,7 @@ MARKDOWN = {
         # Classes instead of inline styles: colours come from the theme's CSS.
         "pymdownx.highlight": {"css_class": "highlight", "guess_lang": False},
         "pymdownx.superfences": {
-            # ```mermaid fences become <div class="mermaid">; plugins/mermaid_render.py draws them as SVG.
+            # ```mermaid fences become <div class="mermaid">; plugins/mermaid/render.py draws them as SVG.
             "custom_fences": [
                 {
                     "name": "mermaid",

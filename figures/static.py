@@ -36,7 +36,7 @@ class ChromiumMissing(RuntimeError):
 def chromium() -> str:
     """The browser kaleido drives: the project's one lookup (CHROMIUM_PATH, else chromium on
     PATH; tools/browser.py), or kaleido's own BROWSER_PATH."""
-    from tools.browser import chromium_path
+    from plugins.chromium import chromium_path
 
     for variable in ("CHROMIUM_PATH", "BROWSER_PATH"):
         if os.environ.get(variable) and not Path(os.environ[variable]).is_file():

@@ -6,8 +6,8 @@ it uses. So a changed input, a changed plugin or an upgraded library all miss
 the cache, and a warm machine publishes the same bytes as a fresh one.
 Writes go through a temporary file, so a killed build never leaves half a value.
 The cache lives in `build/cache`, or in the folder named by the environment
-variable `SITE_BUILD_CACHE`, read at import (tests build cold with an empty
-folder; in-process tests monkeypatch `CACHE`). `make clean` removes the default.
+variable `SITE_BUILD_CACHE`, read each time `folder()` is asked (tests and the
+bench build cold with an empty folder of their own). `make clean` removes the default.
 """
 
 from __future__ import annotations
@@ -20,8 +20,12 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# SITE_BUILD_CACHE: another folder (the blog benchmark measures cold builds with an empty one).
-CACHE = Path(os.environ.get("SITE_BUILD_CACHE") or ROOT / "build" / "cache")
+DEFAULT = ROOT / "build" / "cache"
+
+
+def folder() -> Path:
+    """The cache's folder: SITE_BUILD_CACHE, else build/cache."""
+    return Path(os.environ.get("SITE_BUILD_CACHE") or DEFAULT)
 
 
 def fingerprint(code_file: str, libraries: Iterable[str] = ()) -> bytes:
@@ -41,7 +45,7 @@ def cached(namespace: str, inputs: Iterable[bytes | str], compute: Callable[[], 
     for part in inputs:
         digest.update(part.encode() if isinstance(part, str) else part)
         digest.update(b"\0")
-    path = CACHE / namespace / f"{digest.hexdigest()[:32]}{suffix}"
+    path = folder() / namespace / f"{digest.hexdigest()[:32]}{suffix}"
     if path.exists():
         return path.read_bytes()
     value = compute()

@@ -33,6 +33,17 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
+def katex():
+    """KaTeX as a build runs it, for in-process tests: katex(latex, display=False) -> Formula
+    (its HTML and the characters it draws with each font). One node process for the session."""
+    from plugins.katex.render import Renderer
+
+    renderer = Renderer()
+    yield lambda latex, display=False: renderer.formula(latex, display)
+    renderer.close()
+
+
+@pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
     """The real site, built once per session into a temporary folder."""
     folder = tmp_path_factory.mktemp("site")

@@ -69,9 +69,9 @@ def test_chromium_path_honours_chromium_path(monkeypatch, tmp_path):
     assert chromium_path() == "/opt/my/chromium"
     monkeypatch.delenv("CHROMIUM_PATH")
     monkeypatch.setenv("PATH", "")
-    import tools.browser
+    import plugins.chromium
 
-    monkeypatch.setattr(tools.browser, "RECORDED_CHROMIUM", tmp_path / "chromium-path")
+    monkeypatch.setattr(plugins.chromium, "RECORDED_CHROMIUM", tmp_path / "chromium-path")
     assert chromium_path() is None  # Playwright then uses its own download
     # Without root, tools/setup.sh records the Chromium it downloaded: builds find it there.
     binary = tmp_path / "chrome"
@@ -454,11 +454,12 @@ def test_a_corpus_post_our_build_refuses_makes_the_blog_measured_again_on_swiglu
 
 def test_pagefind_is_timed_cold_and_leaves_the_projects_cache_alone(tmp_path, monkeypatch):
     """Timed twice on one site, Pagefind indexes both times: no index comes from a cache."""
-    from plugins import build_cache, search
+    from plugins import build_cache
+    from plugins.features import search
     from tools.bench.hosting import time_pagefind
 
     project_cache = tmp_path / "project-cache"
-    monkeypatch.setattr(build_cache, "CACHE", project_cache)
+    monkeypatch.setenv("SITE_BUILD_CACHE", str(project_cache))
     runs = []
     real = search.PendingIndex.start
     monkeypatch.setattr(search.PendingIndex, "start", lambda self: (runs.append(self), real(self))[1])
@@ -469,4 +470,4 @@ def test_pagefind_is_timed_cold_and_leaves_the_projects_cache_alone(tmp_path, mo
         seconds, pages = time_pagefind(tmp_path / "site")
         assert pages == 1 and seconds > 0
     assert len({id(index) for index in runs if index.command}) == 2  # Pagefind ran each time
-    assert not project_cache.exists() and build_cache.CACHE == project_cache
+    assert not project_cache.exists() and build_cache.folder() == project_cache

@@ -153,7 +153,7 @@ def test_pruned_katex_css_and_subset_fonts_render_like_the_full_ones(browser, se
     import matplotlib.image as image
     import numpy as np
 
-    from plugins.katex_render import KATEX_PACKAGE
+    from plugins.katex.process import KATEX_PACKAGE
 
     def shoot(full: bool) -> list[np.ndarray]:
         context, page, watch = open_page(browser, server, width=800)

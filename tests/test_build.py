@@ -80,7 +80,7 @@ def test_katex_css_and_fonts_are_served_from_the_site(post, site):
 
 @pytest.mark.build
 def test_the_served_katex_css_comes_from_the_package_the_renderer_runs(site):
-    from plugins import katex_render
+    from plugins.katex import render as katex_render
 
     server = katex_render.new_server()  # the build's node process is given this package to load
     server.close()

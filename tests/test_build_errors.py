@@ -33,7 +33,7 @@ def build_with_plugin(tmp_path, monkeypatch, capsys):
     given code; return (exit status, what it printed to stderr)."""
     # No figures here: making them into an empty assets folder would take half a minute.
     monkeypatch.setattr(build, "refresh_figures", lambda content: None)
-    monkeypatch.setattr("plugins.build_cache.CACHE", tmp_path / "cache")
+    monkeypatch.setenv("SITE_BUILD_CACHE", str(tmp_path / "cache"))
     monkeypatch.syspath_prepend(str(tmp_path))
     name = f"crashing_{tmp_path.name.replace('-', '_')}"  # a fresh module for each test
 
@@ -120,7 +120,7 @@ def test_a_plugin_crash_after_reading_names_the_post_it_was_working_on(tmp_path,
 def test_an_author_error_from_a_plugin_stays_one_clear_line(tmp_path, build_with_plugin):
     plugin = (
         "from pelican import signals\n"
-        "from plugins.jekyll_reader import SourceError\n"
+        "from plugins.jekyll.reader import SourceError\n"
         "\n"
         "def refuse(content):\n"
         "    raise SourceError(content.source_path, 4, \"unknown word 'foo'\")\n"
@@ -139,7 +139,7 @@ def test_an_author_error_from_a_plugin_stays_one_clear_line(tmp_path, build_with
 # disconnect_receivers_from unhooks it after the test).
 CHECK_OUTPUTS = (
     "from pelican import signals\n"
-    "from plugins import output_paths\n"
+    "from plugins.features import output_paths\n"
     "\n"
     "def check(generators):\n"
     "    output_paths.check(generators)\n"
@@ -200,7 +200,7 @@ def test_a_bad_config_yml_read_by_the_settings_is_one_line(tmp_path, build_with_
     config.write_text("title: Blog\nnav: [home, about\n")
     settings_code = (
         "from pathlib import Path\n"
-        "from plugins.jekyll_config import pelican_settings\n"
+        "from plugins.jekyll.config import pelican_settings\n"
         f"JEKYLL_CONFIG = pelican_settings(Path({str(config)!r}))\n"
     )
     status, err = build_with_plugin("", settings_code=settings_code)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from plugins.citations import Entry, cite, identify, load_bibliography
+from plugins.features.citations import Entry, cite, identify, load_bibliography
 from tests.conftest import ROOT
 from tests.test_build_errors import disconnect_receivers_from
 
@@ -90,12 +91,18 @@ def build_tiny_site(content: Path, output: Path, bibliography: Path) -> str:
     from pelican import Pelican
     from pelican.settings import read_settings
 
+    plugin = output.parent / f"only_citations_{output.name}.py"  # the citations stage's one handler
+    plugin.write_text(
+        "from pelican import signals\nfrom plugins.features import citations\n\n"
+        "def register():\n    signals.content_object_init.connect(citations.add_citations)\n"
+    )
+    sys.path.insert(0, str(plugin.parent))
     settings = read_settings(
         None,
         override={
             "PATH": str(content),
             "OUTPUT_PATH": str(output),
-            "PLUGINS": ["plugins.citations"],
+            "PLUGINS": [plugin.stem],
             "BIBLIOGRAPHY": str(bibliography),
             "MARKDOWN": {"extensions": ["pymdownx.magiclink"], "output_format": "html5"},
             "LOAD_CONTENT_CACHE": False,
@@ -109,13 +116,14 @@ def build_tiny_site(content: Path, output: Path, bibliography: Path) -> str:
     try:
         Pelican(settings).run()
     finally:
-        disconnect_receivers_from("plugins.citations")  # signals outlive the build
+        disconnect_receivers_from("plugins.features.citations")  # signals outlive the build
+        sys.path.remove(str(plugin.parent))
     return (output / "post" / "index.html").read_text()
 
 
 def test_two_builds_in_one_process_each_see_only_their_own_bibliography(tmp_path, monkeypatch):
     """As in the dev server: the author edits references.bib between two builds."""
-    monkeypatch.setattr("plugins.build_cache.CACHE", tmp_path / "cache")
+    monkeypatch.setenv("SITE_BUILD_CACHE", str(tmp_path / "cache"))
     content = tmp_path / "content"
     content.mkdir()
     (content / "post.md").write_text(POST)
@@ -135,9 +143,9 @@ def test_the_readers_record_of_link_ids_decides_whether_a_page_is_scanned(tmp_pa
     """The Jekyll reader records the ids a page's links carry; a rebuild trusts the record."""
     from types import SimpleNamespace
 
-    from plugins.citations import add_citations, link_ids
+    from plugins.features.citations import add_citations, link_ids
 
-    monkeypatch.setattr("plugins.build_cache.CACHE", tmp_path / "cache")
+    monkeypatch.setenv("SITE_BUILD_CACHE", str(tmp_path / "cache"))
     page = '<p>See <a href="https://arxiv.org/abs/2002.05202">this</a>.</p>'
     assert {"2002.05202", "https://arxiv.org/abs/2002.05202"} <= link_ids(page)
     settings = {"BIBLIOGRAPHY": str(ROOT / "content" / "references.bib")}

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from plugins import content_cache
+from plugins.incremental import content_cache
 from tests.conftest import ROOT, run_build, write_settings
 from tools.blog_fixture import make_blog
 
@@ -31,7 +31,7 @@ def test_the_key_is_the_same_in_another_process(content):
     here = content_cache.build_key(settings_for(content)).hex()
     code = (
         f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
-        "from plugins import content_cache\n"
+        "from plugins.incremental import content_cache\n"
         "from tests.test_content_cache import settings_for\n"
         f"print(content_cache.build_key(settings_for({str(content)!r})).hex())"
     )
@@ -58,7 +58,7 @@ def test_changed_plugin_code_changes_the_key(content, tmp_path):
     shutil.copytree(ROOT / "plugins", code, ignore=shutil.ignore_patterns("__pycache__"))
     settings = settings_for(content)
     before = content_cache.build_key(settings, code=[code])
-    path = code / "kramdown_math.py"
+    path = code / "markdown" / "kramdown_math.py"
     path.write_text(path.read_text() + "\n# changed\n")
     assert content_cache.build_key(settings, code=[code]) != before
 
@@ -159,7 +159,8 @@ def test_every_kind_of_edit_shows_in_the_rebuilt_page(tmp_path, content):
 
 def test_the_site_index_is_read_once_per_build(content, monkeypatch):
     """The reader cache of each generator and the Liquid reader share one index a build."""
-    from plugins import liquid, liquid_site
+    from plugins.jekyll import liquid
+    from plugins.jekyll import site as liquid_site
 
     posts = content / "posts"
     (posts / "2020-01-05-linking.md").write_text("---\ntitle: Linking\n---\n[next]({{ page.next.url }})\n")

@@ -1,4 +1,4 @@
-"""The dev server's pages-only build (tools.build --only, plugins/dev_pages.py)."""
+"""The dev server's pages-only build (tools.build --only, plugins/incremental/dev_pages.py)."""
 
 from __future__ import annotations
 
@@ -73,7 +73,7 @@ def test_the_writer_writes_only_the_selected_sources_pages_and_lists_them(tmp_pa
 
     from jinja2 import Template
 
-    from plugins.dev_pages import WRITTEN_LIST, SelectedPagesWriter, get_writer
+    from plugins.incremental.dev_pages import WRITTEN_LIST, SelectedPagesWriter, get_writer
 
     saved, other = tmp_path / "saved.md", tmp_path / "other.md"
     settings = {"DEV_ONLY_SOURCES": [str(saved)], "RELATIVE_URLS": False, "SITEURL": "", "OUTPUT_PATH": str(tmp_path)}

@@ -8,7 +8,8 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from plugins import build_cache, mermaid_render
+from plugins.mermaid import render as mermaid_render
+from plugins.mermaid import svg as mermaid_svg
 from tests.conftest import POST_URL, copy_content, run_build, wait_until, write_settings
 
 LIGHT = (
@@ -23,10 +24,10 @@ DARK = LIGHT.replace("#P{fill:#333;}", "#P{fill:#ccc;}").replace("#ECECFF", "#1f
 
 def one_svg(light=LIGHT, dark=DARK, source="graph LR\n  a\n  classDef x fill:#e1f5ff\n"):
     drawn = {
-        "light": light.replace("P", mermaid_render.PLACEHOLDER),
-        "dark": dark.replace("P", mermaid_render.PLACEHOLDER),
+        "light": light.replace("P", mermaid_svg.PLACEHOLDER),
+        "dark": dark.replace("P", mermaid_svg.PLACEHOLDER),
     }
-    return mermaid_render.one_svg(drawn, source, "diagram-post-1", "/font.woff2")
+    return mermaid_svg.one_svg(drawn, source, "diagram-post-1", "/font.woff2")
 
 
 def test_dark_rules_are_scoped_under_the_dark_theme_and_the_system_preference():
@@ -39,7 +40,7 @@ def test_dark_rules_are_scoped_under_the_dark_theme_and_the_system_preference():
     )
     assert style.count("#1f2020") == 2  # once per dark scope, never unscoped
     assert '@font-face{font-family:DiagramLabels;src:url("/font.woff2")' in style
-    assert mermaid_render.PLACEHOLDER not in one_svg()
+    assert mermaid_svg.PLACEHOLDER not in one_svg()
 
 
 def test_rules_for_parts_the_drawing_lacks_are_dropped():
@@ -106,9 +107,9 @@ def test_the_svg_is_an_image_named_after_its_nodes():
 def test_a_drawing_that_differs_between_themes_comes_as_two_svgs():
     with pytest.raises(mermaid_render.MermaidError, match="differently"):
         one_svg(dark=DARK.replace("<rect>", '<rect x="1">'))
-    drawn = {"light": LIGHT.replace("P", mermaid_render.PLACEHOLDER)}
-    drawn["dark"] = DARK.replace("<rect>", '<rect fill="#1f2020">').replace("P", mermaid_render.PLACEHOLDER)
-    page = BeautifulSoup(mermaid_render.diagram_html(drawn, "", "d1", "/f.woff2"), "html.parser")
+    drawn = {"light": LIGHT.replace("P", mermaid_svg.PLACEHOLDER)}
+    drawn["dark"] = DARK.replace("<rect>", '<rect fill="#1f2020">').replace("P", mermaid_svg.PLACEHOLDER)
+    page = BeautifulSoup(mermaid_svg.diagram_html(drawn, "", "d1", "/f.woff2"), "html.parser")
     assert page.div["class"] == ["mermaid", "mermaid-two-themes"]
     assert [svg["id"] for svg in page.select("div > svg")] == ["d1", "d1-dark"]
     assert all(svg["role"] == "img" and svg["aria-label"] for svg in page.select("svg"))
@@ -116,7 +117,7 @@ def test_a_drawing_that_differs_between_themes_comes_as_two_svgs():
 
 
 def test_a_cached_diagram_never_starts_a_browser(tmp_path, monkeypatch):
-    monkeypatch.setattr(build_cache, "CACHE", tmp_path)
+    monkeypatch.setenv("SITE_BUILD_CACHE", str(tmp_path))
     drawn = {"graph LR\n a": {"key": "0", "light": LIGHT, "dark": DARK}}
     monkeypatch.setattr(mermaid_render, "draw_in_chromium", lambda sources, time_limit: drawn)
     first = mermaid_render.render_all(["graph LR\n a"], b"font")
@@ -131,8 +132,8 @@ def test_a_cached_diagram_never_starts_a_browser(tmp_path, monkeypatch):
 
 
 def test_a_changed_diagram_without_chromium_says_how_to_get_one_and_where_it_is(tmp_path, monkeypatch):
-    monkeypatch.setattr(build_cache, "CACHE", tmp_path)
-    monkeypatch.setattr(mermaid_render, "find_chromium", lambda: None)
+    monkeypatch.setenv("SITE_BUILD_CACHE", str(tmp_path))
+    monkeypatch.setattr(mermaid_render, "chromium_path", lambda: None)
     with pytest.raises(mermaid_render.MermaidError) as error:
         mermaid_render.render_all(["graph LR\n a"], b"font", ["posts/x.md:12"])
     assert "apt-get install chromium" in str(error.value) and "CHROMIUM_PATH" in str(error.value)
@@ -184,16 +185,16 @@ def test_when_liquid_changed_the_diagrams_each_is_found_after_the_one_before():
 
 
 def mermaid_render_lines(text: str, sources: list[str]) -> list[int | None]:
-    from plugins.mermaid_sources import diagram_lines
+    from plugins.mermaid.sources import diagram_lines
 
     return diagram_lines(text, sources)
 
 
 def test_a_diagram_mermaid_does_not_draw_in_time_fails_naming_its_post(tmp_path, monkeypatch):
-    from plugins.jekyll_reader import SourceError
-    from plugins.mermaid_chromium import DiagramTimeout
+    from plugins.jekyll.reader import SourceError
+    from plugins.mermaid.chromium import DiagramTimeout
 
-    monkeypatch.setattr(build_cache, "CACHE", tmp_path)
+    monkeypatch.setenv("SITE_BUILD_CACHE", str(tmp_path))
 
     def slow(sources, time_limit):
         raise DiagramTimeout(sources.index("graph LR\n  slow"), time_limit)
@@ -209,13 +210,13 @@ def test_a_diagram_mermaid_does_not_draw_in_time_fails_naming_its_post(tmp_path,
 @pytest.mark.build
 def test_chromium_draws_the_same_svg_twice_and_reports_bad_syntax():
     """Without the cache: two runs of Mermaid in Chromium give the same bytes (builds are deterministic)."""
-    if not mermaid_render.find_chromium():
+    if not mermaid_render.chromium_path():
         pytest.skip("no Chromium: install it or set CHROMIUM_PATH")
     sources = ["graph LR\n  a[x₁] -->|1| b", "graph LR\n  a --> b[[unclosed"]
     first = mermaid_render.draw_in_chromium(sources)
     second = mermaid_render.draw_in_chromium(sources)
     assert first == second
-    assert first[sources[0]]["light"].startswith(f'<svg id="{mermaid_render.PLACEHOLDER}"')
+    assert first[sources[0]]["light"].startswith(f'<svg id="{mermaid_svg.PLACEHOLDER}"')
     assert "Parse error on line" in first[sources[1]]["error"]
 
 
@@ -264,9 +265,9 @@ def test_a_diagram_that_takes_too_long_stops_node_and_chromium(monkeypatch):
     import threading
 
     from plugins import child_process
-    from plugins.mermaid_chromium import DiagramTimeout
+    from plugins.mermaid.chromium import DiagramTimeout
 
-    if not mermaid_render.find_chromium():
+    if not mermaid_render.chromium_path():
         pytest.skip("no Chromium: install it or set CHROMIUM_PATH")
     started, seen, done = [], set(), threading.Event()
     real_start = child_process.start
@@ -298,13 +299,13 @@ def test_drawing_ends_with_a_build_killed_by_sigkill(tmp_path):
     import textwrap
     import time
 
-    if not mermaid_render.find_chromium():
+    if not mermaid_render.chromium_path():
         pytest.skip("no Chromium: install it or set CHROMIUM_PATH")
     script = textwrap.dedent(
         f"""
         import sys
         sys.path.insert(0, {str(mermaid_render.ROOT)!r})
-        from plugins import mermaid_render
+        from plugins.mermaid import render as mermaid_render
         mermaid_render.draw_in_chromium([{SLOW_DIAGRAM!r}], 600)
         """
     )
@@ -496,11 +497,11 @@ def test_the_diagram_with_its_label_style_written_once_is_drawn_as_mermaid_wrote
         [source], mermaid_render.FONT_SOURCE.read_bytes()
     )  # from the site build's cache
     font = f"file://{mermaid_render.FONT_SOURCE}"
-    written = mermaid_render.one_svg(drawn, source, "d", font)
-    mermaid_render._one_svg.cache_clear()
+    written = mermaid_svg.one_svg(drawn, source, "d", font)
+    mermaid_svg._one_svg.cache_clear()
     monkeypatch.setattr(mermaid_render, "labels_once", lambda svg: svg)
-    inline = mermaid_render.one_svg(drawn, source, "d", font)
-    mermaid_render._one_svg.cache_clear()
+    inline = mermaid_svg.one_svg(drawn, source, "d", font)
+    mermaid_svg._one_svg.cache_clear()
     assert len(written) < len(inline) - 1000  # 13 labels: 6 nodes, 7 edges
     shots = []
     for svg in (written, inline):

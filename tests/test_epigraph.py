@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import markdown
 
-from plugins.epigraph import EpigraphExtension, add_extension
+from plugins.markdown.epigraph import EpigraphExtension
 
 
 def md(text: str) -> str:
@@ -41,7 +39,10 @@ def test_a_blockquote_without_cite_stays_a_blockquote():
     assert md("> Just a quote.") == "<blockquote>\n<p>Just a quote.</p>\n</blockquote>"
 
 
-def test_the_plugin_adds_the_extension_to_pelicans_markdown_settings():
-    pelican = SimpleNamespace(settings={"MARKDOWN": {"extensions": ["markdown.extensions.toc"]}})
-    add_extension(pelican)
-    assert isinstance(pelican.settings["MARKDOWN"]["extensions"][-1], EpigraphExtension)
+def test_posts_are_converted_with_the_epigraph_extension_after_the_configured_ones():
+    from plugins.markdown import extensions
+
+    settings = {"MARKDOWN": {"extensions": ["markdown.extensions.toc"]}, "PATH": "content"}
+    found = extensions(settings, lambda latex, display: latex)
+    assert found[0] == "markdown.extensions.toc"
+    assert sum(isinstance(e, EpigraphExtension) for e in found) == 1

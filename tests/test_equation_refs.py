@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from plugins.equation_refs import LabelError, UnknownLabel, anchor, link, number_labels, prepare_display, resolve_inside
+from plugins.markdown.equation_refs import (
+    LabelError,
+    UnknownLabel,
+    anchor,
+    link,
+    number_labels,
+    prepare_display,
+    resolve_inside,
+)
 
 
 def test_labelled_display_formulas_are_numbered_in_order_and_tags_keep_their_text():

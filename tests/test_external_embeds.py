@@ -1,10 +1,10 @@
-"""plugins/external_embeds.py with plain markdown.markdown: other hosts' iframes become links."""
+"""plugins/markdown/external_embeds.py with plain markdown.markdown: other hosts' iframes become links."""
 
 from __future__ import annotations
 
 import markdown
 
-from plugins.external_embeds import ExternalEmbedsExtension
+from plugins.markdown.external_embeds import ExternalEmbedsExtension
 
 
 def render(text: str) -> str:

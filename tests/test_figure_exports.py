@@ -25,7 +25,7 @@ from figures.generate import read_meta
 from figures.spec import SliderState, apply_state, float32, interactive, percent, values
 from figures.static import NARROW_WIDTH, Exporter, compact_svg, export_figure, picture_format, stable_ids
 from figures.theme import LIGHT
-from plugins.figure_tag import interactive_html
+from plugins.markdown.figure_tag import interactive_html
 from tests.conftest import INTERACTIVE
 
 SVG = "{http://www.w3.org/2000/svg}"

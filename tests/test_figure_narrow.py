@@ -17,7 +17,7 @@ from figures.generate import add_narrow_picture
 from figures.output import FigureOutput
 from figures.spec import SliderState, interactive
 from figures.static import NARROW_WIDTH, WIDTH, export_figure, has_narrow_picture
-from plugins.figure_tag import NARROW_MEDIA, feed_pictures, interactive_html, plain_img, static_picture
+from plugins.markdown.figure_tag import NARROW_MEDIA, feed_pictures, interactive_html, plain_img, static_picture
 from tests.conftest import POST_URL, wait_until
 
 STACKED = {"height": 600, "xaxis.domain": [0, 1], "yaxis.domain": [0.54, 1], "xaxis2.domain": [0, 1]}

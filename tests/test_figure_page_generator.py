@@ -1,4 +1,4 @@
-"""plugins/figure_pages.py in-process: Pelican's settings and the real theme, a small content
+"""plugins/features/figure_pages.py in-process: Pelican's settings and the real theme, a small content
 folder with made-up figure files, the real Writer; no full build."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from pelican.settings import read_settings
 from pelican.writers import Writer
 
-from plugins.figure_pages import FigurePagesGenerator
+from plugins.features.figure_pages import FigurePagesGenerator
 from tests.conftest import ROOT
 
 SPEC = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import markdown
 import pytest
 
-from plugins.figure_tag import FigureTagError, FigureTagExtension
+from plugins.markdown.figure_tag import FigureTagError, FigureTagExtension
 
 
 def md(text: str) -> str:
@@ -34,7 +34,7 @@ def test_a_figure_tag_in_code_stays_text():
 def test_a_figure_id_is_never_a_path(tmp_path, monkeypatch):
     # An unknown id is refused before any file is looked at, so a post cannot learn whether
     # some `*.meta.json` exists on the build machine.
-    from plugins import figure_tag
+    from plugins.markdown import figure_tag
 
     looked = []
     monkeypatch.setattr(

@@ -160,8 +160,8 @@ def reading(tmp_path_factory):
     from pelican.readers import Readers
     from pelican.settings import read_settings
 
-    from plugins import epigraph, figure_tag, katex_render, reading
-    from plugins.jekyll_reader import add_reader
+    from plugins import build_state
+    from plugins.jekyll.reader import add_reader
 
     folder = tmp_path_factory.mktemp("fuzz")
     content = folder / "content"
@@ -177,19 +177,13 @@ def reading(tmp_path_factory):
         str(ROOT / "pelicanconf.py"), override={"PATH": str(content), "OUTPUT_PATH": str(folder / "out")}
     )
 
-    class Site:
-        settings = settings_
-
-    for plugin in (figure_tag, epigraph, reading):
-        plugin.add_extension(Site)
-    katex_render.configure()
-
     def read(name: str, text: str):
         path = content / "posts" / name
         for old in (content / "posts").iterdir():
             old.unlink()
         path.write_bytes(text.encode("utf-8", "surrogatepass"))
-        readers = Readers(dict(settings_))  # a build's settings: nothing a case records outlives it
+        build_state.of(settings_).site = None  # each case is a new post: the site index is made again
+        readers = Readers(settings_)
         article = readers.read_file(
             base_path=str(content),
             path=str(path),
@@ -204,7 +198,7 @@ def reading(tmp_path_factory):
         yield read
     finally:
         signals.readers_init.disconnect(add_reader)
-        katex_render.finish()
+        build_state.close_any()
 
 
 class Logged(logging.Handler):
@@ -246,9 +240,9 @@ def check_read(read, name: str, text: str, author_errors: tuple[type[Exception],
         with time_limit(CASE_SECONDS):
             path, article, (url, save_as, html) = read(name, text)
     except TimeoutError:
-        from plugins import katex_render
+        from plugins import build_state
 
-        katex_render.finish()  # the renderer may be mid-answer: start a new one
+        build_state.close_any()  # the renderer may be mid-answer: start a new one
         raise
     except author_errors as err:
         message = str(err)

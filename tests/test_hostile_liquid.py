@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from pelican.settings import read_settings
 
-from plugins import katex_render, liquid
-from plugins.jekyll_reader import JekyllMarkdownReader, SourceError
+from plugins.jekyll import liquid
+from plugins.jekyll.reader import JekyllMarkdownReader, SourceError
 from tests.conftest import ROOT, run_build, write_settings
 from tools.blog_fixture import PNG_1X1 as PNG
 
@@ -18,7 +18,6 @@ SECRET = "TOP-SECRET-HOST-FILE"
 @pytest.fixture
 def blog(tmp_path):
     """tmp_path/content (posts, includes, an image) and, outside it, a host file."""
-    katex_render.configure()
     content = tmp_path / "content"
     (content / "_posts").mkdir(parents=True)
     (content / "_includes").mkdir()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from plugins.jekyll_config import article_url, pelican_settings
+from plugins.jekyll.config import article_url, pelican_settings
 from tests.conftest import ROOT
 from tests.test_jekyll_corpus import CORPUS, IMAGE_PATH, one_pixel_png
 

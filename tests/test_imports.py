@@ -7,8 +7,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 from tools.scratch_site import ROOT
 
 PACKAGES = ["plugins", "tools", "figures"]
@@ -110,9 +108,6 @@ def test_tools_and_figures_are_in_no_import_cycle():
     assert outside_plugins == []
 
 
-@pytest.mark.xfail(
-    strict=True, reason="plugins.katex_render and plugins.katex_fonts import each other: the plugins restructuring"
-)
 def test_plugins_are_in_no_import_cycle():
     assert cycles(import_graph()) == []
 
@@ -123,7 +118,6 @@ def test_only_the_bench_imports_the_bench():
     assert imports_of(import_graph(), lambda module: not bench(module), bench) == []
 
 
-@pytest.mark.xfail(strict=True, reason="the Chromium lookup moves to a shared module in the plugins restructuring")
 def test_plugins_and_figures_never_import_tools():
     site = lambda module: inside("plugins")(module) or inside("figures")(module)  # noqa: E731
     assert imports_of(import_graph(), site, inside("tools")) == []

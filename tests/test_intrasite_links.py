@@ -1,4 +1,4 @@
-"""plugins/intrasite_links.py finds exactly the matches of Pelican's own pattern.
+"""plugins/incremental/intrasite_links.py finds exactly the matches of Pelican's own pattern.
 
 Pelican's pattern is the reference: every test compares the fast search with its
 `finditer` (spans and groups) and its `sub`, on made-up HTML meant to trip the
@@ -14,7 +14,7 @@ import pytest
 from pelican.contents import Article
 from pelican.settings import DEFAULT_CONFIG
 
-from plugins.intrasite_links import IntrasitePattern, necessary_part
+from plugins.incremental.intrasite_links import IntrasitePattern, necessary_part
 from tools.blog_fixture import CORPUS  # the posts; Jekyll's pages are beside them
 
 ILR = DEFAULT_CONFIG["INTRASITE_LINK_REGEX"]

@@ -8,14 +8,12 @@ import re
 import pytest
 from pelican.settings import read_settings
 
-from plugins import katex_render
-from plugins.jekyll_reader import JekyllMarkdownReader, SourceError, split_front_matter
+from plugins.jekyll.reader import JekyllMarkdownReader, SourceError, split_front_matter
 from tests.conftest import ROOT
 
 
 @pytest.fixture(scope="module")
 def reader():
-    katex_render.configure()
     return JekyllMarkdownReader(read_settings(str(ROOT / "pelicanconf.py")))
 
 
@@ -114,7 +112,7 @@ def test_the_excerpt_is_what_comes_before_the_separator(reader, tmp_path):
 
 
 def test_a_crash_in_the_reader_names_the_file(reader, tmp_path, monkeypatch):
-    from plugins import jekyll_reader
+    from plugins.jekyll import reader as jekyll_reader
 
     def broken(*args, **kwargs):
         raise AttributeError("'dict' object has no attribute 'slug'")
@@ -261,7 +259,6 @@ def test_an_unknown_placeholder_or_a_date_the_file_lacks_names_the_permalinks_li
 
 
 def test_liquids_post_url_links_where_the_permalink_puts_the_post(tmp_path):
-    katex_render.configure()
     (tmp_path / "_posts").mkdir()
     target = tmp_path / "_posts" / "2026-01-02-target.md"
     target.write_text("\ufeff---\ntitle: Target\npermalink: /:year/:title/\n---\nBody\n")  # with a BOM
@@ -285,8 +282,8 @@ def test_lang_keeps_the_posts_url_and_stays_metadata(reader, tmp_path):
 def test_markdown_extensions_are_read_in_any_case_as_jekyll_reads_them(reader, tmp_path):
     from pelican.readers import Readers
 
-    from plugins.jekyll_reader import add_reader
-    from plugins.liquid import SiteIndex
+    from plugins.jekyll.liquid import SiteIndex
+    from plugins.jekyll.reader import add_reader
 
     readers = Readers(reader.settings)
     add_reader(readers)
@@ -297,7 +294,7 @@ def test_markdown_extensions_are_read_in_any_case_as_jekyll_reads_them(reader, t
 
 
 def test_a_bad_config_yml_is_one_error_naming_its_line(tmp_path):
-    from plugins.jekyll_config import ConfigError, pelican_settings, read_config
+    from plugins.jekyll.config import ConfigError, pelican_settings, read_config
 
     config = tmp_path / "_config.yml"
     config.write_bytes(b"title: Blog\ndescription: Caf\xe9\n")

@@ -2,34 +2,31 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from fontTools.ttLib import TTFont
 
-from plugins import katex_render
-from plugins.katex_assets import pruned_css, subset_font
-from plugins.katex_fonts import font_usage, fonts_for
+from plugins.katex.assets import pruned_css, site_usage, subset_font
+from plugins.katex.process import KATEX_PACKAGE
 
 
-def render(latex: str, display: bool = False) -> str:
-    katex_render.configure()
-    return katex_render.render(latex, display)
+def test_plain_maths_uses_main_and_math_italic(katex):
+    assert sorted(katex(r"\sigma(x) = 1").fonts) == ["KaTeX_Main-Regular.woff2", "KaTeX_Math-Italic.woff2"]
 
 
-def test_plain_maths_uses_main_and_math_italic():
-    assert fonts_for(render(r"\sigma(x) = 1")) == ["KaTeX_Main-Regular.woff2", "KaTeX_Math-Italic.woff2"]
-
-
-def test_bold_vectors_and_blackboard_need_their_own_fonts():
-    used = font_usage(render(r"\mathbf{w} \in \mathbb{R}"))
+def test_bold_vectors_and_blackboard_need_their_own_fonts(katex):
+    used = katex(r"\mathbf{w} \in \mathbb{R}").fonts
     assert "w" in used["KaTeX_Main-Bold.woff2"]
     assert "R" in used["KaTeX_AMS-Regular.woff2"]
 
 
-def test_big_delimiters_use_the_size_fonts():
-    assert any(f.startswith("KaTeX_Size") for f in fonts_for(render(r"\left( \frac{1}{2} \right)", True)))
+def test_big_delimiters_use_the_size_fonts(katex):
+    assert any(f.startswith("KaTeX_Size") for f in katex(r"\left( \frac{1}{2} \right)", True).fonts)
 
 
-def test_no_maths_needs_no_fonts():
-    assert fonts_for("<p>No formulas here.</p>") == []
+def test_a_page_without_maths_needs_no_katex_css_or_fonts():
+    page = SimpleNamespace(metadata={"title": "No formulas here"})
+    assert site_usage([SimpleNamespace(articles=[page])]) == (set(), {})
 
 
 def test_rules_for_unused_classes_and_fonts_are_dropped():
@@ -46,8 +43,8 @@ def test_rules_for_unused_classes_and_fonts_are_dropped():
 
 
 def test_a_subset_font_keeps_exactly_the_characters_asked_for(tmp_path, monkeypatch):
-    monkeypatch.setattr("plugins.build_cache.CACHE", tmp_path / "cache")
-    source = katex_render.KATEX_PACKAGE / "dist" / "fonts" / "KaTeX_Main-Regular.woff2"
+    monkeypatch.setenv("SITE_BUILD_CACHE", str(tmp_path / "cache"))
+    source = KATEX_PACKAGE / "dist" / "fonts" / "KaTeX_Main-Regular.woff2"
     path = tmp_path / "subset.woff2"
     path.write_bytes(subset_font(source, set("(x)=1")))
     cmap = TTFont(path).getBestCmap()
@@ -58,18 +55,18 @@ def test_a_subset_font_keeps_exactly_the_characters_asked_for(tmp_path, monkeypa
 def test_a_subset_font_is_the_same_computed_cold_twice_and_read_warm(tmp_path, monkeypatch):
     """Two computations into empty caches agree byte for byte (a fresh machine publishes
     what a warm one does), and the warm read returns them without computing again."""
-    import plugins.katex_assets
+    import plugins.katex.assets
 
-    source = katex_render.KATEX_PACKAGE / "dist" / "fonts" / "KaTeX_Main-Regular.woff2"
+    source = KATEX_PACKAGE / "dist" / "fonts" / "KaTeX_Main-Regular.woff2"
     chars = set("(x)=1")
-    monkeypatch.setattr("plugins.build_cache.CACHE", tmp_path / "first")
+    monkeypatch.setenv("SITE_BUILD_CACHE", str(tmp_path / "first"))
     cold = subset_font(source, chars)
     assert list((tmp_path / "first" / "katex-fonts").glob("*.woff2")), "the value was not stored"
-    monkeypatch.setattr("plugins.build_cache.CACHE", tmp_path / "second")
+    monkeypatch.setenv("SITE_BUILD_CACHE", str(tmp_path / "second"))
     assert subset_font(source, chars) == cold  # computed again, from nothing
 
     def no_computing(*args):
         raise AssertionError("a warm cache computed the subset again")
 
-    monkeypatch.setattr(plugins.katex_assets, "_subset", no_computing)
+    monkeypatch.setattr(plugins.katex.assets, "_subset", no_computing)
     assert subset_font(source, chars) == cold  # read from the filled cache

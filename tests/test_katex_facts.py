@@ -10,14 +10,14 @@ Jekyll posts of ../shared/jekyll-corpus.
 from __future__ import annotations
 
 import re
-from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
 
-from plugins import epigraph, figure_tag, katex_render, reading
-from plugins.katex_assets import pruned_css
-from plugins.katex_fonts import BASE_FONT, katex_css_model
+from plugins import build_state
+from plugins.katex import render as katex_render
+from plugins.katex.assets import pruned_css
+from plugins.katex.fonts import BASE_FONT, katex_css_model
 from tools.blog_fixture import CORPUS, make_blog
 
 
@@ -59,7 +59,7 @@ def oracle_classes(html: str) -> set[str]:
 
 
 def read_post(path, settings):
-    from plugins.jekyll_reader import JekyllMarkdownReader
+    from plugins.jekyll.reader import JekyllMarkdownReader
 
     return JekyllMarkdownReader(settings).read(str(path))
 
@@ -86,15 +86,12 @@ def pages(tmp_path_factory):
     """(name, HTML, metadata) of the SwiGLU post and of each corpus post, read by our reader."""
     from pelican.settings import read_settings
 
-    from plugins.jekyll_reader import SourceError
+    from plugins.jekyll.reader import SourceError
     from tests.conftest import ROOT
 
     corpus = sorted(p for p in CORPUS.iterdir() if p.suffix in (".md", ".markdown")) if CORPUS.is_dir() else []
     blog = make_blog(tmp_path_factory.mktemp("blog") / "content", 1 + len(corpus))
     settings = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(blog.content)})
-    # The Markdown extensions plugins add when a build starts (figure tag, epigraphs, reading counts).
-    for plugin in (figure_tag, epigraph, reading):
-        plugin.add_extension(SimpleNamespace(settings=settings))
     out = []
     try:
         for name, post in zip(blog.sources, blog.posts, strict=True):
@@ -106,7 +103,7 @@ def pages(tmp_path_factory):
                 html, metadata = formulas_page(name)
             out.append((name, html, metadata))
     finally:
-        katex_render.finish()
+        build_state.close_any()
     return out
 
 
@@ -163,7 +160,7 @@ def test_the_built_sites_css_and_preloads_are_what_a_scan_of_its_pages_gives(sit
 
 @pytest.mark.build
 def test_each_pages_reading_counts_match_the_page_scan(pages):
-    from plugins.reading import reading_counts
+    from plugins.markdown.reading_counts import reading_counts
 
     for name, html, metadata in pages:
         if "reading_counts" in metadata or name == pages[0][0]:  # not for formulas_page's stand-ins

@@ -1,6 +1,6 @@
 """The build's KaTeX process: batched requests, per-formula errors, and a life tied to its build's.
 
-plugins/katex_server.mjs reads requests on its stdin and exits when stdin closes;
+plugins/katex/server.mjs reads requests on its stdin and exits when stdin closes;
 the kernel closes that pipe when the build dies, even by SIGKILL, so no node
 process (and, with no socket, no temporary folder) outlives a build.
 """
@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from plugins import katex_render
+from plugins.katex import render as katex_render
 from tests.conftest import ROOT, write_settings
 
 
 @pytest.fixture
 def renderer(tmp_path, monkeypatch):
-    monkeypatch.setattr(katex_render, "CACHE", tmp_path / "cache")
+    monkeypatch.setenv("SITE_BUILD_CACHE", str(tmp_path / "cache"))
     r = katex_render.Renderer()
     yield r
     r.close()
@@ -82,8 +82,8 @@ def test_the_server_dies_with_a_parent_killed_by_sigkill(tmp_path):
         f"""
         import sys, time
         sys.path.insert(0, {str(ROOT)!r})
-        from plugins import katex_render
-        katex_render.CACHE = __import__("pathlib").Path({str(tmp_path)!r})
+        from plugins.katex import render as katex_render
+        __import__("os").environ["SITE_BUILD_CACHE"] = {str(tmp_path)!r}
         r = katex_render.Renderer()
         r.formula("x", False)
         print(r.server.process.pid, flush=True)
@@ -112,8 +112,8 @@ def test_the_server_dies_with_a_parent_killed_while_it_is_busy_rendering(tmp_pat
         f"""
         import sys, threading, time
         sys.path.insert(0, {str(ROOT)!r})
-        from plugins import katex_render
-        katex_render.CACHE = __import__("pathlib").Path({str(tmp_path)!r})
+        from plugins.katex import render as katex_render
+        __import__("os").environ["SITE_BUILD_CACHE"] = {str(tmp_path)!r}
         def start():
             global server
             server = katex_render.new_server()
@@ -189,7 +189,7 @@ def test_commands_that_make_links_images_or_attributes_are_refused_not_drawn(ren
 
 
 def test_the_sites_trust_list_allows_its_own_links_and_is_part_of_the_cache_key(tmp_path, monkeypatch):
-    monkeypatch.setattr(katex_render, "CACHE", tmp_path / "cache")
+    monkeypatch.setenv("SITE_BUILD_CACHE", str(tmp_path / "cache"))
     trusted = katex_render.Renderer(trust=[{"command": "\\href", "protocol": "https", "host": "my.site"}])
     try:
         assert 'href="https://my.site/post/"' in trusted.formula(r"\href{https://my.site/post/}{a}", False).html
@@ -285,5 +285,7 @@ def test_closing_while_python_exits_still_closes(monkeypatch):
 
     monkeypatch.setattr(threading.Thread, "start", refuse)
     done = []
-    katex_render.in_background(lambda: done.append(True))
+    from plugins.katex.process import in_background
+
+    in_background(lambda: done.append(True))
     assert done == [True]

@@ -7,7 +7,7 @@ import markdown
 import pytest
 from markdown.extensions.toc import TocExtension
 
-from plugins.kramdown_blocks import KramdownBlocksExtension, gfm_slug
+from plugins.markdown.kramdown_blocks import KramdownBlocksExtension, gfm_slug
 
 
 def md(text: str) -> str:
@@ -93,7 +93,7 @@ def test_an_item_indented_past_its_parents_marker_is_nested():
 
 def test_repeated_headings_and_headings_with_maths_get_kramdowns_ids():
     # What kramdown 2.4 (GFM) makes of the same headings: a-b-c, a-b-c-1, see-this-and-beta-vae.
-    from plugins.kramdown_math import KramdownMathExtension
+    from plugins.markdown.kramdown_math import KramdownMathExtension
 
     def katex_like(latex, display):
         return f'<span class="katex"><annotation encoding="application/x-tex">{latex}</annotation>x</span>'
@@ -128,14 +128,14 @@ def test_extension_tags_in_code_stay_text():
 
 
 def test_an_extension_never_closed_names_its_line():
-    from plugins.kramdown_blocks import KramdownExtensionError
+    from plugins.markdown.kramdown_blocks import KramdownExtensionError
 
     with pytest.raises(KramdownExtensionError, match=r"line 3: \{::comment\} is never closed by \{:/comment\}"):
         md("Text.\n\n{::comment}\nhidden forever\n")
 
 
 def test_extensions_keep_the_line_numbers_of_what_follows():
-    from plugins.kramdown_blocks import kramdown_extensions
+    from plugins.markdown.kramdown_blocks import kramdown_extensions
 
     text = "a\n{::comment}\nx\ny\n{:/comment}\nb {::nomarkdown}\n<i>\n</i>{:/} c\n\n{::nomarkdown}\n<hr>\n{:/}\nend\n"
     out = kramdown_extensions(text, lambda raw: "RAW")

@@ -7,7 +7,7 @@ import html
 import markdown
 import pytest
 
-from plugins.kramdown_math import KramdownMathExtension, MathError, find_math
+from plugins.markdown.kramdown_math import KramdownMathExtension, MathError, find_math
 
 
 def fake_render(latex: str, display: bool) -> str:
@@ -149,7 +149,7 @@ def test_render_errors_carry_the_line_and_formula():
     "crash", [ConnectionResetError("KaTeX render server went away"), AttributeError("'NoneType' has no 'send'")]
 )
 def test_a_crashed_renderer_is_not_called_invalid_latex(crash):
-    from plugins.kramdown_math import RendererCrash
+    from plugins.markdown.kramdown_math import RendererCrash
 
     def broken(latex, display):
         raise crash
@@ -174,14 +174,11 @@ def draft_text():
     return (ROOT / "content/posts/2026-11-26-swiglu-intuition.md").read_text().split("---", 2)[2]
 
 
-def test_real_katex_renders_html_and_mathml():
-    from plugins import katex_render
-
-    katex_render.configure()
-    out = katex_render.render(r"\frac{1}{2}", False)
+def test_real_katex_renders_html_and_mathml(katex):
+    out = katex(r"\frac{1}{2}").html
     assert 'class="katex"' in out and "<math" in out and "katex-error" not in out
     with pytest.raises(Exception, match="Undefined control sequence"):
-        katex_render.render(r"\notamacro{x}", False)
+        katex(r"\notamacro{x}")
 
 
 def test_labelled_equations_are_numbered_and_referenced_with_links():
@@ -293,8 +290,8 @@ def katex_like(latex: str, display: bool) -> str:
 
 
 def contents(text: str, render=katex_like) -> list[dict]:
-    from plugins.jekyll_reader import flatten_toc
-    from plugins.kramdown_blocks import KramdownBlocksExtension, gfm_slug
+    from plugins.jekyll.reader import flatten_toc
+    from plugins.markdown.kramdown_blocks import KramdownBlocksExtension, gfm_slug
 
     m = markdown.Markdown(
         extensions=[KramdownMathExtension(render), KramdownBlocksExtension(), "toc"],
@@ -316,18 +313,17 @@ def test_a_formula_in_a_heading_shows_once_in_the_contents_with_kramdowns_id():
 
 
 def test_a_formula_in_the_contents_loses_its_links_and_ids():
-    from plugins.kramdown_math import toc_entry
+    from plugins.markdown.kramdown_math import toc_entry
 
     token = {"name": "x", "html": 'See <span class="katex"><a href="https://my.site/" id="i">x</a></span>'}
     assert toc_entry(token) == 'See <span class="katex">x</span>'
 
 
-def test_with_katex_a_headings_formula_is_seen_once_and_read_once_in_the_contents():
+def test_with_katex_a_headings_formula_is_seen_once_and_read_once_in_the_contents(katex):
     from bs4 import BeautifulSoup
 
-    from plugins import katex_render
-
-    entry = BeautifulSoup(contents("## Heading $$x^2$$ here", katex_render.render)[0]["name"], "html.parser")
+    render = lambda latex, display: katex(latex, display).html  # noqa: E731
+    entry = BeautifulSoup(contents("## Heading $$x^2$$ here", render)[0]["name"], "html.parser")
     assert len(entry.select("math")) == 1  # what a screen reader reads (KaTeX's CSS hides it)
     assert entry.select_one(".katex-html")["aria-hidden"] == "true"
     for mathml in entry.select(".katex-mathml"):

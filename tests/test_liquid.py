@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from pelican.settings import read_settings
 
-from plugins import katex_render
-from plugins.jekyll_reader import JekyllMarkdownReader, SourceError
+from plugins.jekyll.reader import JekyllMarkdownReader, SourceError
 from tests.conftest import ROOT
 from tools.blog_fixture import PNG_1X1 as PNG
 
@@ -14,7 +13,6 @@ from tools.blog_fixture import PNG_1X1 as PNG
 @pytest.fixture
 def blog(tmp_path):
     """A content folder with three posts (the middle one is read) and an include."""
-    katex_render.configure()
     posts = tmp_path / "_posts"
     posts.mkdir()
     (posts / "2020-01-01-first.md").write_text("---\ntitle: First\n---\n\n## Some Heading\n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from plugins.local_images import resolve_images
+from plugins.markdown.local_files import resolve_images
 from tests.conftest import copy_content, run_build, write_settings
 from tests.test_jekyll_corpus import one_pixel_png
 

@@ -1,4 +1,4 @@
-"""plugins/output_paths.py: the files a build will write, listed before it writes any, and their clashes."""
+"""plugins/features/output_paths.py: the files a build will write, listed before it writes any, and their clashes."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from plugins.output_paths import Output, collisions
+from plugins.features.output_paths import Output, collisions
 from tests.conftest import ROOT, copy_content, write_settings
 
 
@@ -53,7 +53,7 @@ LIST_AND_BUILD = """
 import json, sys
 from pathlib import Path
 from pelican import signals
-from plugins import output_paths
+from plugins.features import output_paths
 from tools import build
 planned = []
 def keep(generators):

@@ -1,5 +1,5 @@
-"""Which optional CSS and scripts a page links (plugins/page_features.py), and URLs kept
-once per build (plugins/content_urls.py): the same answers as asking the page each time."""
+"""Which optional CSS and scripts a page links (plugins/features/page_features.py), and URLs kept
+once per build (plugins/incremental/content_urls.py): the same answers as asking the page each time."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from types import SimpleNamespace
 from pelican.contents import Article
 from pelican.settings import DEFAULT_CONFIG
 
-from plugins.content_urls import keep_urls
-from plugins.page_features import attach_features, features_of
+from plugins.features.page_features import attach_features, features_of
+from plugins.incremental.content_urls import keep_urls
 
 PAGE = (
     '<p><span class="katex">x</span></p><div class="mermaid"><svg></svg></div>'
@@ -30,7 +30,7 @@ def test_the_readers_record_is_used_and_other_content_is_scanned():
     other = SimpleNamespace(metadata={}, _content=PAGE)
     attach_features(other)
     assert other.html_features == {"figures", "footnotes", "katex", "mermaid"}
-    cited = SimpleNamespace(metadata={}, _content="<p>x</p>", cites=True)  # set by plugins/citations.py
+    cited = SimpleNamespace(metadata={}, _content="<p>x</p>", cites=True)  # set by plugins/features/citations.py
     attach_features(cited)
     assert cited.cites is True
 

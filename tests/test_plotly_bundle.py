@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from plugins.site_assets import PLOTLY_BUNDLE
+from plugins.assets.vendor import PLOTLY_BUNDLE
 from tests.conftest import INTERACTIVE
 
 ROOT = Path(__file__).resolve().parent.parent

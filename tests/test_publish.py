@@ -18,7 +18,7 @@ CSS = "@font-face{src:url(fonts/f.woff2)} body{background:url(/theme/images/dot.
 @pytest.fixture
 def output(tmp_path, monkeypatch):
     """A tiny built site: a page, a stylesheet that refers to an image and a font, a vendor file."""
-    monkeypatch.setattr("plugins.build_cache.CACHE", tmp_path / "cache")  # never the project's cache
+    monkeypatch.setenv("SITE_BUILD_CACHE", str(tmp_path / "cache"))  # never the project's cache
     out = tmp_path / "output"
     files = {
         "index.html": '<link href="/theme/css/site.css"><script src="/theme/js/a.js"></script>' * 20,

@@ -7,9 +7,9 @@ import html
 import markdown
 import pytest
 
-from plugins.epigraph import EpigraphExtension
-from plugins.kramdown_math import KramdownMathExtension
-from plugins.reading import ReadingCountsExtension, minutes, reading_counts
+from plugins.markdown.epigraph import EpigraphExtension
+from plugins.markdown.kramdown_math import KramdownMathExtension
+from plugins.markdown.reading_counts import ReadingCountsExtension, minutes, reading_counts
 
 
 def katex_like(latex: str, display: bool) -> str:

@@ -1,4 +1,4 @@
-"""Search: the Pagefind index (plugins/search.py), the opener (theme/static/js/search-open.js) and
+"""Search: the Pagefind index (plugins/features/search.py), the opener (theme/static/js/search-open.js) and
 the search dialog it loads on first use (theme/static/js/search.js)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from plugins.search import DEFAULTS, build_index
+from plugins.features.search import DEFAULTS, build_index
 from tests.conftest import POST_URL, open_page, run_build, wait_until, write_settings
 from tests.test_accessibility import axe_violations
 
@@ -180,9 +180,9 @@ def test_the_open_search_dialog_passes_axe(browser, server, scheme):
 
 
 def test_an_index_is_stored_once_and_a_failed_build_leaves_no_pagefind_or_scratch(tmp_path, monkeypatch):
-    from plugins import search
+    from plugins.features import search
 
-    monkeypatch.setattr("plugins.build_cache.CACHE", tmp_path / "cache")
+    monkeypatch.setenv("SITE_BUILD_CACHE", str(tmp_path / "cache"))
     page = tmp_path / "post.html"
     page.write_text('<html lang="en"><body><article class="post"><h1>Gates</h1><p>sigmoid</p></article></body></html>')
     pending = search.start_index(tmp_path / "abandoned", [("post/index.html", page)], DEFAULTS)

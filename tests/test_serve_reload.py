@@ -35,7 +35,7 @@ def test_a_code_change_restarts_the_warm_build_process_and_a_post_change_does_no
 
     assert not code_changed({(Change.modified, str(ROOT / "content" / "posts" / "a.md"))})
     assert not code_changed({(Change.modified, str(ROOT / "theme" / "templates" / "base.html"))})
-    for code in ("plugins/search.py", "pelicanconf.py", "figures/activations.py"):
+    for code in ("plugins/features/search.py", "pelicanconf.py", "figures/activations.py"):
         assert code_changed(
             {(Change.modified, str(ROOT / "content" / "posts" / "a.md")), (Change.modified, str(ROOT / code))}
         )

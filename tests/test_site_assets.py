@@ -1,4 +1,4 @@
-"""plugins/site_assets.py against a small fake node_modules: a vendor folder named by version and
+"""plugins/assets/vendor.py against a small fake node_modules: a vendor folder named by version and
 content, the plotly bundle hard-linked, the diagram font, and a clear error when npm has not run."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from plugins import site_assets
+from plugins.assets import vendor as site_assets
 
 BUNDLE = b"var Plotly;"
 FOLDER = f"plotly-3.2.1-{hashlib.sha256(BUNDLE).hexdigest()[:8]}"
@@ -52,11 +52,15 @@ def test_the_plotly_bundle_is_hard_linked_not_copied(node_modules, tmp_path):
 
 
 def test_the_diagram_font_is_written_only_when_the_build_drew_diagrams(tmp_path):
-    vendor = tmp_path / "vendor"
-    site_assets.write_diagram_font(SimpleNamespace(settings={}), vendor)
-    assert not vendor.exists()
-    site_assets.write_diagram_font(SimpleNamespace(settings={"DIAGRAM_FONT": ("labels.woff2", b"wOF2")}), vendor)
-    assert (vendor / "diagrams" / "labels.woff2").read_bytes() == b"wOF2"
+    from plugins import build_state
+    from plugins.mermaid.font import write_font
+
+    pelican = SimpleNamespace(settings={}, output_path=str(tmp_path / "out"))
+    write_font(pelican)
+    assert not (tmp_path / "out").exists()
+    build_state.of(pelican.settings).diagram_font = ("labels.woff2", b"wOF2")
+    write_font(pelican)
+    assert (tmp_path / "out" / "theme" / "vendor" / "diagrams" / "labels.woff2").read_bytes() == b"wOF2"
 
 
 def test_placing_a_file_again_replaces_the_old_one(tmp_path):

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from PIL import Image
 
 from figures.theme import LIGHT
-from plugins import social_cards
+from plugins.features import social_cards
 
 
 def test_dollars_and_latex_in_the_text_are_drawn_as_text():

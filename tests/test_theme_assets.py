@@ -1,4 +1,4 @@
-"""What the theme ships: its CSS and JS minified from readable sources (plugins/theme_minify.py),
+"""What the theme ships: its CSS and JS minified from readable sources (plugins/assets/minify.py),
 pages without KaTeX's redundant MathML xmlns (theme/templates/_macros.html)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from plugins.theme_minify import minify, minify_theme
+from plugins.assets.minify import minify, minify_theme
 from tests.conftest import POST_URL
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -26,6 +26,6 @@ def test_a_theme_rule_without_a_colour_is_an_error_naming_the_file_and_the_varia
 
 def test_no_python_module_repeats_a_page_colour():
     page_colours = {v.lower() for v in [*LIGHT.values(), *DARK.values()] if v.startswith("#")}
-    for path in [*(ROOT / "figures").glob("*.py"), *(ROOT / "plugins").glob("*.py")]:
+    for path in [*(ROOT / "figures").glob("*.py"), *(ROOT / "plugins").rglob("*.py")]:
         found = page_colours & {c.lower() for c in re.findall(r"#[0-9a-fA-F]{6}\b", path.read_text())}
         assert not found, f"{path.name} repeats {found}: read figures.theme instead"

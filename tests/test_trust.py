@@ -198,7 +198,7 @@ def test_front_matter_values_are_escaped(tmp_path):
 
 
 def test_figure_captions_and_names_are_escaped(tmp_path):
-    from plugins.figure_tag import interactive_html
+    from plugins.markdown.figure_tag import interactive_html
 
     (tmp_path / "x.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="640" height="300"/>')
     meta = {"id": "x", "label": 'a "quoted" <name>', "caption": "<script>x</script>", "files": ["x.svg"]}
@@ -223,7 +223,7 @@ def test_the_swap_keeps_the_previous_site_as_the_spare_and_deletes_an_older_one_
         (staging / "posts" / "index.html").write_text(text)
         swap_in(staging, output)
         assert (output / "posts" / "index.html").read_text() == text and not staging.exists()
-    # The next build stages into the site before the current one (plugins/unchanged_outputs.py).
+    # The next build stages into the site before the current one (plugins/incremental/unchanged_outputs.py).
     assert (spare_of(output) / "posts" / "index.html").read_text() == "new"
     deadline = time.monotonic() + 10
     while list(tmp_path.glob(".output.old-*")) and time.monotonic() < deadline:

@@ -1,4 +1,4 @@
-"""Unchanged pages are not written again (plugins/unchanged_outputs.py), and nothing is lost:
+"""Unchanged pages are not written again (plugins/incremental/unchanged_outputs.py), and nothing is lost:
 edits show, deleted posts go, and the site being replaced is never changed in place."""
 
 from __future__ import annotations
@@ -57,10 +57,9 @@ def test_unchanged_pages_are_kept_changed_ones_rewritten_and_deleted_ones_remove
 def test_the_manifest_never_names_anything_outside_the_site(tmp_path, monkeypatch):
     """Pelican records a skipped write as os.devnull, and a manifest may be damaged: neither
     may make a build delete, or keep, anything outside its folder."""
-    from plugins import build_cache
-    from plugins.unchanged_outputs import finish, keep_only_pages, manifest_of
+    from plugins.incremental.unchanged_outputs import finish, keep_only_pages, manifest_of
 
-    monkeypatch.setattr(build_cache, "CACHE", tmp_path / "cache")
+    monkeypatch.setenv("SITE_BUILD_CACHE", str(tmp_path / "cache"))
     site, outside = tmp_path / "site", tmp_path / "outside.html"
     (site / "posts").mkdir(parents=True)
     (site / "posts" / "index.html").write_text("page")

@@ -9,8 +9,9 @@ from types import SimpleNamespace
 import pytest
 from pelican.settings import read_settings
 
-from plugins import katex_render
-from plugins.jekyll_reader import JekyllMarkdownReader, SourceError
+from plugins import build_state
+from plugins.jekyll.reader import JekyllMarkdownReader, SourceError
+from plugins.katex import render as katex_render
 from tests.conftest import ROOT
 from tests.test_katex_startup import SLOW_FORMULA
 
@@ -20,17 +21,17 @@ POST = "---\ntitle: A post\n---\n\nSome $x$ text.\n\n{}\n"  # the formula is on 
 @pytest.fixture
 def build(tmp_path, monkeypatch):
     """Read a post as a build with these settings would: the reader and renderer it uses."""
-    monkeypatch.setattr(katex_render, "CACHE", tmp_path / "cache")
+    monkeypatch.setenv("SITE_BUILD_CACHE", str(tmp_path / "cache"))
 
     def read(text: str, **settings):
         site = read_settings(str(ROOT / "pelicanconf.py"), override=settings)
-        katex_render.start_build(SimpleNamespace(settings=site))  # what the `initialized` signal does
+        katex_render.check_settings(SimpleNamespace(settings=site))  # what the `initialized` signal does
         path = tmp_path / "2026-01-02-a-post.md"
         path.write_text(text)
         return path, JekyllMarkdownReader(site).read(str(path))
 
     yield read
-    katex_render.finish()
+    build_state.close_any()
 
 
 def failure(build, formula: str, **settings) -> str:

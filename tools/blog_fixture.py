@@ -21,7 +21,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from plugins.jekyll_config import FRONT_MATTER
+from plugins.jekyll.config import FRONT_MATTER
 
 ROOT = Path(__file__).resolve().parent.parent
 SWIGLU = ROOT / "content" / "posts" / "2026-11-26-swiglu-intuition.md"

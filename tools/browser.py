@@ -4,9 +4,9 @@ scroll like a reader and how to measure layout shift. One place, so both measure
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
+
+from plugins.chromium import chromium_path  # the project's one lookup
 
 # Flags for Playwright's launch (it adds --headless itself). They work as root and
 # keep Chromium from calling home: this machine has no network.
@@ -31,22 +31,6 @@ CLS_SO_FAR = """new Promise(resolve => {
   }).observe({type: "layout-shift", buffered: true});
   setTimeout(() => resolve(total), 300);
 })"""
-
-
-# Where `tools/setup.sh chromium` records the Chromium it downloaded with Playwright (no root).
-RECORDED_CHROMIUM = Path(__file__).resolve().parent.parent / ".venv" / "chromium-path"
-
-
-def chromium_path() -> str | None:
-    """CHROMIUM_PATH, else Debian's chromium on PATH, else the Chromium tools/setup.sh downloaded
-    without root (recorded in .venv/chromium-path); None lets Playwright use its own download."""
-    if os.environ.get("CHROMIUM_PATH"):
-        return os.environ["CHROMIUM_PATH"]
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not found and RECORDED_CHROMIUM.is_file():
-        recorded = RECORDED_CHROMIUM.read_text().strip()
-        found = recorded if recorded and os.access(recorded, os.X_OK) else None
-    return found
 
 
 def chromium_executable() -> str:

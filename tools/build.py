@@ -32,12 +32,12 @@ ROOT = Path(__file__).resolve().parent.parent
 def author_errors() -> tuple[type[Exception], ...]:
     """Exceptions that mean "fix your post": their message already names the file, line
     and offending text, so a traceback would only bury it. Anything else is a bug."""
-    from plugins.equation_refs import LabelError
-    from plugins.figure_tag import FigureTagError
-    from plugins.jekyll_config import ConfigError
-    from plugins.jekyll_reader import SourceError
-    from plugins.kramdown_math import MathError
-    from plugins.output_paths import OutputError
+    from plugins.features.output_paths import OutputError
+    from plugins.jekyll.config import ConfigError
+    from plugins.jekyll.reader import SourceError
+    from plugins.markdown.equation_refs import LabelError
+    from plugins.markdown.figure_tag import FigureTagError
+    from plugins.markdown.kramdown_math import MathError
 
     return (SourceError, MathError, FigureTagError, LabelError, ConfigError, OutputError)
 
@@ -162,7 +162,7 @@ def swap_in(staging: Path, output: Path) -> None:
     """Replace `output` by `staging` with two renames (a crash in between is recovered).
 
     The previous site is kept aside as the spare that the next build stages into
-    (plugins/unchanged_outputs.py): its unchanged pages need not be written again. An
+    (plugins/incremental/unchanged_outputs.py): its unchanged pages need not be written again. An
     older spare is deleted off the critical path: deleting a 1,000-post site takes
     seconds, and neither the author nor the dev server should wait.
     """
@@ -196,50 +196,44 @@ def discard(folder: Path, output: Path) -> None:
     subprocess.Popen(["rm", "-rf", "--", str(trash)], start_new_session=True)
 
 
-def run_pelican(settings_file: Path, staging: Path, extra: dict | None = None) -> list[str]:
-    """Read the settings, make stale figures, run Pelican; return the problems logged."""
+def run_pelican(settings_file: Path, staging: Path, extra: dict | None = None, prepare=None) -> list[str]:
+    """Read the settings, make stale figures, run Pelican; return the problems logged.
+    `prepare(settings)` runs once the settings are read, before Pelican starts."""
     from pelican import Pelican
     from pelican.settings import read_settings
 
+    from plugins import build_state
+
     problems = Problems()
     logging.getLogger().addHandler(problems)
+    settings = None
     try:
         override = {
             "OUTPUT_PATH": str(staging),
             "DELETE_OUTPUT_DIRECTORY": False,
-            "SEARCH_AFTER_BUILD": True,  # see index_after_pelican()
+            # The build's deferred work (the search index) runs once Pelican has let go of the
+            # posts: Pagefind takes 1 GB to index 1,000 maths posts, and Pelican holds as much
+            # of their HTML until it returns.
+            build_state.DEFER_TO_RUNNER: True,
             **(extra or {}),
         }
         settings = read_settings(str(settings_file), override=override)
+        if prepare is not None:
+            prepare(settings)
         refresh_figures(Path(settings["PATH"]))
         Pelican(settings).run()
-        index_after_pelican(problems.messages)
+        build_state.finish(settings, ok=not problems.messages)
         if settings.get("PREPARE_FOR_HOST") and not problems.messages:
-            from tools.publish import prepare
+            from tools.publish import prepare as prepare_for_host
 
-            prepare(staging)  # hashed asset names and .gz/.br files (publishconf.py)
+            prepare_for_host(staging)  # hashed asset names and .gz/.br files (publishconf.py)
     except Exception as err:  # report it like any other build problem
         problems.crashed(err)
     finally:
-        from plugins.search import abandon_indexes
-
-        abandon_indexes()  # a crash before indexing: no Pagefind left running, no scratch folder
+        if settings is not None:
+            build_state.finish(settings, ok=False)  # a crash: no Pagefind left running, no scratch folder
         logging.getLogger().removeHandler(problems)
     return problems.messages
-
-
-def index_after_pelican(problems: list[str]) -> None:
-    """Run the search indexer once Pelican has let go of the posts (none if the build failed).
-    Pagefind takes 1 GB to index 1,000 maths posts, and Pelican holds as much of their HTML
-    until it returns: the two side by side went past 2 GB. Indexing after costs a second or
-    two of overlap with the last pages being written."""
-    from plugins import intrasite_links, search
-
-    intrasite_links.release_rewritten(None)  # Pelican's memo holds every post (and their context)
-    if problems:
-        search.abandon_indexes()
-    else:
-        search.finish_indexes()
 
 
 def refresh_figures(content: Path) -> None:
@@ -261,16 +255,18 @@ def build(settings_file: Path, output: Path) -> list[str]:
         recover(output)
         staging = output.with_name(f".{output.name}.building-{os.getpid()}")
         shutil.rmtree(staging, ignore_errors=True)
-        # Unchanged pages are kept from the spare site or linked from the current one
-        # rather than written again (plugins/unchanged_outputs.py).
-        if spare_of(output).is_dir():
-            from plugins.unchanged_outputs import keep_only_pages
-
-            spare_of(output).rename(staging)
-            keep_only_pages(staging)
         current = {"PREVIOUS_OUTPUT": str(output)} if output.is_dir() else {}
+
+        def stage(settings: dict) -> None:
+            # Unchanged pages are kept from the spare site or linked from the current one rather
+            # than written again (plugins/incremental/), when the speed layer is on.
+            from plugins import incremental
+
+            if spare_of(output).is_dir() and incremental.reuses_spare(settings):
+                incremental.reuse_spare(spare_of(output), staging)
+
         try:
-            problems = run_pelican(settings_file, staging, current)
+            problems = run_pelican(settings_file, staging, current, prepare=stage)
             if problems:
                 return problems
             swap_in(staging, output)
@@ -282,9 +278,9 @@ def build(settings_file: Path, output: Path) -> list[str]:
 
 def build_pages(settings_file: Path, output: Path, sources: list[Path]) -> list[str]:
     """The dev server's first answer to a save: render only the pages made from `sources`
-    (plugins/dev_pages.py) and move them into the existing site, one atomic rename each.
+    (plugins/incremental/dev_pages.py) and move them into the existing site, one atomic rename each.
     The full build that follows brings the rest of the site (lists, feeds, search) up to date."""
-    from plugins.dev_pages import WRITTEN_LIST
+    from plugins import incremental
 
     output = output.resolve()
     if not output.is_dir():
@@ -302,8 +298,7 @@ def build_pages(settings_file: Path, output: Path, sources: list[Path]) -> list[
             problems = run_pelican(settings_file, staging, quick)
             if problems:
                 return problems
-            listed = staging / WRITTEN_LIST
-            for name in dict.fromkeys(listed.read_text().splitlines() if listed.exists() else []):
+            for name in incremental.pages_written(staging):
                 target = output / name
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(staging / name, target)

@@ -19,7 +19,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from plugins.jekyll_config import PermalinkError, article_url, read_config
+from plugins.jekyll.config import PermalinkError, article_url, read_config
 
 ROOT = Path(__file__).resolve().parent.parent
 CARRIED = ("_posts", "_drafts", "_includes")

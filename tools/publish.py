@@ -4,7 +4,7 @@
   first 10 hex digits of their SHA-256 in their names (`site.3f2a9c0d1e.css`),
   and every reference to them is rewritten, so a host can cache them forever.
   Vendor folders already carry the package version in their names (see
-  plugins/site_assets.py) and keep their files' names: Mermaid's chunks import
+  plugins/assets/vendor.py) and keep their files' names: Mermaid's chunks import
   each other by name. HTML pages, feeds and favicons keep their addresses.
 - Every text file gets `.gz` and `.br` siblings (when smaller), for hosts that
   serve precompressed files. Compression is deterministic (gzip mtime 0) and
@@ -31,7 +31,7 @@ KEEP_NAMES = re.compile(r"^theme/vendor/(mermaid|plotly)-")  # versioned folders
 
 def write_text(path: Path, text: str) -> None:
     """Write through a new file: vendor files in the output are hard links to
-    node_modules (plugins/site_assets.py), and must never be changed in place."""
+    node_modules (plugins/assets/vendor.py), and must never be changed in place."""
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text)
     os.replace(tmp, path)

@@ -26,8 +26,8 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from plugins.figure_tag import TAG
-from plugins.jekyll_reader import split_front_matter
+from plugins.jekyll.reader import split_front_matter
+from plugins.markdown.figure_tag import TAG
 from tools.scratch_site import ROOT
 
 POST = ROOT / "content" / "posts" / "2026-11-26-swiglu-intuition.md"

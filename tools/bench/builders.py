@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from plugins.jekyll_config import FRONT_MATTER
+from plugins.jekyll.config import FRONT_MATTER
 from tools.bench.dev_server import save_to_reload
 from tools.bench.processes import timed
 from tools.blog_fixture import Blog
@@ -36,7 +36,7 @@ def edit(post: Path) -> None:
 def three_builds(command, posts: list[Path], env: dict | None = None, cwd: Path = ROOT) -> Timings:
     """Cold, two no-change rebuilds and one after an edit, the same for every builder. The
     first rebuild after a cold build is kept apart: ours then also makes the spare site
-    it stages into from then on (plugins/unchanged_outputs.py)."""
+    it stages into from then on (plugins/incremental/unchanged_outputs.py)."""
     t = Timings()
     for step in ("cold", "first_rebuild", "no_change", "edit_one"):
         if step == "edit_one":

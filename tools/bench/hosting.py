@@ -8,6 +8,7 @@ section generates one with tools/blog_fixture.py and builds it (1,000 posts, or 
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
 from dataclasses import dataclass
@@ -60,25 +61,27 @@ def blog_output(bench: Bench, posts: int) -> tuple[Path | None, int, str]:
 
 def time_pagefind(output: Path) -> tuple[float, int]:
     """Seconds Pagefind takes to index the posts of a built site, and how many it indexed.
-    Same selectors and settings as plugins/search.py; the index goes to a scratch folder."""
-    from plugins import build_cache
-    from plugins.search import DEFAULTS, build_index
+    Same selectors and settings as plugins/features/search.py; the index goes to a scratch folder."""
+    from plugins.features.search import DEFAULTS, build_index
 
     pages = []
     for path in sorted(output.rglob("*.html")):
         if path.name != "404.html" and '<article class="post"' in path.read_text(encoding="utf-8"):
             pages.append((path.relative_to(output).as_posix(), path))
-    project_cache = build_cache.CACHE
+    project_cache = os.environ.get("SITE_BUILD_CACHE")
     with tempfile.TemporaryDirectory() as scratch:
         # An empty cache of its own: the build's cache may hold this very index (a cache hit
         # would time nothing), and the bench must not fill the project's cache either.
-        build_cache.CACHE = Path(scratch) / "cache"
+        os.environ["SITE_BUILD_CACHE"] = str(Path(scratch) / "cache")
         try:
             start = time.perf_counter()
             build_index(Path(scratch) / "pagefind", pages, DEFAULTS)
             return time.perf_counter() - start, len(pages)
         finally:
-            build_cache.CACHE = project_cache
+            if project_cache is None:
+                os.environ.pop("SITE_BUILD_CACHE")
+            else:
+                os.environ["SITE_BUILD_CACHE"] = project_cache
 
 
 def measure(bench: Bench) -> None:

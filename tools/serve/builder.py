@@ -46,7 +46,10 @@ WARM_MODULES = [
 def warm_process() -> None:
     """The warm process: import what a build needs, then fork one child per build request
     (a JSON argv line on stdin) and answer its exit code on stdout. Ends when stdin closes."""
-    plugins = [f"plugins.{path.stem}" for path in sorted((ROOT / "plugins").glob("*.py"))]
+    plugins = [
+        ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        for path in sorted((ROOT / "plugins").rglob("*.py"))
+    ]
     for name in WARM_MODULES + plugins:
         importlib.import_module(name)
     answers = os.fdopen(os.dup(1), "w")

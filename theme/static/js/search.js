@@ -1,4 +1,4 @@
-// Search the posts with Pagefind (index built by plugins/search.py): the dialog.
+// Search the posts with Pagefind (index built by plugins/features/search.py): the dialog.
 // search-open.js fetches this file when a reader first opens search (header button or
 // "/") and then sends "search-open". Nothing of Pagefind (its JS, wasm or index) is
 // fetched before that either; the dialog itself is made on first open.

@@ -1,0 +1,22 @@
+"""Jekyll posts in: front matter, `_config.yml`, the site model and Liquid, then Markdown.
+
+| signal | handler | reads → writes |
+|---|---|---|
+| `initialized` | `reader.check_config` | `content/_config.yml` → one error naming its line if it is bad |
+| `readers_init` | `reader.add_reader` | → this package's reader for every Markdown suffix, in any case |
+
+Modules: `reader` (a post → HTML and metadata), `front_matter` (YAML between `---` lines),
+`config` (`_config.yml` as Pelican settings; Jekyll's permalink placeholders), `site`
+(every post's URL, title and date before any is read: what Liquid links to), `liquid`
+(the Liquid environment and rendering), `liquid_tags` (Jekyll's tags), `liquid_lines`
+(which source line each line of Liquid's output came from).
+"""
+
+from pelican import signals
+
+from plugins.jekyll.reader import add_reader, check_config
+
+
+def register():
+    signals.initialized.connect(check_config)
+    signals.readers_init.connect(add_reader)

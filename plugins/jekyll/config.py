@@ -1,0 +1,171 @@
+"""A moved Jekyll blog's `content/_config.yml`, as Pelican settings.
+
+`pelicanconf.py` reads it so that a blog imported with `make import` keeps its
+title and its post URLs (`permalink`) without editing any Python. Liquid's
+`site.*` reads the same file (plugins/jekyll/liquid.py).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+# libyaml's parser when PyYAML was built with it: the same values, 8× faster over a blog's
+# front matter (the site index reads every post's on each build). Same safe constructor.
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _JekyllLoader(_BASE_LOADER):
+    """The safe loader, with Ruby's (Psych's) reading of an impossible date such as
+    `2020-02-30`: a string, not an exception. (Jekyll then rejects it as a post's `date`.)"""
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_JekyllLoader.add_constructor("tag:yaml.org,2002:timestamp", _JekyllLoader.construct_yaml_timestamp)
+
+
+# Jekyll's front matter: a '---' line, YAML, a '---' line (a file's first bytes; \r\n allowed).
+FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?P<yaml>.*?\n)?---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+
+
+def load_yaml(text: str):
+    """yaml.safe_load, as Jekyll's safe YAML: plain data only."""
+    return yaml.load(text, Loader=_JekyllLoader)  # noqa: S506 (a safe loader)
+
+
+def key_lines(text: str) -> dict[str, int]:
+    """The 1-based line in `text` (YAML) of each top-level key, lower-cased; {} if it does not parse."""
+    try:
+        node = yaml.compose(text, Loader=_JekyllLoader)  # noqa: S506 (a safe loader)
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {
+        str(key.value).lower(): key.start_mark.line + 1 for key, _ in node.value
+    }  # a repeated key: its last line, as YAML keeps the last value
+
+
+class ConfigError(ValueError):
+    """Bad input in content/_config.yml: the message names the file, line and what to do."""
+
+    def __init__(self, path: str | Path, line: int | None, message: str):
+        where = f"{path}:{line}" if line else str(path)
+        super().__init__(f"{where}: {message}")
+
+
+# Jekyll's named permalink styles (jekyll/utils.rb), before any custom pattern.
+STYLES = {
+    "date": "/:categories/:year/:month/:day/:title:output_ext",
+    "pretty": "/:categories/:year/:month/:day/:title/",
+    "ordinal": "/:categories/:year/:y_day/:title:output_ext",
+    "none": "/:categories/:title:output_ext",
+}
+PLACEHOLDERS = {
+    ":year": "{date:%Y}",
+    ":short_year": "{date:%y}",
+    ":month": "{date:%m}",
+    ":i_month": "{date:%-m}",
+    ":short_month": "{date:%b}",
+    ":day": "{date:%d}",
+    ":i_day": "{date:%-d}",
+    ":y_day": "{date:%j}",
+    ":hour": "{date:%H}",
+    ":minute": "{date:%M}",
+    ":second": "{date:%S}",
+    ":title": "{slug}",
+    ":slug": "{slug}",
+    ":categories": "{category}",
+    ":output_ext": ".html",
+}
+
+
+class PermalinkError(ValueError):
+    pass
+
+
+PLACEHOLDER = re.compile(r":[a-z_]+")
+
+
+def permalink_pattern(permalink: str) -> str:
+    """A Jekyll permalink pattern as a format string over Pelican's URL fields (`date`, `slug`,
+    `category`): `/:year/:title/` → `/{date:%Y}/{slug}/`. The one reading of placeholders, for
+    _config.yml's `permalink`, a post's own `permalink:` and Liquid's `post_url`."""
+    literal = permalink.replace("{", "{{").replace("}", "}}")
+    unknown = [p for p in PLACEHOLDER.findall(literal) if p not in PLACEHOLDERS]
+    if unknown:
+        known = ", ".join(PLACEHOLDERS)
+        raise PermalinkError(f"permalink {permalink!r}: {', '.join(unknown)} is not one of Jekyll's ({known})")
+    return PLACEHOLDER.sub(lambda m: PLACEHOLDERS[m.group(0)], literal)
+
+
+def output_paths(url: str) -> tuple[str, str]:
+    """(URL, file written) for a path from the site root, as Jekyll writes a page: a path ending in
+    `/` is that folder's index.html, one ending in `.html` is that file; any other path (`/about`)
+    is served as a folder here too, so that every server finds it."""
+    url = re.sub(r"/{2,}", "/", url).lstrip("/")
+    if not url:
+        return "", "index.html"
+    if url.endswith("/"):
+        return url, url + "index.html"
+    if url.endswith((".html", ".htm")):
+        return url, url
+    return url + "/", url + "/index.html"
+
+
+def article_url(permalink: str) -> tuple[str, str]:
+    """(ARTICLE_URL, ARTICLE_SAVE_AS) for a Jekyll permalink pattern or style."""
+    return output_paths(permalink_pattern(STYLES.get(permalink, permalink)))
+
+
+def read_config(path: Path) -> dict:
+    """The YAML mapping in `path`, or {} if there is no such file; ConfigError names the line
+    of bytes that are not UTF-8, of a YAML error, or of a mapping that is not one."""
+    if not path.is_file():
+        return {}
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")  # Ruby's "bom|utf-8", as Jekyll reads it
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        bad = data[err.start : err.start + 8]
+        raise ConfigError(path, line, f"not valid UTF-8 (bytes {bad!r}); save the file as UTF-8") from None
+    try:
+        config = load_yaml(text) or {}
+    except yaml.YAMLError as err:
+        mark = getattr(err, "context_mark", None) or getattr(err, "problem_mark", None)
+        problem = "; ".join(filter(None, [getattr(err, "context", None), getattr(err, "problem", None)])) or str(err)
+        raise ConfigError(path, mark.line + 1 if mark else None, f"malformed YAML ({problem})") from None
+    if not isinstance(config, dict):
+        raise ConfigError(path, 1, f"expected 'key: value' lines, got {type(config).__name__} {config!r:.60}")
+    return config
+
+
+def pelican_settings(path: Path) -> dict:
+    """SITENAME, SITESUBTITLE, AUTHOR, TIMEZONE and ARTICLE_URL/ARTICLE_SAVE_AS from a Jekyll _config.yml."""
+    config = read_config(path)
+    settings = {}
+    for key, name in (
+        ("title", "SITENAME"),
+        ("description", "SITESUBTITLE"),
+        ("author", "AUTHOR"),
+        ("timezone", "TIMEZONE"),
+    ):
+        if isinstance(config.get(key), str) and config[key].strip():
+            settings[name] = config[key].strip()
+    if config.get("permalink"):
+        try:
+            settings["ARTICLE_URL"], settings["ARTICLE_SAVE_AS"] = article_url(str(config["permalink"]))
+        except PermalinkError as err:
+            line = key_lines(path.read_text(encoding="utf-8")).get("permalink")
+            raise ConfigError(
+                path, line, f"{err}; use those, or remove the line for /:year/:month/:day/:title/"
+            ) from None
+    return settings

@@ -1,0 +1,237 @@
+"""What Liquid knows of a Jekyll site before any post is rendered.
+
+`page.previous`/`page.next` and `post_url` need every post's URL before any
+post is rendered, so `SiteIndex` reads all posts' front matter first (a cheap
+first pass) and computes their URLs from the file names and `ARTICLE_URL`,
+exactly as Pelican will. `site.*` comes from content/_config.yml or the
+settings, `page.*` from a post's front matter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pelican.utils import slugify
+
+from plugins import build_state
+from plugins.jekyll.config import FRONT_MATTER, PermalinkError, load_yaml, output_paths, permalink_pattern
+
+POST_NAME = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)")
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
+
+
+class LiquidSourceError(ValueError):
+    """A Liquid problem in a post: `line` is 1-based in the text given to `render`;
+    `origin`, if the problem is in an include, names it and its line, to put before the
+    post's path ("…/_includes/a.html:3, included from ")."""
+
+    def __init__(self, line: int | None, message: str, origin: str = ""):
+        self.line, self.message, self.origin = line, message, origin
+        super().__init__(f"{origin}line {line}: {message}")
+
+
+@dataclass
+class Post:
+    """What Liquid knows about a post before it is read: enough for links between posts."""
+
+    stem: str  # the file name without extension, as `post_url` names it
+    path: str  # relative to the content folder
+    url: str  # site-root URL without baseurl, as Jekyll's page.url
+    title: str
+    date: dt.datetime
+
+    def drop(self) -> dict:
+        return {"url": self.url, "title": self.title, "date": self.date, "path": self.path}
+
+
+def read_front_matter(path: Path) -> dict:
+    """The YAML front matter of a file, or {} (errors are reported when the file itself is read)."""
+    m = FRONT_MATTER.match(path.read_text(encoding="utf-8", errors="replace").removeprefix("\ufeff"))
+    try:
+        meta = load_yaml(m.group("yaml") or "") if m else {}
+    except yaml.YAMLError:
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def as_datetime(value) -> dt.datetime | None:
+    """A front-matter date (YAML date, datetime or string with a time zone) as a datetime."""
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, str):
+        from pelican.utils import get_date
+
+        try:
+            return get_date(value)
+        except (ValueError, TypeError):
+            return None
+    return None
+
+
+def post_url(settings: dict, date: dt.datetime, slug: str, meta: dict) -> str:
+    """The URL Pelican gives this post (ARTICLE_URL, or a Jekyll `permalink`), from the site root."""
+    category = meta.get("category") or (meta.get("categories") or [None])
+    category = category[0] if isinstance(category, list) and category else category
+    fields = {"date": date, "slug": slug, "lang": settings.get("DEFAULT_LANG", "en")}
+    name = str(category or settings.get("DEFAULT_CATEGORY", "misc"))
+    fields["category"] = slugify(name, regex_subs=settings.get("CATEGORY_REGEX_SUBSTITUTIONS", []))
+    if meta.get("permalink"):  # placeholders filled in as the reader fills them (plugins/jekyll/config.py)
+        try:
+            return "/" + output_paths(permalink_pattern(str(meta["permalink"])).format(**fields))[0]
+        except (PermalinkError, TypeError):  # an unknown placeholder, no date: the reader reports it
+            return "/" + str(meta["permalink"]).lstrip("/")
+    return "/" + settings["ARTICLE_URL"].format(**fields)
+
+
+def jekyll_config(settings: dict) -> dict:
+    """`site.*`: content/_config.yml's keys if there is one, else from the Pelican settings; `url`
+    and `baseurl` from SITEURL when it has them (where the site is served)."""
+    siteurl = settings.get("SITEURL") or ""
+    m = re.match(r"(?P<url>[a-z]+://[^/]+)?(?P<base>/.*)?$", siteurl)
+    config = {
+        "title": settings.get("SITENAME", ""),
+        "description": settings.get("SITESUBTITLE", ""),
+        "author": settings.get("AUTHOR", ""),
+        "url": (m.group("url") or "") if m else "",
+        "baseurl": ((m.group("base") or "") if m else "").rstrip("/"),
+    }
+    path = Path(settings["PATH"]) / "_config.yml"
+    if path.is_file():
+        try:
+            loaded = load_yaml(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as err:
+            raise LiquidSourceError(None, f"{path}: malformed YAML ({err})") from None
+        if isinstance(loaded, dict):
+            config.update({str(k): v for k, v in loaded.items()})
+    # _config.yml's baseurl is where the old site was served. Links that Liquid makes must
+    # lead where this one is: SITEURL's path (the same when the blog is published where it
+    # was; "" for `make html` and `make serve`, which serve the site at the root).
+    # `site.url` likewise: SITEURL's host, or none when SITEURL has none, so that absolute_url
+    # and `{{ site.url }}{{ site.baseurl }}` lead to this site's pages, not the old host's.
+    config["jekyll_baseurl"] = str(config.get("baseurl") or "").rstrip("/")
+    config["baseurl"] = ((m.group("base") or "") if m else "").rstrip("/")
+    config["url"] = ((m.group("url") or "") if m else "").rstrip("/")
+    return config
+
+
+def include_drafts(settings: dict) -> bool:
+    return bool(settings.get("JEKYLL_DRAFTS"))
+
+
+class SiteIndex:
+    """Every post's URL, title and date, in date order: the first pass Liquid needs."""
+
+    def __init__(self, settings: dict):
+        self.settings = settings
+        self.root = Path(settings["PATH"])
+        self.config = jekyll_config(settings)
+        self.posts: dict[str, Post] = {}
+        excluded = set(settings.get("ARTICLE_EXCLUDES", []))
+        if not include_drafts(settings):
+            excluded.add("_drafts")
+        for path in sorted(self.root.rglob("*")):
+            rel = path.relative_to(self.root)
+            if path.suffix.lower() not in MARKDOWN_SUFFIXES or not path.is_file():
+                continue
+            if any(part in excluded or part.startswith(".") for part in rel.parts[:-1]):
+                continue
+            m = POST_NAME.fullmatch(path.stem)
+            if not m and "_drafts" not in rel.parts:
+                continue
+            meta = read_front_matter(path)
+            if meta.get("published") is False:
+                continue  # not built, so neither a neighbour nor a post_url target (as in Jekyll)
+            try:
+                date = local_time(as_datetime(meta.get("date")), settings) or (
+                    dt.datetime.fromisoformat(m.group("date")) if m else draft_date(path)
+                )
+            except ValueError:  # 2020-13-45-x.md: the reader reports it, naming that file
+                continue
+            slug = str(meta.get("slug") or (m.group("slug") if m else path.stem))
+            post = Post(
+                path.stem, rel.as_posix(), post_url(settings, date, slug, meta), str(meta.get("title", slug)), date
+            )
+            self.posts.setdefault(path.stem, post)
+        self.ordered = sorted(self.posts.values(), key=lambda p: (naive(p.date), p.stem))
+
+    def digest(self) -> bytes:
+        """What a post's Liquid can learn of the others and of `site.*`: changes when a post
+        is added, removed, renamed, retitled or redated, not when another post's text changes."""
+        posts = [(p.stem, p.path, p.url, p.title, p.date.isoformat()) for p in self.ordered]
+        shown = json.dumps([posts, self.config], sort_keys=True, default=str)
+        return hashlib.sha256(shown.encode()).digest()
+
+    def find(self, name: str) -> Post | None:
+        """A post by file name without extension, optionally with folders (`post_url` syntax)."""
+        return self.posts.get(Path(name.strip()).name)
+
+    def neighbours(self, stem: str) -> tuple[Post | None, Post | None]:
+        """(previous, next) post in date order, as Jekyll's page.previous and page.next."""
+        for i, post in enumerate(self.ordered):
+            if post.stem == stem:
+                before = self.ordered[i - 1] if i > 0 else None
+                after = self.ordered[i + 1] if i + 1 < len(self.ordered) else None
+                return before, after
+        return None, None
+
+    def url(self, path: str) -> str:
+        """`relative_url`: the site's baseurl before a site-root path."""
+        path = str(path)
+        if re.match(r"[a-z]+:", path) or path.startswith("#"):
+            return path
+        return self.config["baseurl"] + "/" + path.lstrip("/")
+
+
+def site_index(settings: dict) -> SiteIndex:
+    """The build's SiteIndex, made once per build (plugins/build_state.py): the reader cache and
+    every generator's reader share it, and a new build makes its own."""
+    state = build_state.of(settings)
+    if state.site is None:
+        state.site = SiteIndex(settings)
+    return state.site
+
+
+def local_time(date: dt.datetime | None, settings: dict) -> dt.datetime | None:
+    """A date with a time zone, in the site's TIMEZONE: Jekyll turns front-matter dates into
+    local time before it makes URLs (`2017-08-20 23:00 -0400` is a post of 21 August in UTC)."""
+    if date is None or date.tzinfo is None:
+        return date
+    from zoneinfo import ZoneInfo
+
+    return date.astimezone(ZoneInfo(settings.get("TIMEZONE") or "UTC"))
+
+
+def draft_date(path: Path) -> dt.datetime:
+    """A draft has no date in its name: Jekyll dates it by the file's modification time."""
+    return dt.datetime.fromtimestamp(int(path.stat().st_mtime))
+
+
+def naive(date: dt.datetime) -> dt.datetime:
+    return date.astimezone(dt.UTC).replace(tzinfo=None) if date.tzinfo else date
+
+
+def page_variables(site: SiteIndex, stem: str, front: dict) -> dict:
+    """`page.*` for one post: its front matter plus url, date, title, previous and next."""
+    page = {str(k): v for k, v in front.items()}
+    post = site.posts.get(stem)
+    before, after = site.neighbours(stem)
+    page.update(
+        {
+            "title": front.get("title", post.title if post else ""),
+            "url": post.url if post else "",
+            "date": post.date if post else as_datetime(front.get("date")),
+            "previous": before.drop() if before else None,
+            "next": after.drop() if after else None,
+            "path": post.path if post else "",
+            "slug": stem,
+        }
+    )
+    return page
