@@ -239,3 +239,33 @@ def test_a_read_only_output_folder_is_one_line_and_exit_1(tmp_path, monkeypatch,
     assert status == 1
     assert f"error: {tmp_path / '.output.lock'}: permission denied;" in err, err
     assert "Traceback" not in err
+
+
+WARNING_PLUGIN = (
+    "from pelican import signals\n"
+    "from plugins.jekyll.front_matter import author_warning\n"
+    "\n"
+    "def warn(pelican):\n"
+    "    pelican.settings['PREPARE_FOR_HOST'] = {publishing}\n"
+    "    author_warning('posts/x.md', 7, 'image /a.png not found; Jekyll publishes it broken')\n"
+    "\n"
+    "def register():\n"
+    "    signals.initialized.connect(warn)\n"
+)
+
+
+def test_an_authors_warning_is_listed_and_the_site_still_builds(build_with_plugin):
+    status, err = build_with_plugin(WARNING_PLUGIN.format(publishing=False))
+    assert status == 0, err
+    assert err.splitlines() == [
+        "warning: posts/x.md:7: image /a.png not found; Jekyll publishes it broken",
+        "1 warning(s): what Jekyll would publish broken (see above)",
+    ]
+
+
+def test_a_publish_build_fails_on_warnings_unless_they_are_allowed(build_with_plugin, monkeypatch):
+    monkeypatch.delenv("ALLOW_WARNINGS", raising=False)
+    status, err = build_with_plugin(WARNING_PLUGIN.format(publishing=True))
+    assert status == 1, err
+    assert "warning: posts/x.md:7: image /a.png not found" in err
+    assert "a publish build fails on warnings (fix them, or publish anyway with ALLOW_WARNINGS=1" in err

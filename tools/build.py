@@ -92,12 +92,22 @@ def bug_report(err: BaseException) -> str:
     return "a bug in the build code, not a problem in the post:\n" + textwrap.indent(lines, "    ")
 
 
+class Outcome(list):
+    """A build's errors (the list: any one fails it) and its authors' warnings (`warnings`:
+    what Jekyll would publish broken; they fail only a publish build)."""
+
+    def __init__(self, errors=(), warnings=()):
+        super().__init__(errors)
+        self.warnings = list(warnings)
+
+
 class Problems(logging.Handler):
     """Collects every warning and error logged during the build, with its cause."""
 
     def __init__(self):
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
+        self.warnings: list[str] = []  # authors' warnings (plugins.jekyll.front_matter.author_warning)
         self.disk = False  # a full or read-only disk was reported: the files that follow fail alike
 
     def add(self, message: str) -> None:
@@ -106,6 +116,10 @@ class Problems(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
+        if getattr(record, "author_warning", False):
+            if f"warning: {message}" not in self.warnings:
+                self.warnings.append(f"warning: {message}")
+            return
         # Pelican logs "Could not process <file>" inside its except block but
         # hides the exception unless DEBUG is set: fetch the cause here.
         cause = sys.exc_info()[1] or (record.exc_info[1] if record.exc_info else None)
@@ -222,6 +236,11 @@ def run_pelican(settings_file: Path, staging: Path, extra: dict | None = None, p
             prepare(settings)
         refresh_figures(Path(settings["PATH"]))
         Pelican(settings).run()
+        if settings.get("PREPARE_FOR_HOST") and problems.warnings and not os.environ.get("ALLOW_WARNINGS"):
+            problems.add(
+                f"error: {len(problems.warnings)} warning(s) above: a publish build fails on warnings "
+                "(fix them, or publish anyway with ALLOW_WARNINGS=1 make publish)"
+            )
         build_state.finish(settings, ok=not problems.messages)
         if settings.get("PREPARE_FOR_HOST") and not problems.messages:
             from tools.publish import prepare as prepare_for_host
@@ -233,7 +252,7 @@ def run_pelican(settings_file: Path, staging: Path, extra: dict | None = None, p
         if settings is not None:
             build_state.finish(settings, ok=False)  # a crash: no Pagefind left running, no scratch folder
         logging.getLogger().removeHandler(problems)
-    return problems.messages
+    return Outcome(problems.messages, problems.warnings)
 
 
 def refresh_figures(content: Path) -> None:
@@ -270,7 +289,7 @@ def build(settings_file: Path, output: Path) -> list[str]:
             if problems:
                 return problems
             swap_in(staging, output)
-            return []
+            return Outcome(warnings=problems.warnings)
         finally:
             if staging.exists():
                 discard(staging, output)
@@ -302,7 +321,7 @@ def build_pages(settings_file: Path, output: Path, sources: list[Path]) -> list[
                 target = output / name
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(staging / name, target)
-            return []
+            return Outcome(warnings=problems.warnings)
         finally:
             if staging.exists():
                 discard(staging, output)  # the pages not moved, and what plugins wrote beside them
@@ -330,12 +349,17 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as err:  # the lock, the staging folder, the swap: outside Pelican
         if disk_problem(err) is None:
             raise
-        problems = [f"error: {disk_problem(err)}"]
+        problems = Outcome([f"error: {disk_problem(err)}"])
+    warnings = getattr(problems, "warnings", [])
     if problems:
         print(f"Build failed; {args.output} still holds the last good site.", file=sys.stderr)
-        for message in problems:
+        for message in warnings + list(problems):
             print(message, file=sys.stderr)
         return 1
+    for message in warnings:
+        print(message, file=sys.stderr)
+    if warnings:  # the summary a reader of a long log looks for last
+        print(f"{len(warnings)} warning(s): what Jekyll would publish broken (see above)", file=sys.stderr)
     print(f"Built {args.output} in {time.perf_counter() - start:.2f} s")
     return 0
 

@@ -4,6 +4,7 @@
 |---|---|---|
 | `initialized` | `reader.check_config` | `content/_config.yml` → one error naming its line if it is bad |
 | `readers_init` | `reader.add_reader` | → this package's reader for every Markdown suffix, in any case |
+| `content_object_init` | `reader.emit_warnings` | the warnings the reader recorded (cached with the post) → the build's warnings |
 
 Modules: `reader` (a post → HTML and metadata), `front_matter` (YAML between `---` lines),
 `config` (`_config.yml` as Pelican settings; Jekyll's permalink placeholders), `site`
@@ -14,9 +15,10 @@ Modules: `reader` (a post → HTML and metadata), `front_matter` (YAML between `
 
 from pelican import signals
 
-from plugins.jekyll.reader import add_reader, check_config
+from plugins.jekyll.reader import add_reader, check_config, emit_warnings
 
 
 def register():
     signals.initialized.connect(check_config)
     signals.readers_init.connect(add_reader)
+    signals.content_object_init.connect(emit_warnings)

@@ -9,6 +9,7 @@ the key, with the shape expected.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from pathlib import Path
 
 import yaml
@@ -22,6 +23,21 @@ class SourceError(ValueError):
     def __init__(self, path: str | Path, line: int | None, message: str):
         where = f"{path}:{line}" if line else str(path)
         super().__init__(f"{where}: {message}")
+
+
+AUTHOR_WARNINGS = logging.getLogger("plugins.author")
+# Pelican's loggers drop a message seen before in the process (its LimitFilter), so a second
+# build in one process (the dev server's, a test's) would not list its own warnings.
+AUTHOR_WARNINGS.filters.clear()
+
+
+def author_warning(path: str | Path, line: int | None, message: str) -> str:
+    """Log what Jekyll would publish broken (a missing image, Liquid in a comment): one line
+    naming the file and line. It does not fail `make html`; tools/build.py lists such
+    warnings at the end, and a publish build fails on them unless ALLOW_WARNINGS=1."""
+    text = str(SourceError(path, line, message))
+    AUTHOR_WARNINGS.warning("%s", text, extra={"author_warning": True})
+    return text
 
 
 def read_text(path: str) -> str:

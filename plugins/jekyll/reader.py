@@ -22,7 +22,15 @@ from pelican.utils import slugify
 from plugins.features import citations, page_features
 from plugins.jekyll import liquid
 from plugins.jekyll.config import ConfigError, PermalinkError, output_paths, permalink_pattern, read_config
-from plugins.jekyll.front_matter import SCALARS, Shapes, SourceError, front_matter_line, read_text, split_front_matter
+from plugins.jekyll.front_matter import (
+    AUTHOR_WARNINGS,
+    SCALARS,
+    Shapes,
+    SourceError,
+    front_matter_line,
+    read_text,
+    split_front_matter,
+)
 from plugins.katex import render as katex_render
 from plugins.markdown import extensions as markdown_extensions
 from plugins.markdown.figure_tag import FigureTagError
@@ -100,6 +108,7 @@ class JekyllMarkdownReader(MarkdownReader):
         return super().process_metadata(name, value)
 
     def read_post(self, source_path):
+        self.warnings: list[tuple[str, int | None, str]] = []
         text = read_text(source_path)
         front, body, offset = split_front_matter(source_path, text)
         metadata = self.metadata(source_path, front, text)
@@ -109,6 +118,7 @@ class JekyllMarkdownReader(MarkdownReader):
         where = self.liquid_lines.where
         renderer = katex_render.PageRenderer(katex_render.renderer(self.settings))  # the page's maths and fonts
         self._md = Markdown(**{**self.settings["MARKDOWN"], "extensions": markdown_extensions(self.settings, renderer)})
+        self._md.author_warnings = []  # (line in the Markdown, message): what Jekyll would publish broken
         try:
             content = self._md.convert(body)
         except MathError as err:
@@ -131,10 +141,16 @@ class JekyllMarkdownReader(MarkdownReader):
         metadata["toc_placeholder"] = getattr(self._md, "kramdown_toc", False)
         metadata["html_features"] = page_features.features_of(content)  # templates read these, not the page
         metadata["link_ids"] = sorted(citations.link_ids(content))  # what citations look for
+        warnings = self.warnings + [(*where(source_path, n, offset), m) for n, m in self._md.author_warnings]
+        metadata["author_warnings"] = [str(SourceError(path, line, message)) for path, line, message in warnings]
         excerpt = self.excerpt(front, content)
         if excerpt and "summary" not in metadata:
             metadata["summary"] = excerpt
         return content, metadata
+
+    def warn(self, path: str, line: int | None, message: str) -> None:
+        """A warning about this post, found before the Markdown step (its line is the source's)."""
+        self.warnings.append((path, line, message))
 
     _site = None
     _config = None
@@ -279,6 +295,12 @@ def add_reader(readers) -> None:
     for ext in JekyllMarkdownReader.file_extensions:
         for variant in case_variants(ext):
             readers.reader_classes[variant] = JekyllMarkdownReader
+
+
+def emit_warnings(content) -> None:
+    """The warnings the reader recorded for a post, each build (a post from the reader cache too)."""
+    for text in content.metadata.get("author_warnings") or ():
+        AUTHOR_WARNINGS.warning("%s", text, extra={"author_warning": True})
 
 
 def check_config(pelican) -> None:
