@@ -269,3 +269,19 @@ def test_a_publish_build_fails_on_warnings_unless_they_are_allowed(build_with_pl
     assert status == 1, err
     assert "warning: posts/x.md:7: image /a.png not found" in err
     assert "a publish build fails on warnings (fix them, or publish anyway with ALLOW_WARNINGS=1" in err
+
+
+def test_a_build_note_is_printed_and_fails_nothing(build_with_plugin):
+    plugin = (
+        "from pelican import signals\n"
+        "from plugins.jekyll.front_matter import build_note\n\n"
+        "def note(pelican):\n"
+        "    pelican.settings['PREPARE_FOR_HOST'] = True\n"
+        "    build_note('2 formulas drawn by MathJax: posts/x.md:3, posts/x.md:9')\n\n"
+        "def register():\n"
+        "    signals.initialized.connect(note)\n"
+    )
+    status, err = build_with_plugin(plugin)
+    assert status == 0, err
+    assert err.splitlines()[0] == "note: 2 formulas drawn by MathJax: posts/x.md:3, posts/x.md:9", err
+    assert "warning" not in err and "error" not in err, err

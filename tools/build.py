@@ -93,12 +93,12 @@ def bug_report(err: BaseException) -> str:
 
 
 class Outcome(list):
-    """A build's errors (the list: any one fails it) and its authors' warnings (`warnings`:
-    what Jekyll would publish broken; they fail only a publish build)."""
+    """A build's errors (the list: any one fails it), its authors' warnings (`warnings`: what
+    Jekyll would publish broken; they fail only a publish build) and its notes (`notes`)."""
 
-    def __init__(self, errors=(), warnings=()):
+    def __init__(self, errors=(), warnings=(), notes=()):
         super().__init__(errors)
-        self.warnings = list(warnings)
+        self.warnings, self.notes = list(warnings), list(notes)
 
 
 class Problems(logging.Handler):
@@ -108,6 +108,7 @@ class Problems(logging.Handler):
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
         self.warnings: list[str] = []  # authors' warnings (plugins.jekyll.front_matter.author_warning)
+        self.notes: list[str] = []  # facts for the author that need no action (front_matter.build_note)
         self.disk = False  # a full or read-only disk was reported: the files that follow fail alike
 
     def add(self, message: str) -> None:
@@ -116,6 +117,10 @@ class Problems(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
+        if getattr(record, "build_note", False):
+            if f"note: {message}" not in self.notes:
+                self.notes.append(f"note: {message}")
+            return
         if getattr(record, "author_warning", False):
             if f"warning: {message}" not in self.warnings:
                 self.warnings.append(f"warning: {message}")
@@ -252,7 +257,7 @@ def run_pelican(settings_file: Path, staging: Path, extra: dict | None = None, p
         if settings is not None:
             build_state.finish(settings, ok=False)  # a crash: no Pagefind left running, no scratch folder
         logging.getLogger().removeHandler(problems)
-    return Outcome(problems.messages, problems.warnings)
+    return Outcome(problems.messages, problems.warnings, problems.notes)
 
 
 def refresh_figures(content: Path) -> None:
@@ -289,7 +294,7 @@ def build(settings_file: Path, output: Path) -> list[str]:
             if problems:
                 return problems
             swap_in(staging, output)
-            return Outcome(warnings=problems.warnings)
+            return Outcome(warnings=problems.warnings, notes=problems.notes)
         finally:
             if staging.exists():
                 discard(staging, output)
@@ -321,7 +326,7 @@ def build_pages(settings_file: Path, output: Path, sources: list[Path]) -> list[
                 target = output / name
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(staging / name, target)
-            return Outcome(warnings=problems.warnings)
+            return Outcome(warnings=problems.warnings, notes=problems.notes)
         finally:
             if staging.exists():
                 discard(staging, output)  # the pages not moved, and what plugins wrote beside them
@@ -356,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
         for message in warnings + list(problems):
             print(message, file=sys.stderr)
         return 1
-    for message in warnings:
+    for message in getattr(problems, "notes", []) + warnings:
         print(message, file=sys.stderr)
     if warnings:  # the summary a reader of a long log looks for last
         print(f"{len(warnings)} warning(s): what Jekyll would publish broken (see above)", file=sys.stderr)

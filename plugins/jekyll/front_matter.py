@@ -31,6 +31,12 @@ AUTHOR_WARNINGS = logging.getLogger("plugins.author")
 AUTHOR_WARNINGS.filters.clear()
 
 
+def build_note(text: str) -> None:
+    """Tell the author something about the build that needs no action (which formulas MathJax
+    drew, say): printed after the build as a `note:` line; it never fails a build."""
+    AUTHOR_WARNINGS.warning("%s", text, extra={"build_note": True})
+
+
 def author_warning(path: str | Path, line: int | None, message: str) -> str:
     """Log what Jekyll would publish broken (a missing image, Liquid in a comment): one line
     naming the file and line. It does not fail `make html`; tools/build.py lists such
