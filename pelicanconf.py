@@ -142,7 +142,7 @@ MARKDOWN = {
     },
     "output_format": "html5",
 }
-# KATEX_TRUST = [{"command": "\\href", "protocol": "https", "host": "my.site"}]  # maths may link here (katex_render)
+# KATEX_TRUST = [{"command": "\\href", "protocol": "https", "host": "my.site"}]  # maths may link here (plugins/katex/render.py)
 
 # Every page carries this policy as a <meta> tag; tools/serve/ also sends it as a
 # header. Scripts only from this site, never inline or eval'd; nothing from other

@@ -499,7 +499,7 @@ def test_the_diagram_with_its_label_style_written_once_is_drawn_as_mermaid_wrote
     font = f"file://{mermaid_render.FONT_SOURCE}"
     written = mermaid_svg.one_svg(drawn, source, "d", font)
     mermaid_svg._one_svg.cache_clear()
-    monkeypatch.setattr(mermaid_render, "labels_once", lambda svg: svg)
+    monkeypatch.setattr(mermaid_svg, "labels_once", lambda svg: svg)
     inline = mermaid_svg.one_svg(drawn, source, "d", font)
     mermaid_svg._one_svg.cache_clear()
     assert len(written) < len(inline) - 1000  # 13 labels: 6 nodes, 7 edges

@@ -38,11 +38,11 @@ def alive(pid: int) -> bool:
 
 
 def katex_servers() -> set[int]:
-    """Pids of running katex_server.mjs processes (any build's)."""
+    """Pids of running plugins/katex/server.mjs processes (any build's)."""
     found = set()
     for proc in Path("/proc").iterdir():
         try:
-            if proc.name.isdigit() and b"katex_server.mjs" in (proc / "cmdline").read_bytes() and alive(int(proc.name)):
+            if proc.name.isdigit() and b"katex/server.mjs" in (proc / "cmdline").read_bytes() and alive(int(proc.name)):
                 found.add(int(proc.name))
         except OSError:
             continue

@@ -137,7 +137,7 @@ class JekyllMarkdownReader(MarkdownReader):
         base = (config["baseurl"], config["jekyll_baseurl"])  # Liquid's links, and paths the old site hard-coded
         content = resolve_images(content, body, source_path, root, figure_alts(root), missing, base)
         metadata["toc"] = flatten_toc(getattr(self._md, "toc_tokens", []))
-        metadata.update(renderer.facts(), **getattr(self._md, "page_facts", {}))  # katex_render, reading
+        metadata.update(renderer.facts(), **getattr(self._md, "page_facts", {}))  # the renderer, reading counts
         metadata["toc_placeholder"] = getattr(self._md, "kramdown_toc", False)
         metadata["html_features"] = page_features.features_of(content)  # templates read these, not the page
         metadata["link_ids"] = sorted(citations.link_ids(content))  # what citations look for

@@ -48,7 +48,7 @@ KATEX_OPTIONS = {
     "strict": "ignore",  # Unicode in \text{} is fine in a blog post
     "maxExpand": 1000,  # macro expansions per formula: `\def\a{\a\a}\a` is an error at once
     "maxSize": 100,  # ems: a larger size the author gives (\rule{1e6em}{1em}) is capped
-    "trust": [],  # the site's KATEX_TRUST; what it does not list is refused (katex_server.mjs)
+    "trust": [],  # the site's KATEX_TRUST; what it does not list is refused (plugins/katex/server.mjs)
 }
 TRUSTABLE = {"\\href", "\\url", "\\includegraphics", "\\htmlId", "\\htmlClass", "\\htmlStyle", "\\htmlData"}
 TRUST_KEYS = {"command", "protocol", "host", "class", "id", "style"}

@@ -39,7 +39,10 @@ def watch_url(src: str) -> str:
 def as_link(match: re.Match) -> str:
     found = attributes(match["attrs"])
     src = found.get("src", "")
-    host = urlsplit(src).hostname
+    try:
+        host = urlsplit(src).hostname
+    except ValueError:  # an address no browser can load either: left for the CSP to refuse
+        return match.group(0)
     if not host:  # the site's own page: allowed by the CSP's frame rules (default-src 'self')
         return match.group(0)
     url = watch_url(src)

@@ -33,7 +33,11 @@ def inside(folder: str | Path, path: str | Path) -> Path | None:
 
 
 def is_local(url: str) -> bool:
-    parts = urlsplit(url)
+    """Whether the URL names a file of this site (a path), not another host or a Pelican link."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # `//host[…`: no path of ours
+        return False
     return not (parts.scheme or parts.netloc or url.startswith("{"))
 
 
@@ -77,8 +81,11 @@ SOURCE_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown", ".html", ".htm")  # rea
 
 def site_path(url: str, baseurl: str | tuple[str, ...]) -> str:
     """The path of a site URL inside the content folder (Jekyll's site root), without baseurl
-    (the first of several that it starts with)."""
-    path = unquote(urlsplit(url).path)
+    (the first of several that it starts with); "" for an address urllib cannot read."""
+    try:
+        path = unquote(urlsplit(url).path)
+    except ValueError:  # `//host[…`
+        return ""
     for base in (baseurl,) if isinstance(baseurl, str) else baseurl:
         base = base.rstrip("/")
         if base and (path == base or path.startswith(base + "/")):
