@@ -142,7 +142,8 @@ MARKDOWN = {
     },
     "output_format": "html5",
 }
-# KATEX_TRUST = [{"command": "\\href", "protocol": "https", "host": "my.site"}]  # maths may link here (plugins/katex/render.py)
+# Maths may link to these (plugins/katex/render.py); nothing else \\href, \\url, \\includegraphics…:
+# KATEX_TRUST = [{"command": "\\href", "protocol": "https", "host": "my.site"}]
 
 # Every page carries this policy as a <meta> tag; tools/serve/ also sends it as a
 # header. Scripts only from this site, never inline or eval'd; nothing from other
