@@ -7,6 +7,7 @@ first; on a tie the extension added first runs first (epigraphs before embeds).
 
 | extension | processor (priority) | does |
 |---|---|---|
+| `pseudocode.PseudocodeExtension` | preprocessor (29.6) | ```` ```pseudocode ```` fences → typeset algorithms (pseudocode.js in node, maths by KaTeX) |
 | `figure_tag.FigureTagExtension` | preprocessor (29.5) | `{% figure ID %}` alone on a line → the figure's HTML |
 | `reading_counts.ReadingCountsExtension` | treeprocessor (-100), postprocessor (31) | words, formulas, figures → `md.page_facts` |
 | `epigraph.EpigraphExtension` | postprocessor (5) | `<blockquote cite="…">` → an epigraph |
@@ -28,6 +29,7 @@ from plugins.markdown.external_embeds import ExternalEmbedsExtension
 from plugins.markdown.figure_tag import FigureTagExtension
 from plugins.markdown.kramdown_blocks import KramdownBlocksExtension
 from plugins.markdown.kramdown_math import KramdownMathExtension, Renderer
+from plugins.markdown.pseudocode import PseudocodeExtension
 from plugins.markdown.reading_counts import ReadingCountsExtension
 
 # Python-Markdown's `meta` would read Jekyll's front matter a second time, and wrongly.
@@ -38,6 +40,7 @@ def extensions(settings: dict, render: Renderer) -> list:
     """The extensions one page is converted with; `render(latex, display)` draws its formulas."""
     configured = [e for e in settings["MARKDOWN"].get("extensions", []) if e not in NOT_FOR_POSTS]
     return configured + [
+        PseudocodeExtension(render, settings.get("PSEUDOCODE_OPTIONS")),
         FigureTagExtension(Path(settings["PATH"]) / "assets", settings.get("SITEURL", "")),
         ReadingCountsExtension(),
         EpigraphExtension(),
