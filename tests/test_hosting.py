@@ -249,3 +249,15 @@ def test_the_pages_workflow_pins_actions_to_commits_and_builds_with_the_makefile
         assert needed in text
     assert "run: make check" in text and "run: make publish" in text
     assert "SITEURL: ${{ steps.pages.outputs.base_url }}" in text
+
+
+def test_the_pages_workflow_keeps_the_build_cache_between_deploys():
+    """A deploy after one edit is a warm build: build/cache restored from the last run with the
+    same locks and settings, before the build, and saved under the commit."""
+    text = WORKFLOW.read_text()
+    step = text[text.index("actions/cache@") :]
+    assert "path: build/cache" in step
+    locks = "hashFiles('requirements.lock', 'package-lock.json', 'pelicanconf.py', 'publishconf.py')"
+    assert f"key: site-${{{{ runner.os }}}}-${{{{ {locks} }}}}-${{{{ github.sha }}}}" in step
+    assert f"site-${{{{ runner.os }}}}-${{{{ {locks} }}}}-\n" in step  # restore-keys: the latest such run
+    assert text.index("actions/cache@") < text.index("run: make publish")
