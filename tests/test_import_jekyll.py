@@ -87,7 +87,7 @@ def test_import_copies_posts_drafts_includes_and_used_assets_and_reports_the_res
         text=True,
         timeout=60,
     )
-    assert "Copied 0 files" in again.stdout and "_posts/2016-05-31-rl.markdown" in again.stdout
+    assert "Carried over: 0 files copied" in again.stdout and "_posts/2016-05-31-rl.markdown" in again.stdout
     assert (content / "_posts" / "2016-05-31-rl.markdown").read_text() == "edited here\n"
 
 
