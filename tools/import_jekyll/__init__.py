@@ -150,7 +150,7 @@ def left_behind(site, found, config: dict, report: Report) -> None:
     theme = {rel for rel in site.pages if rel.lower().endswith(THEME_CODE)}  # main.scss with front matter
     if site.pages - theme:
         pages = sorted(site.pages - theme, key=lambda p: (-found.pages[p], p))
-        shown = [f"{p} ({found.pages[p]} links from posts)" if found.pages[p] else p for p in pages[:12]]
+        shown = [f"{p} ({plural(found.pages[p], 'link')} from posts)" if found.pages[p] else p for p in pages[:12]]
         more = f", … {len(pages) - 12} more" if len(pages) > 12 else ""
         why = "front matter outside _posts/: the old theme renders them"
         report.skipped.append(f"{len(pages)} site pages ({why}): {', '.join(shown)}{more}")
@@ -159,6 +159,10 @@ def left_behind(site, found, config: dict, report: Report) -> None:
     if rest:
         groups = ", ".join(summarise(rest, depth=2, shown=10))
         report.skipped.append(f"{len(rest)} files no post points at (the theme's CSS, JavaScript, fonts…): {groups}")
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -81,7 +81,8 @@ def imported_config(source_text: str, settings: dict, path: str) -> tuple[str, l
     if text != source_text:
         rows = zip(source_text.splitlines(), text.splitlines(), strict=True)
         changed = [i + 1 for i, (a, b) in enumerate(rows) if a != b]
-        notes.append(f"_config.yml: tabs between YAML tokens made spaces (lines {', '.join(map(str, changed))})")
+        where = f"line{'s' if len(changed) > 1 else ''} {', '.join(map(str, changed))}"
+        notes.append(f"_config.yml: tabs between YAML tokens made spaces ({where}), as Ruby's YAML reads them")
     if settings:
         text, line = without_key(text, "katex")
         if line:

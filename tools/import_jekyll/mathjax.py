@@ -167,6 +167,7 @@ def pairs(value) -> list:
 def macros_of(value, notes: list[str], where: str) -> dict:
     out = {}
     for name, body in (value or {}).items() if isinstance(value, dict) else []:
+        name = str(name).removeprefix("\\")  # KaTeX writes the backslash, MathJax does not
         if isinstance(body, str):
             out[name] = body
         elif isinstance(body, list) and body and isinstance(body[0], str):

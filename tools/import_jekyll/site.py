@@ -68,6 +68,7 @@ class Site:
     includes: dict[str, str] = field(default_factory=dict)
     layouts: dict[str, str] = field(default_factory=dict)
     _names: dict[str, list[str]] = field(default_factory=dict, repr=False)  # file name → paths
+    _permalinks: dict[str, str] = field(default_factory=dict, repr=False)  # a page's permalink → the page
 
     def text(self, rel: str) -> str:
         return (self.root / rel).read_text(encoding="utf-8", errors="replace")
@@ -90,7 +91,26 @@ class Site:
             candidate = posixpath.normpath(candidate) if candidate else ""
             if candidate in self.files:
                 return candidate
+            if page := self.page_at(candidate):
+                return page
         return None
+
+    def page_at(self, path: str) -> str | None:
+        """The site page served at a URL path (`blog/` → blog/index.html, or its `permalink:`)."""
+        if posixpath.splitext(path)[1] and not path.endswith((".html", ".htm")):
+            return None
+        stem = path.rstrip("/")
+        tries = [f"{stem}/index.{x}" for x in ("html", "md", "markdown")] + [f"{stem}.{x}" for x in ("html", "md")]
+        for candidate in tries:
+            if candidate.lstrip("/") in self.pages:
+                return candidate.lstrip("/")
+        if not self._permalinks:
+            for rel in sorted(self.pages):
+                link = front_matter(self.text(rel))[0].get("permalink") if rel.endswith(TEXT_SUFFIXES) else None
+                if isinstance(link, str) and link.strip("/"):
+                    self._permalinks.setdefault(link.strip("/"), rel)
+            self._permalinks.setdefault("", "")  # read once
+        return self._permalinks.get(stem.strip("/")) or None
 
     def by_ending(self, value: str) -> str | None:
         """The one site file whose path ends with a written path (an include that prepends
