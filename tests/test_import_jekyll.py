@@ -429,3 +429,12 @@ def test_a_katex_block_that_config_cannot_use_names_its_line(tmp_path):
         pelican_settings(config)
     config.write_text("katex:\n  macros:\n    '\\R': '\\mathbb{R}'\n    f: ['#1', 1]\n")
     assert pelican_settings(config) == {"KATEX_MACROS": {"R": r"\mathbb{R}", "f": ["#1", 1]}}
+
+
+def test_a_link_out_of_the_site_is_not_copied(tmp_path):
+    secret = write(tmp_path / "elsewhere", {"secret.png": b"\x89PNG"}) / "secret.png"
+    site = small_site(tmp_path)
+    (site / "assets" / "img" / "a.png").unlink()
+    (site / "assets" / "img" / "a.png").symlink_to(secret)
+    run_import(site, tmp_path / "content")
+    assert not (tmp_path / "content" / "assets" / "img" / "a.png").exists()

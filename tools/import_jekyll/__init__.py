@@ -153,12 +153,12 @@ def left_behind(site, found, config: dict, report: Report) -> None:
         shown = [f"{p} ({plural(found.pages[p], 'link')} from posts)" if found.pages[p] else p for p in pages[:12]]
         more = f", … {len(pages) - 12} more" if len(pages) > 12 else ""
         why = "front matter outside _posts/: the old theme renders them"
-        report.skipped.append(f"{len(pages)} site pages ({why}): {', '.join(shown)}{more}")
+        report.skipped.append(f"{plural(len(pages), 'site page')} ({why}): {', '.join(shown)}{more}")
     carried = set(found.copy) | set(found.bibliographies)
     rest = [rel for rel in site.files if (rel not in site.pages or rel in theme) and rel not in carried]
     if rest:
         groups = ", ".join(summarise(rest, depth=2, shown=10))
-        report.skipped.append(f"{len(rest)} files no post points at (the theme's CSS, JavaScript, fonts…): {groups}")
+        report.skipped.append(f"{plural(len(rest), 'file')} no post points at (the theme's CSS, JavaScript…): {groups}")
 
 
 def plural(n: int, word: str) -> str:

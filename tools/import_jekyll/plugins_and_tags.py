@@ -48,7 +48,7 @@ def plugin_lines(config: dict, known: set[str], used: set[str]) -> list[str]:
     for key in ("plugins", "gems"):
         for name in config.get(key) or []:
             name = str(name)
-            tags, what = PLUGINS.get(name, ((), "not run here"))
+            tags, what = PLUGINS.get(name.replace("/", "-"), ((), "not run here"))  # jekyll/scholar too
             handled = [t for t in tags if t in known and t in used]
             missing = [t for t in tags if t not in known and t in used]
             parts = [what] if what else []

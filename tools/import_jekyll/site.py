@@ -227,6 +227,8 @@ def load_site(root: Path, config: dict) -> Site:
             rel = f"{rel_folder}/{name}" if rel_folder else name
             if name.startswith((".", "#", "~")) or name in NEVER:
                 continue
+            if (root / rel).is_symlink() and root.resolve() not in (root / rel).resolve().parents:
+                continue  # a link out of the site: nothing of it is copied
             if top in POST_FOLDERS:
                 site.posts.append(rel)
             elif top == "_includes":
