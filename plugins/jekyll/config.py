@@ -142,16 +142,93 @@ def read_config(path: Path) -> dict:
     except yaml.YAMLError as err:
         mark = getattr(err, "context_mark", None) or getattr(err, "problem_mark", None)
         problem = "; ".join(filter(None, [getattr(err, "context", None), getattr(err, "problem", None)])) or str(err)
+        rows = text.splitlines()
+        if mark and mark.line < len(rows) and "\t" in rows[mark.line][: mark.column + 1]:
+            problem += "; a tab: YAML indents with spaces, and PyYAML takes no tab between tokens either"
         raise ConfigError(path, mark.line + 1 if mark else None, f"malformed YAML ({problem})") from None
     if not isinstance(config, dict):
         raise ConfigError(path, 1, f"expected 'key: value' lines, got {type(config).__name__} {config!r:.60}")
     return config
 
 
-def pelican_settings(path: Path) -> dict:
-    """SITENAME, SITESUBTITLE, AUTHOR, TIMEZONE and ARTICLE_URL/ARTICLE_SAVE_AS from a Jekyll _config.yml."""
-    config = read_config(path)
+# The `katex:` block (written by `make import` from the old site's MathJax config) → the
+# Pelican setting of each key (pelicanconf.py gives each its value for our own posts).
+MATH_SETTINGS = {
+    "macros": "KATEX_MACROS",
+    "numbering": "MATH_NUMBERING",
+    "single_dollar": "MATH_SINGLE_DOLLAR",
+    "mathjax": "MATH_COMPAT",
+    "environments": "MATH_ENVIRONMENTS",
+}
+
+
+def nested_key_lines(text: str, key: str) -> dict[str, int]:
+    """The 1-based line of each key of the top-level mapping `key`, and of `key` itself as ''."""
+    try:
+        node = yaml.compose(text, Loader=_JekyllLoader)  # noqa: S506 (a safe loader)
+    except yaml.YAMLError:
+        return {}
+    for k, v in node.value if isinstance(node, yaml.MappingNode) else []:
+        if str(k.value).lower() == key:
+            lines = {"": k.start_mark.line + 1}
+            if isinstance(v, yaml.MappingNode):
+                lines.update({str(kk.value): kk.start_mark.line + 1 for kk, _ in v.value})
+            return lines
+    return {}
+
+
+def math_settings(config: dict, path: Path) -> dict:
+    """KATEX_MACROS, MATH_NUMBERING, MATH_SINGLE_DOLLAR, MATH_COMPAT, MATH_ENVIRONMENTS from the
+    `katex:` block, for the keys it has; ConfigError naming the line of a key or value it cannot use."""
+    block = config.get("katex")
+    if block is None:
+        return {}
+    lines = nested_key_lines(path.read_text(encoding="utf-8-sig"), "katex")
+
+    def bad(key: str, message: str):
+        return ConfigError(path, lines.get(key) or lines.get(""), f"katex: {message}")
+
+    if not isinstance(block, dict):
+        raise bad("", f"expected a mapping of {', '.join(MATH_SETTINGS)}, got {block!r:.60}")
     settings = {}
+    for key, value in block.items():
+        if key not in MATH_SETTINGS:
+            raise bad(key, f"unknown setting {key!r} (known: {', '.join(MATH_SETTINGS)})")
+        if key == "macros":
+            value = macros_setting(value, lambda m, key=key: bad(key, m))
+        elif key == "numbering":
+            if str(value).lower() not in ("none", "ams", "all"):
+                raise bad(key, f"numbering {value!r}: none, ams or all (as MathJax's tags)")
+            value = str(value).lower()
+        elif key == "mathjax":
+            if value not in (2, 3) or isinstance(value, bool):
+                raise bad(key, f"mathjax {value!r}: 2 or 3 (the old site's MathJax)")
+        elif not isinstance(value, bool):
+            raise bad(key, f"{key} {value!r}: true or false")
+        settings[MATH_SETTINGS[key]] = value
+    return settings
+
+
+def macros_setting(value, bad) -> dict:
+    """{name: body | [body, nargs]}; names as MathJax writes them, without the backslash."""
+    if not isinstance(value, dict):
+        raise bad(f"macros: expected name: body lines, got {value!r:.60}")
+    macros = {}
+    for name, body in value.items():
+        name = str(name).removeprefix("\\")
+        ok_list = isinstance(body, list) and len(body) == 2 and isinstance(body[0], str)
+        ok_list = ok_list and isinstance(body[1], int) and not isinstance(body[1], bool) and 0 <= body[1] <= 9
+        if not (isinstance(body, str) or ok_list) or not re.fullmatch(r"[A-Za-z]+|[^A-Za-z\s]", name):
+            raise bad(f"macro {name!r}: expected a TeX body or [body, number of arguments 0-9], got {body!r:.60}")
+        macros[name] = body
+    return macros
+
+
+def pelican_settings(path: Path) -> dict:
+    """SITENAME, SITESUBTITLE, AUTHOR, TIMEZONE, ARTICLE_URL/ARTICLE_SAVE_AS and the maths settings
+    of its `katex:` block (MATH_SETTINGS) from a Jekyll _config.yml."""
+    config = read_config(path)
+    settings = math_settings(config, path)
     for key, name in (
         ("title", "SITENAME"),
         ("description", "SITESUBTITLE"),
