@@ -111,7 +111,10 @@ def test_a_folder_that_is_not_a_jekyll_site_is_refused(tmp_path):
     "permalink, url",
     [
         ("/:year/:month/:day/:title/", "{date:%Y}/{date:%m}/{date:%d}/{slug}/"),
-        ("pretty", "{category}/{date:%Y}/{date:%m}/{date:%d}/{slug}/"),
+        ("pretty", "{jekyll_categories_dir}{date:%Y}/{date:%m}/{date:%d}/{slug}/"),
+        ("none", "{jekyll_categories_dir}{slug}.html"),
+        ("ordinal", "{jekyll_categories_dir}{date:%Y}/{date:%j}/{slug}.html"),
+        ("/:categories/:title", "{jekyll_categories_dir}{slug}/"),
         ("/blog/:title:output_ext", "blog/{slug}.html"),
     ],
 )

@@ -61,7 +61,8 @@ class ConfigError(ValueError):
         super().__init__(f"{where}: {message}")
 
 
-# Jekyll's named permalink styles (jekyll/utils.rb), before any custom pattern.
+# Jekyll's named permalink styles (jekyll/utils.rb), before any custom pattern. With a
+# _config.yml and no `permalink:`, Jekyll uses `date`.
 STYLES = {
     "date": "/:categories/:year/:month/:day/:title:output_ext",
     "pretty": "/:categories/:year/:month/:day/:title/",
@@ -82,28 +83,46 @@ PLACEHOLDERS = {
     ":second": "{date:%S}",
     ":title": "{slug}",
     ":slug": "{slug}",
-    ":categories": "{category}",
+    ":categories": "{jekyll_categories}",
     ":output_ext": ".html",
 }
+# `:categories/` is one field, `a/b/` or nothing: Jekyll squeezes the `//` that a post
+# without categories leaves (`/:categories/:title/` is `/x/` then).
+CATEGORIES_DIR = "{jekyll_categories_dir}"
+
+
+def categories_fields(categories: list[str]) -> dict[str, str]:
+    """The URL fields of a post's categories as Jekyll's `:categories` writes them: lower-cased,
+    each once, joined by `/` (not slugified: Jekyll keeps `machine learning` as it is)."""
+    joined = "/".join(dict.fromkeys(str(c).lower() for c in categories if str(c).strip()))
+    return {"jekyll_categories": joined, "jekyll_categories_dir": joined + "/" if joined else ""}
 
 
 class PermalinkError(ValueError):
     pass
 
 
-PLACEHOLDER = re.compile(r":[a-z_]+")
+PLACEHOLDER = re.compile(r":[a-z_]+/?")
 
 
 def permalink_pattern(permalink: str) -> str:
     """A Jekyll permalink pattern as a format string over Pelican's URL fields (`date`, `slug`,
-    `category`): `/:year/:title/` → `/{date:%Y}/{slug}/`. The one reading of placeholders, for
-    _config.yml's `permalink`, a post's own `permalink:` and Liquid's `post_url`."""
+    and the categories' fields of `categories_fields`): `/:year/:title/` → `/{date:%Y}/{slug}/`.
+    The one reading of placeholders, for _config.yml's `permalink`, a post's own `permalink:`
+    and Liquid's `post_url`."""
     literal = permalink.replace("{", "{{").replace("}", "}}")
-    unknown = [p for p in PLACEHOLDER.findall(literal) if p not in PLACEHOLDERS]
+    unknown = [p.rstrip("/") for p in PLACEHOLDER.findall(literal) if p.rstrip("/") not in PLACEHOLDERS]
     if unknown:
         known = ", ".join(PLACEHOLDERS)
         raise PermalinkError(f"permalink {permalink!r}: {', '.join(unknown)} is not one of Jekyll's ({known})")
-    return PLACEHOLDER.sub(lambda m: PLACEHOLDERS[m.group(0)], literal)
+
+    def field(m: re.Match) -> str:
+        name = m.group(0)
+        if name == ":categories/":
+            return CATEGORIES_DIR
+        return PLACEHOLDERS[name.rstrip("/")] + ("/" if name.endswith("/") else "")
+
+    return PLACEHOLDER.sub(field, literal)
 
 
 def output_paths(url: str) -> tuple[str, str]:
@@ -121,7 +140,7 @@ def output_paths(url: str) -> tuple[str, str]:
 
 
 def article_url(permalink: str) -> tuple[str, str]:
-    """(ARTICLE_URL, ARTICLE_SAVE_AS) for a Jekyll permalink pattern or style."""
+    """(ARTICLE_URL, ARTICLE_SAVE_AS) for _config.yml's permalink: a pattern or a named style."""
     return output_paths(permalink_pattern(STYLES.get(permalink, permalink)))
 
 
@@ -237,12 +256,14 @@ def pelican_settings(path: Path) -> dict:
     ):
         if isinstance(config.get(key), str) and config[key].strip():
             settings[name] = config[key].strip()
-    if config.get("permalink"):
+    if path.is_file():
         try:
-            settings["ARTICLE_URL"], settings["ARTICLE_SAVE_AS"] = article_url(str(config["permalink"]))
+            settings["ARTICLE_URL"], settings["ARTICLE_SAVE_AS"] = article_url(str(config.get("permalink") or "date"))
         except PermalinkError as err:
             line = key_lines(path.read_text(encoding="utf-8")).get("permalink")
             raise ConfigError(
-                path, line, f"{err}; use those, or remove the line for /:year/:month/:day/:title/"
+                path,
+                line,
+                f"{err}; use those, or remove the line for Jekyll's default, {STYLES['date']}",
             ) from None
     return settings

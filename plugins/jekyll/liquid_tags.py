@@ -21,7 +21,7 @@ from liquid.tag import Tag
 from liquid.token import TOKEN_EOF, TOKEN_EXPRESSION, TOKEN_TAG, Token
 
 from plugins.jekyll.liquid_lines import tracing
-from plugins.jekyll.site import MARKDOWN_SUFFIXES
+from plugins.jekyll.site import AmbiguousPost
 from plugins.markdown.local_files import inside
 
 
@@ -68,9 +68,15 @@ class PostUrlTag(Tag):
     def parse(self, stream: TokenStream) -> Node:
         token = stream.current
         name = raw_expression(stream, token)
-        post = self.env.site.find(name)
+        try:
+            post = self.env.site.find(name)
+        except AmbiguousPost as err:
+            raise LiquidSyntaxError(f"post_url: {err}; name it by its path under _posts/", token=token) from None
         if post is None:
-            raise LiquidSyntaxError(f"post_url: no post named {name!r} (a file {name}.md in content/)", token=token)
+            raise LiquidSyntaxError(
+                f"post_url: no post named {name!r} (a file {name.lstrip('/')}.md or .html under _posts/ in content/)",
+                token=token,
+            )
         return TextNode(token, lambda context: site_of(context).url(post.url))
 
 
@@ -90,7 +96,7 @@ class LinkTag(Tag):
             raise LiquidSyntaxError(f"link: {target!r} leads outside the content folder", token=token)
         if not path.is_file():
             raise LiquidSyntaxError(f"link: no file {target!r} in {site.root}", token=token)
-        post = site.posts.get(path.stem) if path.suffix.lower() in MARKDOWN_SUFFIXES else None
+        post = site.of(path)
         url = post.url if post else "/" + target.lstrip("/")
         return TextNode(token, lambda context: site_of(context).url(url))
 
@@ -200,5 +206,5 @@ class JekyllIncludeTag(Tag):
         for m in INCLUDE_ARG.finditer(rest):
             value = m.group("value")
             args[m.group("key")] = parse_primitive(self.env, TokenStream(tokenize(value, parent_token=token)))
-        self.env.site_include(name, token)  # a missing or broken file fails when the post is parsed
+        self.env.include_template(name, token)  # a missing or broken file fails when the post is parsed
         return JekyllIncludeNode(token, name, args)
