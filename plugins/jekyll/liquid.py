@@ -36,7 +36,17 @@ from liquid.template import BoundTemplate
 from liquid.token import Token
 
 from plugins.jekyll.liquid_lines import LineMap, TracingBuffer, origin, trace
-from plugins.jekyll.liquid_tags import FigureTag, HighlightTag, JekyllIncludeTag, LinkTag, PostUrlTag, included, line_of
+from plugins.jekyll.liquid_tags import (
+    FigureTag,
+    HighlightTag,
+    JekyllIncludeTag,
+    LinkTag,
+    MermaidTag,
+    PostUrlTag,
+    TwitterTag,
+    included,
+    line_of,
+)
 from plugins.jekyll.site import (  # noqa: F401  (the names other modules use from here)
     MARKDOWN_SUFFIXES,
     POST_NAME,
@@ -156,7 +166,7 @@ class JekyllEnvironment(Environment):
         self.site = site
         self._includes: dict[str, BoundTemplate] = {}
         self._parsing: set[str] = set()
-        for tag in (PostUrlTag, LinkTag, HighlightTag, JekyllIncludeTag, FigureTag):
+        for tag in (PostUrlTag, LinkTag, HighlightTag, JekyllIncludeTag, FigureTag, TwitterTag, MermaidTag):
             self.add_tag(tag)
         del self.tags["render"]  # Liquid 5's, not Jekyll's (Liquid 4): only `include` reads files
         self.add_filter("relative_url", site.url)
