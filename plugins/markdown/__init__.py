@@ -60,14 +60,14 @@ def site_paths(settings: dict):
 def extensions(settings: dict, render: Renderer) -> list:
     """The extensions one page is converted with; `render(latex, display)` draws its formulas."""
     configured = [e for e in settings["MARKDOWN"].get("extensions", []) if e not in NOT_FOR_POSTS]
-    content, baseurls = Path(settings["PATH"]), site_paths(settings)
+    content, baseurls, site_url = Path(settings["PATH"]), site_paths(settings), settings.get("SITEURL", "")
     return configured + [
-        FigureTagExtension(content / "assets", settings.get("SITEURL", "")),
+        FigureTagExtension(content / "assets", site_url),
         ReadingCountsExtension(),
         EpigraphExtension(),
         KramdownMathExtension(render),
         KramdownBlocksExtension(),
         DistillExtension(),
-        ResponsiveImagesExtension(content, baseurls),
-        ExternalEmbedsExtension(content, baseurls),
+        ResponsiveImagesExtension(content, baseurls, site_url),
+        ExternalEmbedsExtension(content, baseurls, site_url),
     ]

@@ -47,11 +47,23 @@ def attributes(attrs: str) -> dict[str, str]:
     return {m["name"].lower(): html.unescape(m["dq"] if m["dq"] is not None else m["sq"]) for m in ATTR.finditer(attrs)}
 
 
-def host_of(url: str) -> str | None:
-    """The other host a URL leads to (`//host/x` too), or None for the site's own paths."""
+def origin_of(url: str) -> str | None:
+    """`scheme://host:port` of an absolute URL (lower case), else None."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return f"{parts.scheme}://{parts.netloc}".lower() if parts.netloc else None
+
+
+def host_of(url: str, own: frozenset[str] = frozenset()) -> str | None:
+    """The other host a URL leads to (`//host/x` too), or None for the site's own paths and
+    for URLs at one of its `own` origins (SITEURL's: a published page's absolute links)."""
     try:
         parts = urlsplit(url)
     except ValueError:  # not a URL urllib can read (`//host[…`): nothing to embed from anywhere
+        return None
+    if parts.hostname and origin_of(url) in own:
         return None
     return parts.hostname
 
@@ -72,7 +84,7 @@ def embed_link(url: str, what: str, host: str) -> str:
     return f'<p class="embed-link"><a href="{html.escape(url)}">{html.escape(what)} on {html.escape(shown)}</a></p>'
 
 
-def framed_scripts(path: Path) -> tuple[list[str], int]:
+def framed_scripts(path: Path, own: frozenset[str] = frozenset()) -> tuple[list[str], int]:
     """(other hosts its scripts come from, how many inline scripts it runs) for an HTML file."""
     text = path.read_bytes().decode("utf-8", errors="replace")
     hosts, inline = [], 0
@@ -82,7 +94,7 @@ def framed_scripts(path: Path) -> tuple[list[str], int]:
         if kind and kind.group(1).lower() not in JS_TYPES:
             continue  # data (application/json), templates: not run
         if src:
-            host = host_of(html.unescape(next(g for g in src.groups() if g is not None)))
+            host = host_of(html.unescape(next(g for g in src.groups() if g is not None)), own)
             if host and host not in hosts:
                 hosts.append(host)
         elif m["body"].strip():
@@ -91,9 +103,9 @@ def framed_scripts(path: Path) -> tuple[list[str], int]:
 
 
 class EmbedLinks(Postprocessor):
-    def __init__(self, md: Markdown, content: Path | None, baseurls):
+    def __init__(self, md: Markdown, content: Path | None, baseurls, own: frozenset[str]):
         super().__init__(md)
-        self.content, self.baseurls = content, baseurls
+        self.content, self.baseurls, self.own = content, baseurls, own
 
     def warn(self, url: str, message: str) -> None:
         source_text.warn(self.md, source_text.line_of(self.md, url), message)
@@ -108,7 +120,7 @@ class EmbedLinks(Postprocessor):
     def iframe(self, match: re.Match) -> str:
         found = attributes(match["attrs"])
         src = found.get("src", "")
-        host = host_of(src)
+        host = host_of(src, self.own)
         if not host:  # the site's own page or file: allowed by the CSP's frame rules
             self.check_framed(src)
             return match.group(0)
@@ -131,7 +143,7 @@ class EmbedLinks(Postprocessor):
             return
         if target.suffix.lower() not in (".html", ".htm"):
             return
-        hosts, inline = framed_scripts(target)
+        hosts, inline = framed_scripts(target, self.own)
         if hosts:
             self.warn(
                 src,
@@ -148,7 +160,7 @@ class EmbedLinks(Postprocessor):
     def image(self, match: re.Match, page: str) -> str:
         found = attributes(match["attrs"])
         src = found.get("src", "")
-        host = host_of(src)
+        host = host_of(src, self.own)
         if not host:
             return match.group(0)
         alt = found.get("alt", "").strip()
@@ -163,14 +175,16 @@ class EmbedLinks(Postprocessor):
 
 class ExternalEmbedsExtension(Extension):
     """`content` (the content folder) and `baseurls` (the site paths a URL may start with,
-    or a function giving them) let the frames of the site's own files be checked."""
+    or a function giving them) let the frames of the site's own files be checked; a URL
+    at `site_url`'s origin is the site's own."""
 
-    def __init__(self, content: str | Path | None = None, baseurls=("",)):
+    def __init__(self, content: str | Path | None = None, baseurls=("",), site_url: str = ""):
         super().__init__()
         self.content = Path(content) if content is not None else None
         self.baseurls = baseurls
+        self.own = frozenset(filter(None, [origin_of(site_url)]))
 
     def extendMarkdown(self, md: Markdown) -> None:
         source_text.remember(md)
         # Below 30 (raw HTML is put back at 30), so iframes from HTML blocks are seen too.
-        md.postprocessors.register(EmbedLinks(md, self.content, self.baseurls), "external_embeds", 5)
+        md.postprocessors.register(EmbedLinks(md, self.content, self.baseurls, self.own), "external_embeds", 5)

@@ -34,6 +34,7 @@ from markdown.postprocessors import Postprocessor
 
 from plugins.build_cache import cached, fingerprint
 from plugins.markdown import source_text
+from plugins.markdown.external_embeds import origin_of
 from plugins.markdown.local_files import inside, site_path
 
 TAG = re.compile(r"""<(?P<name>[A-Za-z][\w:-]*)(?P<attrs>(?:[^>"']|"[^"]*"|'[^']*')*)>""")
@@ -83,8 +84,8 @@ def candidates(srcset: str) -> list[tuple[str, str]]:
 class Srcsets:
     """One page's srcset entries checked against the content folder."""
 
-    def __init__(self, md: Markdown, root: Path, baseurls: tuple[str, ...]):
-        self.md, self.root, self.baseurls = md, root, baseurls
+    def __init__(self, md: Markdown, root: Path, baseurls: tuple[str, ...], own: frozenset[str]):
+        self.md, self.root, self.baseurls, self.own = md, root, baseurls, own
         self.derived: dict[str, tuple[str, int]] = {}  # webp → (image, width), content-relative
 
     def warn(self, url: str, message: str) -> None:
@@ -94,7 +95,7 @@ class Srcsets:
         parts = urlsplit(url)
         if url.startswith("data:"):
             return True
-        if parts.scheme or parts.netloc:
+        if (parts.scheme or parts.netloc) and origin_of(url) not in self.own:
             self.warn(url, f"image {url!r} is on another host, which the site never loads from: left out of srcset")
             return False
         path = site_path(url, self.baseurls)
@@ -147,14 +148,14 @@ class Srcsets:
 
 
 class ResponsiveImages(Postprocessor):
-    def __init__(self, md: Markdown, root: Path, baseurls):
+    def __init__(self, md: Markdown, root: Path, baseurls, own: frozenset[str]):
         super().__init__(md)
-        self.root, self.baseurls = root, baseurls
+        self.root, self.baseurls, self.own = root, baseurls, own
 
     def run(self, text: str) -> str:
         if "srcset" not in text and not re.search(r"\son[a-z]+\s*=", text, re.IGNORECASE):
             return text
-        page = Srcsets(self.md, self.root, self.baseurls() if callable(self.baseurls) else self.baseurls)
+        page = Srcsets(self.md, self.root, self.baseurls() if callable(self.baseurls) else self.baseurls, self.own)
         out, at = [], 0
         for raw in RAW_TEXT.finditer(text):  # scripts and styles hold text, not tags
             out += [TAG.sub(page.tag, text[at : raw.start()]), raw.group(0)]
@@ -170,18 +171,20 @@ class ResponsiveImages(Postprocessor):
 
 class ResponsiveImagesExtension(Extension):
     """`content` is the content folder; `baseurls` the site paths a URL may start with
-    (Liquid's, the old site's), or a function giving them when a page first needs them.
-    A relative srcset entry (relative to the page's URL) is left as written."""
+    (Liquid's, the old site's), or a function giving them when a page first needs them;
+    a URL at `site_url`'s origin is the site's own. A relative srcset entry (relative to
+    the page's URL) is left as written."""
 
-    def __init__(self, content: str | Path, baseurls=("",)):
+    def __init__(self, content: str | Path, baseurls=("",), site_url: str = ""):
         super().__init__()
         self.root = Path(content)
         self.baseurls = baseurls
+        self.own = frozenset(filter(None, [origin_of(site_url)]))
 
     def extendMarkdown(self, md: Markdown) -> None:
         source_text.remember(md)
         # After raw HTML is put back (30), so the includes' HTML is seen.
-        md.postprocessors.register(ResponsiveImages(md, self.root, self.baseurls), "srcsets", 7)
+        md.postprocessors.register(ResponsiveImages(md, self.root, self.baseurls, self.own), "srcsets", 7)
 
 
 def webp(image: Path, width: int, code: bytes | None = None) -> bytes:
