@@ -44,6 +44,7 @@ SIZED = re.compile(r"^(?P<name>.+)-(?P<width>\d{1,5})\.webp$", re.IGNORECASE)
 RASTER = (".jpg", ".jpeg", ".png", ".tiff", ".tif")  # what al-folio's ImageMagick plugin converts
 NOT_CONVERTED = (".svg", ".gif", ".webp")  # pictures it leaves as they are
 SIZES, NO_SIZE = ("width", "height"), ("auto", "")  # what an <img> may not say as its size
+LIBRARIES = ["pillow"]
 FACT = "derived_images"  # md.page_facts key: [[image, width, webp], …], paths in the content folder
 
 
@@ -87,9 +88,33 @@ class Srcsets:
     def __init__(self, md: Markdown, root: Path, baseurls: tuple[str, ...], own: frozenset[str]):
         self.md, self.root, self.baseurls, self.own = md, root, baseurls, own
         self.derived: dict[str, tuple[str, int]] = {}  # webp → (image, width), content-relative
+        self.failed: dict[str, str] = {}  # image → why Pillow could not make its sizes
+        self.told: set[str] = set()
+        self.quiet = False  # a first pass, that only finds what to make
 
     def warn(self, url: str, message: str) -> None:
-        source_text.warn(self.md, source_text.line_of(self.md, url), message)
+        if not self.quiet:
+            source_text.warn(self.md, source_text.line_of(self.md, url), message)
+
+    def make(self) -> None:
+        """Every WebP size found so far, made (or found in the build cache), two at a time:
+        Pillow lets go of the GIL while it resizes and encodes."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        code = fingerprint(__file__, LIBRARIES)
+
+        def attempt(item: tuple[str, int]) -> tuple[str, str | None]:
+            image, width = item
+            try:
+                webp(self.root / image, width, code)
+            except Exception as err:  # Pillow's errors vary by format: a file it cannot read
+                return image, f"{type(err).__name__}: {err}"
+            return image, None
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            for image, why in pool.map(attempt, sorted(set(self.derived.values()))):
+                if why and image not in self.failed:
+                    self.failed[image] = why
 
     def keep(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -113,7 +138,15 @@ class Srcsets:
             for suffix in RASTER + tuple(s.upper() for s in RASTER):
                 image = base.with_name(base.name + suffix)
                 if image.is_file():
-                    self.derived[self.relative(target)] = (self.relative(image), int(sized["width"]))
+                    source = self.relative(image)
+                    if source in self.failed:
+                        if source not in self.told:  # once per image, not per size
+                            self.told.add(source)
+                            self.warn(
+                                url, f"image {url!r} cannot be made from {source} ({self.failed[source]}): left out"
+                            )
+                        return False
+                    self.derived[self.relative(target)] = (source, int(sized["width"]))
                     return True
             if base.is_file() or any(base.with_name(base.name + s).is_file() for s in NOT_CONVERTED):
                 return False  # a picture with no WebP sizes: the <img> shows it
@@ -156,16 +189,29 @@ class ResponsiveImages(Postprocessor):
         if "srcset" not in text and not re.search(r"\son[a-z]+\s*=", text, re.IGNORECASE):
             return text
         page = Srcsets(self.md, self.root, self.baseurls() if callable(self.baseurls) else self.baseurls, self.own)
-        out, at = [], 0
-        for raw in RAW_TEXT.finditer(text):  # scripts and styles hold text, not tags
-            out += [TAG.sub(page.tag, text[at : raw.start()]), raw.group(0)]
-            at = raw.end()
-        out.append(TAG.sub(page.tag, text[at:]))
+        page.quiet = True
+        self.rewrite(text, page)  # what WebP sizes the page asks for
+        if page.derived:
+            page.make()
+            page.derived, page.quiet = {}, False
+            text = self.rewrite(text, page)  # with the sizes that could not be made left out
+        else:
+            page.quiet = False
+            text = self.rewrite(text, page)
         if page.derived:
             facts = getattr(self.md, "page_facts", None)
             if facts is None:
                 facts = self.md.page_facts = {}
             facts[FACT] = [[image, width, webp] for webp, (image, width) in sorted(page.derived.items())]
+        return text
+
+    @staticmethod
+    def rewrite(text: str, page: Srcsets) -> str:
+        out, at = [], 0
+        for raw in RAW_TEXT.finditer(text):  # scripts and styles hold text, not tags
+            out += [TAG.sub(page.tag, text[at : raw.start()]), raw.group(0)]
+            at = raw.end()
+        out.append(TAG.sub(page.tag, text[at:]))
         return "".join(out)
 
 
@@ -189,7 +235,7 @@ class ResponsiveImagesExtension(Extension):
 
 def webp(image: Path, width: int, code: bytes | None = None) -> bytes:
     """`image` as WebP, `width` pixels wide (its own width if smaller), the same bytes each time."""
-    code = code or fingerprint(__file__, ["pillow"])
+    code = code or fingerprint(__file__, LIBRARIES)
 
     def make() -> bytes:
         from PIL import Image
@@ -209,12 +255,13 @@ def webp(image: Path, width: int, code: bytes | None = None) -> bytes:
 def write_derived(generator, writer) -> None:
     """The WebP sizes the generator's pages asked for, written beside their images."""
     from plugins.build_state import contents_of
+    from plugins.jekyll.front_matter import author_warning  # (plugins.jekyll imports this package)
 
     if getattr(writer, "pages_only", False):
         return  # the dev server's pages-only build: the full build follows
     root = Path(generator.settings["PATH"])
     output = Path(writer.output_path)
-    code = fingerprint(__file__, ["pillow"])
+    code = fingerprint(__file__, LIBRARIES)
     wanted = {}
     for content in contents_of([generator]):
         for image, width, target in content.metadata.get(FACT) or ():
@@ -223,6 +270,11 @@ def write_derived(generator, writer) -> None:
         source, dest = inside(root, root / image), inside(output, output / target)
         if source is None or dest is None or not source.is_file():
             continue
+        try:
+            data = webp(source, width, code)  # made when the page was read: from the build cache
+        except Exception as err:  # the image changed since and Pillow cannot read it
+            author_warning(source, None, f"cannot make its {width}-pixel WebP size ({err}): {target} is missing")
+            continue
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.unlink(missing_ok=True)  # never write through a link into another file
-        dest.write_bytes(webp(source, width, code))
+        dest.write_bytes(data)
