@@ -156,6 +156,8 @@ MARKDOWN = {
 # header. Scripts only from this site, never inline or eval'd; nothing from other
 # hosts. Styles allow inline because KaTeX positions glyphs with style attributes
 # and Mermaid (at build time) and plotly.js write <style> into the SVG they draw.
+# Frames only of the site's own files (a figure exported as HTML); the header adds
+# that only the site may frame its pages (tools/headers.py).
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -165,6 +167,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "img-src 'self' data:",
         "font-src 'self'",
         "connect-src 'self'",
+        "frame-src 'self'",
+        "child-src 'self'",
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",

@@ -37,7 +37,17 @@ from liquid.token import Token
 
 from plugins.jekyll import liquid_lax
 from plugins.jekyll.liquid_lines import LineMap, TracingBuffer, origin, trace
-from plugins.jekyll.liquid_tags import FigureTag, HighlightTag, JekyllIncludeTag, LinkTag, PostUrlTag, included, line_of
+from plugins.jekyll.liquid_tags import (
+    FigureTag,
+    HighlightTag,
+    JekyllIncludeTag,
+    LinkTag,
+    MermaidTag,
+    PostUrlTag,
+    TwitterTag,
+    included,
+    line_of,
+)
 from plugins.jekyll.site import (  # noqa: F401  (the names other modules use from here)
     HTML_SUFFIXES,
     MARKDOWN_SUFFIXES,
@@ -169,7 +179,7 @@ class JekyllEnvironment(Environment):
         self.parsing = 0
         for tag in (liquid_lax.LaxOutput, liquid_lax.LaxAssign):
             self.add_tag(tag)
-        for tag in (PostUrlTag, LinkTag, HighlightTag, JekyllIncludeTag, FigureTag):
+        for tag in (PostUrlTag, LinkTag, HighlightTag, JekyllIncludeTag, FigureTag, TwitterTag, MermaidTag):
             self.add_tag(tag)
         del self.tags["render"]  # Liquid 5's, not Jekyll's (Liquid 4): only `include` reads files
         self.add_filter("relative_url", site.url)
