@@ -291,4 +291,9 @@ def renderer(settings: dict) -> Renderer:
 def check_settings(pelican) -> None:
     """A malformed KATEX_TRUST fails before any post is read; npm's KaTeX must be installed."""
     katex_version()
-    trust_list(pelican.settings.get("KATEX_TRUST"))
+    try:
+        trust_list(pelican.settings.get("KATEX_TRUST"))
+    except ValueError as err:
+        from plugins.jekyll.front_matter import SourceError  # the site's mistake: one message, no traceback
+
+        raise SourceError("the settings", None, str(err)) from None
