@@ -8,18 +8,19 @@ from bs4 import BeautifulSoup
 
 from plugins.features.sidenotes import with_sidenotes
 
-TEXT = """Text[^a] and a list[^b], again[^a] and plain[^c].
+TEXT = """Text[^a] and a list[^b], again[^a] and plain[^c], with maths[^m].
 
 | cell[^c] |
 |---|
 | y |
 
 [^a]: Note *one* with [a link](https://example.org) and
-    <span class="katex"><svg viewBox="0 0 1 1"><path d="M0 0"/></svg></span>.
+    <span class="icon"><svg viewBox="0 0 1 1"><path d="M0 0"/></svg></span>.
 
     A second paragraph.
 [^b]: - an item
 [^c]: Plain <a id="cite-x-1" class="citation" href="#ref-x">[1]</a>.
+[^m]: A formula: <span class="katex">x</span>.
 """
 
 
@@ -54,11 +55,12 @@ def test_the_copies_are_for_eyes_only():
     assert "cite-x-1" in str(doc.select_one(".footnote")) and doc.select_one(".sidenote .citation")
 
 
-def test_a_list_footnote_and_a_mark_in_a_table_stay_footnotes_only():
+def test_a_list_footnote_a_formula_and_a_mark_in_a_table_stay_footnotes_only():
     doc = BeautifulSoup(with_sidenotes(page()), "html.parser")
     assert not doc.select("table .sidenote")
-    assert "2" not in [n.select_one(".sidenote-number").get_text() for n in doc.select(".sidenote")]
-    assert len(doc.select(".footnote > ol > li")) == 3
+    numbers = [n.select_one(".sidenote-number").get_text() for n in doc.select(".sidenote")]
+    assert "2" not in numbers and "4" not in numbers  # the list, the formula: each formula is on the page once
+    assert len(doc.select(".footnote > ol > li")) == 4 and len(doc.select(".katex")) == 1
 
 
 def test_a_page_without_footnotes_is_unchanged():

@@ -8,8 +8,9 @@ CSS: nothing moves when scripts run. The list at the end stays as it is (the lin
 previews, screen readers and print use it); the copy is for eyes only: no ids, its links
 out of the tab order, skipped by the search index.
 
-Only a footnote of paragraphs (text, links, inline maths) becomes a sidenote: one with a
-list, a table, code or display maths stays a footnote only, and so does a mark inside a
+Only a footnote of paragraphs (text, links, citations) becomes a sidenote: one with a
+formula, a list, a table or code stays a footnote only (a formula must be on the page once:
+whatever reads the page's maths, a checker or a converter, would count a copy twice), and so does a mark inside a
 table, a heading or a figure (no margin to float into). Run after citations, so a
 citation in a footnote reads the same in its copy. Pure: the same page, the same bytes.
 """
@@ -28,13 +29,14 @@ BLOCK = re.compile(r"<(?:div|ul|ol|li|dl|table|pre|blockquote|figure|hr|h[1-6])\
 BACKREF = re.compile(r'(?:&#160;|\xa0)?<a class="footnote-backref"[^>]*>.*?</a>', re.DOTALL)
 TAG = re.compile(r"<[a-zA-Z][^<>]*>")
 ID = re.compile(r'\sid="[^"]*"')
+FORMULA = 'class="katex'  # a formula is on the page once: tools that read its maths count each one
 # A mark inside one of these has no margin to float into (or would repeat in the contents).
 NO_MARGIN = ("table", "h1", "h2", "h3", "h4", "h5", "h6", "figure", "pre")
 
 
 def note_html(body: str) -> str | None:
     """A footnote's list item → the sidenote's inner HTML, or None when it is not paragraphs only."""
-    if not PARAGRAPHS.fullmatch(body) or BLOCK.search(body):
+    if not PARAGRAPHS.fullmatch(body) or BLOCK.search(body) or FORMULA in body:
         return None
     body = BACKREF.sub("", body).strip()
 
