@@ -117,7 +117,7 @@ def test_a_plugin_crash_after_reading_names_the_post_it_was_working_on(tmp_path,
     assert "KeyError: 'reading_time'" in err, err
 
 
-def test_an_author_error_from_a_plugin_stays_one_clear_line(tmp_path, build_with_plugin):
+def test_an_author_error_from_a_plugin_is_one_clear_message(tmp_path, build_with_plugin):
     plugin = (
         "from pelican import signals\n"
         "from plugins.jekyll.reader import SourceError\n"
@@ -132,7 +132,11 @@ def test_an_author_error_from_a_plugin_stays_one_clear_line(tmp_path, build_with
     assert status == 1, err
     assert f"{tmp_path / 'content' / 'post.md'}:4: unknown word 'foo'" in err, err
     assert "Traceback" not in err and "a bug in the build code" not in err, err
-    assert err.splitlines()[1:] == [f"error: {tmp_path / 'content' / 'post.md'}:4: unknown word 'foo'"], err
+    # One message: Pelican's line naming the source as content/ has it, then the cause.
+    assert err.splitlines()[1:] == [
+        "error: Could not process ./post.md",
+        f"    {tmp_path / 'content' / 'post.md'}:4: unknown word 'foo'",
+    ], err
 
 
 # The project's check of outputs and templates, hooked through the test plugin (so that

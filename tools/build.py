@@ -132,7 +132,9 @@ class Problems(logging.Handler):
             if self.report_disk(cause):
                 return
             if isinstance(cause, author_errors()):
-                message = str(cause)  # it names the file and line already: one line
+                # Pelican's "Could not process <source>" (the path from content/, the line
+                # tools read to set a post aside), then the cause: its file, line and text.
+                message = f"{message}\n    {cause}" if message.startswith("Could not process") else str(cause)
             elif record.levelno >= logging.ERROR:
                 message = f"{message}\n    {bug_report(cause)}"
             elif str(cause) not in message:
