@@ -141,7 +141,10 @@ class JekyllMarkdownReader(MarkdownReader):
         metadata["toc_placeholder"] = getattr(self._md, "kramdown_toc", False)
         metadata["html_features"] = page_features.features_of(content)  # templates read these, not the page
         metadata["link_ids"] = sorted(citations.link_ids(content))  # what citations look for
-        warnings = self.warnings + [(*where(source_path, n, offset), m) for n, m in self._md.author_warnings]
+        found = self._md.author_warnings + renderer.warnings  # the renderer's: formulas MathJax refused too
+        warnings = self.warnings + [(*where(source_path, n, offset), m) for n, m in found]
+        places = (where(source_path, n, offset) for n, _, _ in renderer.mathjax_formulas)  # a build note lists them
+        metadata["mathjax_formulas"] = [f"{path}:{line}" if line else str(path) for path, line in places]
         metadata["author_warnings"] = [str(SourceError(path, line, message)) for path, line, message in warnings]
         excerpt = self.excerpt(front, content)
         if excerpt and "summary" not in metadata:
