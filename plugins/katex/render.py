@@ -95,7 +95,7 @@ KATEX_OPTIONS = {
     "strict": "ignore",  # Unicode in \text{} is fine in a blog post
     "maxExpand": 1000,  # macro expansions per formula: `\def\a{\a\a}\a` is an error at once
     "maxSize": 100,  # ems: a larger size the author gives (\rule{1e6em}{1em}) is capped
-    "trust": [],  # the site's KATEX_TRUST; what it does not list is refused (katex_server.mjs)
+    "trust": [],  # the site's KATEX_TRUST; what it does not list is refused (plugins/katex/server.mjs)
 }
 TIME_LIMIT = 60  # seconds for a batch of formulas (KATEX_TIME_LIMIT)
 

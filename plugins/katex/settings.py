@@ -57,7 +57,13 @@ def check_settings(pelican) -> None:
     """A malformed KATEX_TRUST, KATEX_MACROS or MATH_COMPAT fails before any post is read; npm's
     KaTeX must be installed (and mathjax-full, for MATH_COMPAT)."""
     katex_version()
-    trust_list(pelican.settings.get("KATEX_TRUST"))
-    site_macros(pelican.settings.get("KATEX_MACROS"))
-    if compat_version(pelican.settings.get("MATH_COMPAT")) and not MATHJAX_PACKAGE.is_dir():
+    try:
+        trust_list(pelican.settings.get("KATEX_TRUST"))
+        site_macros(pelican.settings.get("KATEX_MACROS"))
+        compat = compat_version(pelican.settings.get("MATH_COMPAT"))
+    except ValueError as err:
+        from plugins.jekyll.front_matter import SourceError  # the site's mistake: one message, no traceback
+
+        raise SourceError("the settings", None, str(err)) from None
+    if compat and not MATHJAX_PACKAGE.is_dir():
         raise KaTeXError(f"MathJax is not installed at {MATHJAX_PACKAGE} (MATH_COMPAT needs it): run `npm ci`.")
