@@ -41,8 +41,8 @@ def test_a_definition_holds_for_the_pages_later_formulas_and_never_for_another_p
     assert page.last.definitions_only and 'class="katex' in page.last.html
     assert "<mi>v</mi>" in mathml(page(r"\vv + 1", False))
     page(r"\def\ww{w}\gdef\uu{u}", False)
-    page(r"\renewcommand{\vv}{V}", False)
-    assert "<mi>w</mi><mo>+</mo><mi>u</mi><mo>+</mo><mi>V</mi>" in mathml(page(r"\ww + \uu + \vv", False))
+    page(r"\renewcommand{\vv}{V}\let\tt\alpha", False)
+    assert "<mi>w</mi><mo>+</mo><mi>u</mi><mo>+</mo><mi>V</mi><mi>α</mi>" in mathml(page(r"\ww + \uu + \vv\tt", False))
     assert not page.last.definitions_only
     other = katex_render.PageRenderer(r)
     with pytest.raises(katex_render.KaTeXError, match=r"Undefined control sequence: \\vv"):

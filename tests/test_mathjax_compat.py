@@ -128,6 +128,36 @@ def test_a_formula_mathjax_refuses_too_is_shown_as_mathjax_shows_it_with_a_warni
     assert page.warnings == [(7, r"MathJax cannot draw this formula either (Missing close brace): '\\frac{1}{'")]
 
 
+def test_a_mathjax_2_site_shows_a_refused_formula_as_its_source(tmp_path, monkeypatch):
+    monkeypatch.setenv("SITE_BUILD_CACHE", str(tmp_path))
+    r = katex_render.Renderer(compat=2)
+    try:
+        page = katex_render.PageRenderer(r)
+        drawn = page(r"\frac{1}{", False)
+        assert r"<merror" in drawn and r"<mtext>\frac{1}{</mtext>" in drawn  # noErrors: the TeX, not the message
+        assert page.last.warning == "Missing close brace"
+    finally:
+        r.close()
+
+
+def test_display_environments_and_tags_in_inline_maths_are_drawn_inline_as_mathjax_does(compat):
+    page = compat()
+    drawn = page(r"\begin{equation} x \tag{5} \end{equation}", False)
+    assert page.last.mathjax and page.last.warning is None
+    assert not drawn.startswith('<span class="katex-display">') and "display: inline" in drawn
+    assert "<mtext>(5)</mtext>" in mathml(drawn)  # the environment's own tag is shown, as MathJax shows it
+    drawn = page(r"x \tag{5}", False)  # a top-level tag in inline maths: MathJax drops it
+    assert page.last.mathjax and page.last.warning is None and "(5)" not in mathml(drawn)
+    page(r"\begin{multline} a \\ b \end{multline}", True)
+    assert page.last.mathjax and page.last.warning is None
+
+
+def test_a_command_mathjax_lacks_too_is_shown_in_red_with_a_warning(compat):
+    page = compat()
+    assert '<mtext mathcolor="red">\\*</mtext>' in mathml(page(r"p^\*", False, line=3))
+    assert page.warnings == [(3, r"MathJax cannot draw this formula either (Undefined control sequence \*): 'p^\\*'")]
+
+
 def test_what_mathjax_would_draw_with_an_authors_link_or_style_is_refused(compat):
     for tex in (
         r"\mmlToken{mi}[href='https://e.org/']{x}",

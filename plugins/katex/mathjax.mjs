@@ -121,7 +121,7 @@ export function mathjaxLayer({ version, siteMacros, trust }) {
     const changed = after.length !== before.length || after.some((value, i) => value !== before[i]);
     const warning = messages.length ? messages[0] : undefined;
     const empty = /^<math[^>]*><\/math>$/.test(mathml);
-    return { html: wrap(mathml, svgOf(item), annotation, display), changed, empty, warning };
+    return { html: wrap(mathml, svgOf(item, display), annotation, display), changed, empty, warning };
   };
 }
 
@@ -137,13 +137,13 @@ export const requiresPhysics = (latex) => REQUIRES_PHYSICS.test(latex);
 const LINE = { "stroke-width": "70", fill: "none" };
 const DASHES = { "mjx-dashed": { "stroke-dasharray": "140" }, "mjx-dotted": { "stroke-linecap": "round", "stroke-dasharray": "0,140" } };
 
-function svgOf(item) {
+function svgOf(item, isDisplay) {
   const { adaptor } = mj;
   const svg = adaptor.firstChild(item.typesetRoot);
   const width = adaptor.getAttribute(svg, "width");
   const height = adaptor.getAttribute(svg, "height");
   const own = (adaptor.getAttribute(svg, "style") || "").trim().replace(/;?$/, ";");
-  const display = width === "100%" ? "block" : "inline";
+  const display = isDisplay && width === "100%" ? "block" : "inline"; // inline: in the line, as MathJax's
   const style = `${own} overflow: visible; min-height: 1px; min-width: 1px; width: ${width}; height: ${height}; display: ${display}; position: static;`;
   adaptor.setAttribute(svg, "style", style);
   adaptor.removeAttribute(svg, "role");
