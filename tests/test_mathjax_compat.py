@@ -171,6 +171,14 @@ def test_what_mathjax_would_draw_with_an_authors_link_or_style_is_refused(compat
     assert page.last.warning == r"Undefined control sequence \class"
 
 
+def test_a_cached_formula_of_a_mathjax_site_is_keyed_by_mathjaxs_version(monkeypatch):
+    before = katex_render.Renderer(compat=3)._key_prefix
+    strict = katex_render.Renderer()._key_prefix
+    monkeypatch.setattr(katex_render, "mathjax_version", lambda: "9.9.9")
+    assert katex_render.Renderer(compat=3)._key_prefix != before  # another MathJax draws them anew
+    assert katex_render.Renderer()._key_prefix == strict  # the site's own posts: KaTeX alone
+
+
 def test_the_sites_own_posts_stay_strict(tmp_path, monkeypatch):
     monkeypatch.setenv("SITE_BUILD_CACHE", str(tmp_path))
     r = katex_render.Renderer()
@@ -211,6 +219,12 @@ def test_a_post_from_a_mathjax_site_builds_with_a_warning_and_a_note(read, caplo
     assert caplog.messages == [
         f"2 formula(s) drawn by MathJax, which KaTeX cannot draw: {', '.join(metadata['mathjax_formulas'])}"
     ]
+
+
+def test_the_sites_macros_setting_reaches_every_formula_of_a_post(read):
+    text = "---\ntitle: A post\n---\n\n$$\\R^n$$\n\nAnd $x \\in \\R$.\n"
+    _, (content, _) = read(text, KATEX_MACROS={"R": r"\mathbb{R}"})
+    assert content.count('<mi mathvariant="double-struck">R</mi>') == 2
 
 
 def test_the_same_post_fails_on_the_sites_own_posts_naming_file_line_and_formula(read, tmp_path):

@@ -27,6 +27,14 @@ KATEX_PACKAGE = ROOT / "node_modules" / "katex"
 MATHJAX_PACKAGE = ROOT / "node_modules" / "mathjax-full"  # what KaTeX cannot draw, for MATH_COMPAT
 
 
+def mathjax_version() -> str:
+    """npm's mathjax-full version ("" when it is not installed: MATH_COMPAT then fails at startup)."""
+    try:
+        return json.loads((MATHJAX_PACKAGE / "package.json").read_text())["version"]
+    except FileNotFoundError:
+        return ""
+
+
 def katex_version() -> str:
     """The version of the KaTeX package the renderer and the site's CSS use."""
     package = KATEX_PACKAGE / "package.json"

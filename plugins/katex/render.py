@@ -71,6 +71,7 @@ from plugins.katex.process import (
     KaTeXTimeout,
     Server,
     katex_version,
+    mathjax_version,
 )
 from plugins.katex.settings import check_settings, compat_version, site_macros, trust_list
 from plugins.katex.store import FormulaStore
@@ -158,6 +159,7 @@ class Renderer:
                     Path(__file__).read_bytes(),
                     Path(__file__).with_name("fonts.py").read_bytes(),
                     (KATEX_PACKAGE / "dist" / "katex.min.css").read_bytes(),
+                    *([mathjax_version().encode()] if self.options["compat"] else []),  # it draws some
                 ]
             )
         ).digest()
