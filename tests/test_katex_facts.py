@@ -70,7 +70,8 @@ def formulas_page(name: str) -> tuple[str, dict]:
     import json
 
     tex = json.loads((CORPUS.parent / "expected.json").read_text())[name]
-    renderer = katex_render.PageRenderer()
+    build = katex_render.Renderer()
+    renderer = katex_render.PageRenderer(build)
     parts = []
     for latex, display in [(t, True) for t in tex["display_tex"]] + [(t, False) for t in tex["inline_tex"]]:
         try:
@@ -78,6 +79,7 @@ def formulas_page(name: str) -> tuple[str, dict]:
         except katex_render.KaTeXError:
             continue  # MathJax-only TeX; the reader reports it, not this test
         parts.append(f'<div class="math-display">{html}</div>' if display else f"<p>x {html} y</p>")
+    build.close()
     return "\n".join(parts), renderer.facts()
 
 

@@ -158,7 +158,10 @@ class JekyllMarkdownReader(MarkdownReader):
         metadata["html_features"] = page_features.features_of(content)  # templates read these, not the page
         metadata["link_ids"] = sorted(citations.link_ids(content))  # what citations look for
         metadata["site_links"] = [(url, *where(source_path, line, offset)) for url, line in links]  # jekyll/links.py
+        late += renderer.warnings  # formulas MathJax refused too (MATH_COMPAT)
         warnings = self.warnings + [(*where(source_path, n, offset), m) for n, m in late]
+        places = (where(source_path, n, offset) for n, _, _ in renderer.mathjax_formulas)  # a build note lists them
+        metadata["mathjax_formulas"] = [f"{path}:{line}" if line else str(path) for path, line in places]
         metadata["author_warnings"] = [str(SourceError(path, line, message)) for path, line, message in warnings]
         excerpt = self.excerpt(front, content)
         if excerpt and "summary" not in metadata:

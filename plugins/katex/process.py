@@ -1,7 +1,8 @@
 """The build's node process that runs KaTeX (plugins/katex/server.mjs), and its answers.
 
-One request is a JSON line of [latex, display] pairs; node answers each formula with a
-line of its own, so the build knows which formula it is waiting for. Every answer is
+One request is a JSON line: a page's id and a batch of its formulas, in page order
+(plugins/katex/server.mjs says what each item and answer holds); node answers each formula
+with a line of its own, so the build knows which formula it is waiting for. Every answer is
 awaited for a limited time: past it, node is killed and the formula named
 (`KaTeXTimeout`). The process cannot outlive its build (plugins/child_process.py):
 stdin's close ends it between requests, the build's death ends it at any time.
@@ -23,6 +24,15 @@ SERVER = Path(__file__).with_name("server.mjs")
 # npm's KaTeX: the renderer and the CSS/fonts we ship come from one package,
 # so their versions cannot drift apart.
 KATEX_PACKAGE = ROOT / "node_modules" / "katex"
+MATHJAX_PACKAGE = ROOT / "node_modules" / "mathjax-full"  # what KaTeX cannot draw, for MATH_COMPAT
+
+
+def mathjax_version() -> str:
+    """npm's mathjax-full version ("" when it is not installed: MATH_COMPAT then fails at startup)."""
+    try:
+        return json.loads((MATHJAX_PACKAGE / "package.json").read_text())["version"]
+    except FileNotFoundError:
+        return ""
 
 
 def katex_version() -> str:
@@ -67,10 +77,14 @@ class Server:
         self.answers = child_process.Lines(self.process.stdout)
 
     @staticmethod
-    def request(items: list[tuple[str, bool]]) -> bytes:
-        return json.dumps(items).encode() + b"\n"
+    def request(items: list[tuple], page: int = 0, new: bool = True) -> bytes:
+        """A batch of page `page`'s formulas, each (latex, display) or (latex, display, annotation,
+        replay); `new` starts the page's context afresh (the site's macros alone)."""
+        full = [[latex, bool(display), *rest, *[None, 0][len(rest) :]] for latex, display, *rest in items]
+        return json.dumps({"page": page, "new": new, "items": full}).encode() + b"\n"
 
-    def render_many(self, items: list[tuple[str, bool]], timeout: float | None = None) -> list[dict]:
+    def render_many(self, items: list[tuple], timeout: float | None = None) -> list[dict]:
+        """Answers for `items`, drawn as a new page's formulas."""
         self.send(self.request(items))
         deadline = None if timeout is None else time.monotonic() + timeout
         return [self.receive(deadline) for _ in items]

@@ -2,19 +2,34 @@
 //
 //   node server.mjs KATEX_PACKAGE_DIR OPTIONS_JSON CSS_MODEL_JSON [CODE_CACHE_DIR]
 //
-// Each request line is a list of [latex, displayMode] pairs (a batch of a page's
-// formulas); each formula's answer is a line of its own, in the same order:
-// {"html", "fonts"}, {"error": KaTeX's ParseError message} or {"refused": why a valid
-// formula is not drawn (a command the site does not trust, nesting too deep for KaTeX)}.
-// An answer per formula lets the build name the formula it is waiting for when it runs
-// out of time. The process exits when its stdin closes (the build ended) and, even in
-// the middle of a render, when the build dies (plugins/parent_watch.mjs). No socket,
-// no temporary folder.
+// Each request line is {"page": id, "new": bool, "items": [[latex, displayMode, annotation,
+// replay], …]}: a batch of one page's formulas, in page order. Each item's answer is a line
+// of its own, in the same order: {"html", "fonts", "changed", "empty", "mathjax", "warning"},
+// {"error": KaTeX's ParseError message, "changed"} or {"refused": why a valid formula is not
+// drawn (a command the site does not trust, nesting too deep for KaTeX)}; a replay item (a
+// formula of the page drawn before, from the build's cache) is only applied, and answered {}.
+// An answer per formula lets the build name the formula it is waiting for when it runs out
+// of time. The process exits when its stdin closes (the build ended) and, even in the middle
+// of a render, when the build dies (plugins/parent_watch.mjs). No socket, no temporary folder.
 //
-// OPTIONS_JSON are KaTeX's options, but for `trust`: the list of what the site trusts,
-// each entry {command, and any of protocol, host, class, id, style}, matched against
-// KaTeX's trust context (host: the URL's host name). \href, \url, \includegraphics and
-// \htmlId/Class/Style/Data that no entry matches are refused, never drawn in red.
+// A page's formulas share one macros object (KaTeX's globalGroup): a definition holds for the
+// page's later formulas, never for another page's. The server keeps the context of the page
+// it was last asked about; "new" (or another page id) starts a fresh one, seeded with the
+// site's macros. "changed": the formula changed the page's definitions (macros, colours), so
+// later formulas depend on it; "empty": it also draws nothing (definitions only). An
+// annotation, when given, is the TeX written into the MathML's application/x-tex annotation
+// instead of the TeX drawn.
+//
+// OPTIONS_JSON are KaTeX's options, but for `trust`, `siteMacros` and `compat`. trust: the list
+// of what the site trusts, each entry {command, and any of protocol, host, class, id, style},
+// matched against KaTeX's trust context (host: the URL's host name); \href, \url,
+// \includegraphics and \htmlId/Class/Style/Data that no entry matches are refused, never drawn
+// in red. siteMacros: {name: body | [body, nargs] | [body, nargs, default]}, MathJax's form
+// (names without the backslash); they may redefine KaTeX's own commands. compat: null for the
+// site's own posts (strict KaTeX), else the MathJax version (2 or 3) the posts were written
+// for: MathJax's TeX is translated (plugins/katex/compat.mjs, with KaTeX's mhchem), and what
+// KaTeX still refuses is drawn by MathJax (plugins/katex/mathjax.mjs, "mathjax": true, with
+// MathJax's own error rendering and "warning" when MathJax refuses it too).
 //
 // "fonts" (woff2 file → the characters drawn with it) is what later steps need to
 // preload and subset fonts, read from the tree KaTeX builds rather than by
@@ -34,11 +49,13 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import vm from "node:vm";
 import { exitWithParent } from "../parent_watch.mjs";
+import { compatLayer, newcommand } from "./compat.mjs";
+import { escape, mathjaxLayer, requiresPhysics, seen } from "./mathjax.mjs";
 
 exitWithParent();
-const { trust: trusted, ...options } = JSON.parse(process.argv[3]);
+const { trust: trusted, siteMacros, compat, ...options } = JSON.parse(process.argv[3]);
 const model = JSON.parse(process.argv[4]);
-const { katex, saveCodeCache } = loadKatex(process.argv[2], process.argv[5]);
+const { katex, saveCodeCache, loadContrib } = loadKatex(process.argv[2], process.argv[5]);
 const { SymbolNode, SvgNode } = katex.__domTree;
 // KaTeX colours what it does not trust in errorColor: with this value (no colour \color
 // accepts), the markup shows whether anything was left out, whichever check refused it.
@@ -98,7 +115,15 @@ function loadKatex(packageDir, cacheDir) {
       // a read-only cache folder: the next build compiles KaTeX again, nothing worse
     }
   };
-  return { katex: module.exports, saveCodeCache };
+  // A contrib script (mhchem) given this KaTeX, not a second copy from node_modules.
+  const loadContrib = (name) => {
+    const contrib = path.join(packageDir, "dist", "contrib", name);
+    const wrapped = vm.runInThisContext(Module.wrap(fs.readFileSync(contrib, "utf8")), { filename: contrib });
+    const own = createRequire(contrib);
+    const needs = (id) => (id === "katex" ? module.exports : own(id));
+    wrapped({}, needs, { exports: {} }, contrib, path.dirname(contrib));
+  };
+  return { katex: module.exports, saveCodeCache, loadContrib };
 }
 
 // Fonts are "family|style|weight" strings. fontFor memoises, per parent font and class list,
@@ -178,15 +203,69 @@ function fontsOf(tree) {
   return fonts;
 }
 
-function render([latex, displayMode]) {
+// The site's macros, made once: a string is KaTeX's own macro (its #n are its arguments); an
+// array is defined as MathJax does (so it may take arguments it does not use, or a default).
+function siteMacrosOf(macros) {
+  const seeded = {};
+  for (const [name, body] of Object.entries(macros || {})) {
+    const command = "\\" + name;
+    if (typeof body === "string") {
+      seeded[command] = body;
+      continue;
+    }
+    const [text, count = 0, fallback] = body;
+    const tex = `\\define{${command}}[${count}]${fallback === undefined ? "" : `[${fallback}]`}{${text}}`;
+    const made = { "\\define": newcommand(katex) };
+    try {
+      katex.__parse(tex, { throwOnError: true, strict: "ignore", macros: made, globalGroup: true });
+      seeded[command] = made[command];
+    } catch {
+      seeded[command] = String(text); // malformed: each formula that uses it says so
+    }
+  }
+  return seeded;
+}
+
+const site = siteMacrosOf(siteMacros);
+const layer = compat ? compatLayer(katex) : null;
+if (compat) loadContrib("mhchem.js"); // always, so \ce draws the same whatever came first
+const mathjax = compat ? mathjaxLayer({ version: compat, siteMacros, trust: trustedContext }) : null;
+let page = null; // the page last asked about
+
+function newPage(id) {
+  const fresh = { id, defs: [], physics: false };
+  fresh.macros = { ...(layer ? layer.macrosFor(fresh) : {}), ...site };
+  // KaTeX deletes \color from the macros after each formula: the colour mapping is put back
+  fresh.restore = layer ? { "\\color": fresh.macros["\\color"] } : {};
+  return fresh;
+}
+
+function snapshot(macros) {
+  const keys = Object.keys(macros);
+  return { keys, values: keys.map((key) => macros[key]) };
+}
+
+function differs(before, macros) {
+  if (Object.keys(macros).length !== before.keys.length) return true;
+  return before.keys.some((key, i) => macros[key] !== before.values[i]);
+}
+
+function settle(latex) {
+  delete page.macros["\\df@tag"]; // KaTeX's \tag, read within the formula
+  Object.assign(page.macros, page.restore);
+  if (compat && requiresPhysics(latex)) page.physics = true;
+}
+
+function katexAnswer(latex, displayMode, annotation) {
   try {
-    // A fresh options object per formula: \gdef must not leak from one formula to the next.
-    const tree = katex.__renderToDomTree(latex, { ...options, displayMode });
-    const html = tree.toMarkup();
+    const tree = katex.__renderToDomTree(latex, { ...options, displayMode, macros: page.macros, globalGroup: true });
+    let html = tree.toMarkup();
     if (html.includes(REFUSED_COLOUR)) {
       return { refused: "a link or image whose URL KaTeX refuses (\\href, \\url or \\includegraphics)" };
     }
-    return { html, fonts: fontsOf(tree) };
+    if (annotation != null) html = reannotate(html, latex, annotation);
+    const empty = findHtmlRoots(tree, []).every((root) => !root.children.length);
+    return { html, fonts: fontsOf(tree), empty };
   } catch (err) {
     if (err instanceof katex.ParseError) return { error: err.message };
     if (err instanceof Refused) return { refused: err.message };
@@ -195,16 +274,61 @@ function render([latex, displayMode]) {
   }
 }
 
+function reannotate(html, latex, annotation) {
+  const tag = '<annotation encoding="application/x-tex">';
+  const drawn = tag + escape(latex) + "</annotation>";
+  const at = html.indexOf(drawn);
+  return at < 0 ? html : html.slice(0, at) + tag + escape(annotation) + "</annotation>" + html.slice(at + drawn.length);
+}
+
+function render([latex, displayMode, annotation]) {
+  const before = snapshot(page.macros);
+  page.coloursChanged = false;
+  let answer = katexAnswer(latex, displayMode, annotation);
+  settle(latex);
+  let changed = differs(before, page.macros) || page.coloursChanged || (compat && /\\require\b/.test(latex));
+  if (answer.error && mathjax) {
+    try {
+      const drawn = mathjax(page, latex, displayMode, annotation ?? latex);
+      changed ||= drawn.changed;
+      answer = { html: drawn.html, fonts: {}, empty: drawn.empty, mathjax: true, warning: drawn.warning };
+    } catch (err) {
+      answer = err instanceof Refused ? { refused: err.message } : { error: `MathJax: ${err.name}: ${err.message}` };
+    }
+  }
+  if (changed) {
+    page.defs.push([latex, displayMode]);
+    if (answer.mathjax) seen(page);
+  }
+  answer.changed = changed;
+  if ("empty" in answer) answer.empty = changed && answer.empty;
+  return answer;
+}
+
+// A formula of the page drawn earlier (the build found it in its cache) that changed the
+// page's definitions: applied again, so the formulas after it see them.
+function replay([latex, displayMode]) {
+  try {
+    katex.__parse(latex, { ...options, displayMode, macros: page.macros, globalGroup: true });
+  } catch {
+    // its definitions before the error hold, as when it was drawn
+  }
+  settle(latex);
+  page.defs.push([latex, displayMode]);
+  return {};
+}
+
 const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
 lines.on("line", (line) => {
-  let items;
+  let request;
   try {
-    items = JSON.parse(line);
+    request = JSON.parse(line);
   } catch (err) {
     process.stdout.write(JSON.stringify({ fatal: `bad request: ${err.message}` }) + "\n");
     return;
   }
-  for (const item of items) process.stdout.write(JSON.stringify(render(item)) + "\n");
+  if (!page || request.new || request.page !== page.id) page = newPage(request.page);
+  for (const item of request.items) process.stdout.write(JSON.stringify(item[3] ? replay(item) : render(item)) + "\n");
 });
 lines.on("close", () => {
   saveCodeCache(); // with all the code this build compiled; the build does not wait for it
