@@ -138,6 +138,7 @@ def values(results: Results, quick: bool, swiglu_only: bool = False) -> tuple[di
         "blog.no_change_vs_hugo": times(o.no_change, h.no_change) if h else None,
         "blog.edit_one_vs_hugo": times(o.edit_one, h.edit_one) if h else None,
         "blog.cold": o.cold,
+        "blog.cold_ratio": times(o.cold, p.cold),
         "blog.peak_mb": o.peak / MB if o.peak else None,
         "blog.per_post_ms": step_ * 1000 if step_ is not None else None,
         "blog.save_to_reload": o.save_to_reload,
