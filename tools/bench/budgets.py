@@ -143,7 +143,7 @@ BUDGETS = [
     Budget("Blog, 1,000 posts: peak memory ≤ 2 GB", "blog.peak_mb", 2048, "<=", "{:,.0f} MB"),
     Budget("Blog: no-change rebuild ≤ 10 ms per extra post", "blog.per_post_ms", 10, "<=", "{:.1f} ms"),
     Budget("Blog, 1,000 posts: dev server, save → page reloaded ≤ 1 s", "blog.save_to_reload", 1, "<=", "{:.2f} s"),
-    Budget("Blog: cold KaTeX ≥ 1,500 formulas/s", "blog.formulas_per_second", 1500, ">=", "{:,.0f}/s"),
+    Budget("Blog: cold KaTeX ≥ 1,500 formulas/s in every run", "blog.formulas_per_second", 1500, ">=", "{:,.0f}/s"),
     # The search index in pieces against one index of the same 1,000-post blog (tools/bench/search_pieces.py).
     Budget(
         "Search in pieces: first search downloads ≤ 1.5× the single index's bytes",
