@@ -71,6 +71,16 @@ def load() -> str:
     return Path("/proc/loadavg").read_text().split()[0]
 
 
+def progress(who: str, t: Timings | None) -> Timings | None:
+    """Print a builder's times as soon as it is done (a long run that fails later keeps them)."""
+    if t is not None:
+        runs = "; ".join(f"{step} " + ", ".join(f"{v:.2f}" for v in values) for step, values in t.runs.items())
+        extra = f"; save → reload {t.save_to_reload:.2f}" if t.save_to_reload is not None else ""
+        peak = f"; peak {t.peak / MB:,.0f} MB" if t.peak else ""
+        print(f"blog bench: {who}: {runs}{extra}{peak}{'; ' + t.error if t.error else ''}", file=sys.stderr, flush=True)
+    return t
+
+
 def has_hugo() -> bool:
     try:
         hugo_site.binary()
@@ -89,9 +99,11 @@ def measure_blogs(
         shutil.rmtree(folder, ignore_errors=True)
         blog = make_blog(folder / "content", n, swiglu_only)
         print(f"blog bench: {blog.described} (load average {load()})", file=sys.stderr, flush=True)
-        jekyll = builders.jekyll(blog, folder) if with_jekyll and shutil.which("jekyll") else None
+        jekyll = progress("Jekyll", builders.jekyll(blog, folder) if with_jekyll and shutil.which("jekyll") else None)
         hugo = builders.hugo(blog, folder) if with_hugo and has_hugo() else None
-        ours, plain = builders.ours(blog, folder), builders.plain_pelican(blog, folder)
+        progress("Hugo", hugo and hugo.timings)
+        ours = progress("ours", builders.ours(blog, folder))
+        plain = progress("plain Pelican", builders.plain_pelican(blog, folder))
         drawn = builders.our_formulas(blog, folder) if not ours.error else 0
         results.sizes.append(SizeResult(n, blog.described, ours, plain, jekyll, hugo, drawn))
     # KaTeX speed is measured on every real formula at hand (the corpus too, even with --swiglu-only).
