@@ -186,14 +186,57 @@ def test_an_index_is_stored_once_and_a_failed_build_leaves_no_pagefind_or_scratc
     page = tmp_path / "post.html"
     page.write_text('<html lang="en"><body><article class="post"><h1>Gates</h1><p>sigmoid</p></article></body></html>')
     pending = search.start_index(tmp_path / "abandoned", [("post/index.html", page)], DEFAULTS)
-    assert pending.process is not None  # nothing stored yet: Pagefind runs
+    [piece] = pending.pieces
+    assert piece.command  # nothing stored yet: Pagefind runs
     pending.abandon()  # what a build that fails before `finalized` does
-    assert pending.process.poll() is not None
+    assert piece.process is None or piece.process.poll() is not None
     assert list((tmp_path / "cache" / "search-index").iterdir()) == []
     assert not (tmp_path / "abandoned").exists()
     build_index(tmp_path / "first", [("post/index.html", page)], DEFAULTS)
     again = search.start_index(tmp_path / "second", [("post/index.html", page)], DEFAULTS)
-    assert again.process is None  # the same documents: the stored index, no Pagefind
+    assert [p.command for p in again.pieces] == [[]]  # the same documents: the stored index, no Pagefind
     again.finish()
     assert fragments(tmp_path / "first") == fragments(tmp_path / "second")
     assert len(list((tmp_path / "cache" / "search-index").iterdir())) == 1
+
+
+def test_editing_one_post_reindexes_only_its_piece_and_every_piece_is_listed(tmp_path, monkeypatch):
+    from plugins.features import search
+
+    monkeypatch.setenv("SITE_BUILD_CACHE", str(tmp_path / "cache"))
+    config = {**DEFAULTS, "SEARCH_PIECES": 4}
+    pages = []
+    for i in range(12):
+        page = tmp_path / "site" / f"p{i}.html"
+        page.parent.mkdir(exist_ok=True)
+        page.write_text(
+            f'<html lang="en"><body><article class="post"><h1>Post {i}</h1><p>sigmoid {i}</p></article></body></html>'
+        )
+        pages.append((f"p{i}/index.html", page))
+    first = search.start_index(tmp_path / "out", pages, config)
+    assert len(first.pieces) == 4 and all(p.command for p in first.pieces)
+    first.finish()
+    names = json.loads((tmp_path / "out" / search.PIECES_FILE).read_text())
+    assert names == [f"{name}/" for name in first.names[1:]] and len(names) == 3
+    urls = set(fragments(tmp_path / "out"))
+    for name in names:
+        assert not (tmp_path / "out" / name / "pagefind.js").exists()  # the runtime is loaded once
+        urls |= set(fragments(tmp_path / "out" / name))
+    assert urls == {f"/p{i}/" for i in range(12)}
+    # A post added or edited changes its own piece; the others are the stored ones.
+    rel, page = pages[5]
+    page.write_text(page.read_text().replace("sigmoid", "ellipse"))
+    added = tmp_path / "site" / "new.html"
+    added.write_text(pages[0][1].read_text().replace("Post 0", "New"))
+    again = search.start_index(tmp_path / "again", [*pages, ("new/index.html", added)], config, later=True)
+    changed = {search.piece_of("p5/index.html", 4), search.piece_of("new/index.html", 4)}
+    rerun = [name for name, piece in zip(again.names, again.pieces, strict=True) if piece.command]
+    assert rerun == [f"piece-{n:02d}" for n in sorted(changed)]
+    again.finish()
+    assert "ellipse" in json.dumps(
+        sorted(fragments(tmp_path / "again").items())
+        + [
+            fragments(tmp_path / "again" / n) for n in json.loads((tmp_path / "again" / search.PIECES_FILE).read_text())
+        ],
+        default=str,
+    )

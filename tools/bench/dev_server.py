@@ -38,7 +38,11 @@ def save_to_reload(
         posts = saved_posts([(None, str(post))], content)
         rebuilding = threading.Thread(target=rebuild, args=(builder, posts, generation.bump))
         rebuilding.start()
-        if events.fp.readline() != b"data: reload\n":
+        # The stream sends a comment now and then (`: keep-alive`) while nothing changed.
+        line = events.fp.readline()
+        while line.startswith(b":") or line == b"\n":
+            line = events.fp.readline()
+        if line != b"data: reload\n":
             raise RuntimeError("the dev server's rebuild failed (its errors are above)")
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         conn.request("GET", f"/{page_path(post)}")

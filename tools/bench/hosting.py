@@ -4,6 +4,7 @@ tools/bench/nginx.py), and the time Pagefind takes to index a 1,000-post blog.
 
 The blog is the one the "blog" section built, when it ran (its largest size); otherwise this
 section generates one with tools/blog_fixture.py and builds it (1,000 posts, or 100 with --quick).
+Its posts' search index in pieces is compared with one single index (tools/bench/search_pieces.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from tools.bench.context import POST_URL, Bench, Section, build, step
 from tools.bench.lighthouse import PRESETS, Lighthouse, lighthouse, metric, report_notes, report_rows
 from tools.bench.nginx import nginx_publish_build
+from tools.bench.search_pieces import QUERIES, Comparison, compare
 from tools.bench.table import kb, row, seconds
 from tools.blog_fixture import make_blog
 from tools.scratch_site import write_settings
@@ -37,6 +39,7 @@ class PagefindRun:
 class HostingResults:
     lighthouse: dict[str, Lighthouse]  # by preset
     pagefind: PagefindRun
+    pieces: Comparison | None = None  # the index in pieces against one index (None: not measured)
 
 
 def blog_output(bench: Bench, posts: int) -> tuple[Path | None, int, str]:
@@ -99,8 +102,18 @@ def measure(bench: Bench) -> None:
         step(f"Pagefind over {posts:,} posts")
         took, pages = time_pagefind(output)
         pagefind = PagefindRun(took, pages, posts)
+    pieces = None
+    if output is not None:
+        step(f"search in pieces against one index, {posts:,} posts (Chromium)")
+        pieces = compare_pieces(output, bench.work)
+        bench.values["hosting.search_bytes_ratio"] = pieces.bytes_ratio
+        bench.values["hosting.search_differing"] = len(pieces.differing)
     bench.values["hosting.pagefind_seconds"] = pagefind.seconds
-    bench.data["hosting"] = HostingResults(reports, pagefind)
+    bench.data["hosting"] = HostingResults(reports, pagefind, pieces)
+
+
+def compare_pieces(output: Path, work: Path) -> Comparison:
+    return compare(output, work=work)
 
 
 def rows(bench: Bench) -> list[str]:
@@ -118,6 +131,21 @@ def rows(bench: Bench) -> list[str]:
         out.append(row(name, f"not measured ({p.missing})", "—"))
     else:
         out.append(row(f"{name} ({p.pages:,} pages)", seconds(p.seconds), "—"))
+    c = h.pieces
+    if c is not None:
+        n = c.pieced.pieces
+        out.append(
+            row(
+                f"Search, first query: bytes downloaded, {n} pieces merged (one index)",
+                kb(c.pieced.first_search_bytes),
+                kb(c.single.first_search_bytes),
+                f"{c.bytes_ratio:.2f}",
+            )
+        )
+        for q in QUERIES:
+            same = "same top results" if c.same_top(q) else "**different top results**"
+            total = c.pieced.found[q]["total"]
+            out.append(row(f"Search `{q}`: top {len(c.pieced.found[q]['titles'])} of {total:,} results", same, "", ""))
     return out
 
 

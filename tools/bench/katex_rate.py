@@ -32,10 +32,11 @@ def formulas_of(sources: list[Path]) -> list[list[tuple[str, bool]]]:
     return pages
 
 
-def formula_rate(sources: list[Path], cache: Path, runs: int = 3) -> tuple[int, int, float, float, int]:
+def formula_rate(sources: list[Path], cache: Path, runs: int = 3) -> tuple[int, int, float, float, int, list[float]]:
     """(distinct formulas, refused, per wall second, per CPU second of Python + node, formulas in
-    the text): every formula of the sources, rendered cold through the build's renderer (node
-    start, one request per page, facts, disk cache); the median of `runs` runs.
+    the text, per wall second in each run): every formula of the sources, rendered cold through
+    the build's renderer (node start, one request per page, facts, disk cache); the medians of
+    `runs` runs.
 
     Cold means that no formula is in the cache. KaTeX's compiled code (V8's code cache, kept
     between builds as Python keeps .pyc files) is there as any earlier build leaves it: the
@@ -69,4 +70,4 @@ def formula_rate(sources: list[Path], cache: Path, runs: int = 3) -> tuple[int, 
         measured = measured[1:]  # the first run made the code cache
     wall = statistics.median(r for r, _ in measured)
     per_cpu = statistics.median(c for _, c in measured)
-    return n, refused, wall, per_cpu, sum(len(page) for page in pages)
+    return n, refused, wall, per_cpu, sum(len(page) for page in pages), [r for r, _ in measured]

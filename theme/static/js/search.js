@@ -16,10 +16,23 @@
     return node;
   }
 
+  // The index is in pieces (plugins/features/search.py): the bundle beside pagefind.js and
+  // the folders pieces.json lists, merged with Pagefind's mergeIndex (they share its wasm).
   function load() {
     if (!pagefind) {
+      var base = button.dataset.pagefind.replace(/[^/]*$/, "");
+      var options = { excerptLength: 24 };
       pagefind = import(button.dataset.pagefind).then(function (pf) {
-        return pf.options({ excerptLength: 24 }).then(function () { return pf; });
+        return pf.options(options)
+          .then(function () { return fetch(base + "pieces.json"); })
+          .then(function (r) {
+            if (!r.ok) throw new Error("no pieces.json (" + r.status + ")");
+            return r.json();
+          })
+          .then(function (pieces) {
+            return Promise.all(pieces.map(function (p) { return pf.mergeIndex(base + p, options); }));
+          })
+          .then(function () { return pf; });
       });
       pagefind.catch(function () { pagefind = null; });
     }
