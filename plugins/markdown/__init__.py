@@ -14,7 +14,9 @@ first; on a tie the extension added first runs first (epigraphs before embeds).
 | `kramdown_blocks.KramdownBlocksExtension` | preprocessors (29.8, 27, 26), treeprocessor (9) | `{::comment}`, IALs `{: …}`, `{:toc}`, list indents |
 | `external_embeds.ExternalEmbedsExtension` | postprocessor (5) | iframes from other hosts → links |
 
-The other modules are the extensions' own pieces: `equation_refs` (`\\label`/`\\eqref`),
+The other modules are the extensions' own pieces: `maths_finder` and `maths_in_html` (where
+the formulas are, kramdown's and a MathJax site's), `equation_refs` (`\\label`/`\\eqref`),
+`equation_numbers` (a MathJax site's numbering),
 `local_files` (images and linked files resolved in `content/`), `reading_counts`. This
 package connects no signal: the reader (plugins/jekyll/reader.py) asks for the list.
 """
@@ -27,7 +29,7 @@ from plugins.markdown.epigraph import EpigraphExtension
 from plugins.markdown.external_embeds import ExternalEmbedsExtension
 from plugins.markdown.figure_tag import FigureTagExtension
 from plugins.markdown.kramdown_blocks import KramdownBlocksExtension
-from plugins.markdown.kramdown_math import KramdownMathExtension, Renderer
+from plugins.markdown.kramdown_math import KramdownMathExtension, MathOptions, Renderer
 from plugins.markdown.reading_counts import ReadingCountsExtension
 
 # Python-Markdown's `meta` would read Jekyll's front matter a second time, and wrongly.
@@ -41,7 +43,7 @@ def extensions(settings: dict, render: Renderer) -> list:
         FigureTagExtension(Path(settings["PATH"]) / "assets", settings.get("SITEURL", "")),
         ReadingCountsExtension(),
         EpigraphExtension(),
-        KramdownMathExtension(render),
+        KramdownMathExtension(render, MathOptions.from_settings(settings)),  # the site's MATH_* settings
         KramdownBlocksExtension(),
         ExternalEmbedsExtension(),
     ]
