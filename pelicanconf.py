@@ -18,6 +18,13 @@ JEKYLL_CONFIG = pelican_settings(ROOT / "content" / "_config.yml")
 AUTHOR = JEKYLL_CONFIG.get("AUTHOR", "SwiGLU Intuition")
 SITENAME = JEKYLL_CONFIG.get("SITENAME", "Wiggly Networks")
 SITESUBTITLE = JEKYLL_CONFIG.get("SITESUBTITLE", "Interactive explainers about neural networks")
+# Maths settings of a blog moved in with `make import` (content/_config.yml `katex:`, README
+# "Moving a Jekyll blog"); without them, what our own posts get.
+KATEX_MACROS = JEKYLL_CONFIG.get("KATEX_MACROS", {})  # site-wide macros: name → body or [body, nargs]
+MATH_NUMBERING = JEKYLL_CONFIG.get("MATH_NUMBERING", "katex")  # none|ams|all; katex: KaTeX's own
+MATH_SINGLE_DOLLAR = JEKYLL_CONFIG.get("MATH_SINGLE_DOLLAR", True)  # $…$ is inline maths
+MATH_COMPAT = JEKYLL_CONFIG.get("MATH_COMPAT", None)  # 2|3: posts from a MathJax site; None: strict
+MATH_ENVIRONMENTS = JEKYLL_CONFIG.get("MATH_ENVIRONMENTS", False)  # bare \begin{env} in text is maths
 SITEURL = ""
 RELATIVE_URLS = False  # root-relative links: right on every page, 404 included
 
@@ -142,12 +149,15 @@ MARKDOWN = {
     },
     "output_format": "html5",
 }
-# KATEX_TRUST = [{"command": "\\href", "protocol": "https", "host": "my.site"}]  # maths may link here (katex_render)
+# Maths may link to these (plugins/katex/render.py); nothing else \\href, \\url, \\includegraphics…:
+# KATEX_TRUST = [{"command": "\\href", "protocol": "https", "host": "my.site"}]
 
 # Every page carries this policy as a <meta> tag; tools/serve/ also sends it as a
 # header. Scripts only from this site, never inline or eval'd; nothing from other
 # hosts. Styles allow inline because KaTeX positions glyphs with style attributes
 # and Mermaid (at build time) and plotly.js write <style> into the SVG they draw.
+# Frames only of the site's own files (a figure exported as HTML); the header adds
+# that only the site may frame its pages (tools/headers.py).
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -157,6 +167,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "img-src 'self' data:",
         "font-src 'self'",
         "connect-src 'self'",
+        "frame-src 'self'",
+        "child-src 'self'",
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",

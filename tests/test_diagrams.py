@@ -359,10 +359,19 @@ def diagrams_site(tmp_path_factory):
     folder = tmp_path_factory.mktemp("diagrams")
     content = copy_content(folder / "content")
     (content / "posts" / "2026-11-28-two-diagrams.md").write_text(TWO_DIAGRAMS)
+    hidden = "---\ntitle: Hidden\nstatus: hidden\n---\n\n```mermaid\ngraph LR\n  h1 --> h2\n```\n"
+    (content / "posts" / "2026-11-29-hidden.md").write_text(hidden)  # not listed anywhere, still a page
     output = folder / "output"
     result = run_build(write_settings(folder, content), output)
     assert result.returncode == 0, result.stdout + result.stderr
     return output
+
+
+@pytest.mark.build
+def test_a_diagram_in_a_hidden_article_is_drawn(diagrams_site):
+    page = BeautifulSoup((diagrams_site / "2026/11/29/hidden/index.html").read_text(), "html.parser")
+    assert page.select_one(".post-body .mermaid > svg") is not None
+    assert "h1 -->" not in page.get_text()
 
 
 @pytest.mark.build
@@ -499,7 +508,7 @@ def test_the_diagram_with_its_label_style_written_once_is_drawn_as_mermaid_wrote
     font = f"file://{mermaid_render.FONT_SOURCE}"
     written = mermaid_svg.one_svg(drawn, source, "d", font)
     mermaid_svg._one_svg.cache_clear()
-    monkeypatch.setattr(mermaid_render, "labels_once", lambda svg: svg)
+    monkeypatch.setattr(mermaid_svg, "labels_once", lambda svg: svg)
     inline = mermaid_svg.one_svg(drawn, source, "d", font)
     mermaid_svg._one_svg.cache_clear()
     assert len(written) < len(inline) - 1000  # 13 labels: 6 nodes, 7 edges

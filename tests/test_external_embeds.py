@@ -29,3 +29,12 @@ def test_another_host_keeps_its_address_and_the_iframes_title():
 def test_the_sites_own_pages_stay_embedded():
     out = render('<iframe src="/figures/ellipse/" title="Ellipse"></iframe>')
     assert '<iframe src="/figures/ellipse/"' in out
+
+
+def test_an_iframe_address_that_cannot_be_parsed_is_left_alone():
+    import markdown
+
+    from plugins.markdown.external_embeds import ExternalEmbedsExtension
+
+    text = '<iframe src="//host[x/embed"></iframe>'
+    assert "iframe" in markdown.markdown(text, extensions=[ExternalEmbedsExtension()])

@@ -29,7 +29,7 @@ from plugins.markdown.figure_tag import interactive_html
 from tests.conftest import INTERACTIVE
 
 SVG = "{http://www.w3.org/2000/svg}"
-MAX_PICTURE_BYTES = 40_000  # issue 12: every static picture ≤ 40 KB
+MAX_PICTURE_BYTES = 40_000  # every static picture ≤ 40 KB (the reading budget)
 
 
 @functools.cache
@@ -353,7 +353,7 @@ def test_csv_of_the_trained_figures(generated, figure_id):
 @pytest.mark.build
 def test_the_three_figures_json_is_at_most_120_kb_together(generated):
     sizes = {i: (generated / "figures" / f"{i}.json").stat().st_size for i in INTERACTIVE}
-    assert sum(sizes.values()) <= 120_000, sizes  # issue 12: was 295 KB
+    assert sum(sizes.values()) <= 120_000, sizes  # typed arrays, simplified boundaries
 
 
 @pytest.mark.build  # starts Chromium

@@ -55,8 +55,8 @@ def error_of(content, body: str) -> str:
         ("{% link PATH %}", "../secret.txt"),
         ("{% link PATH %}", "/../secret.txt"),
         ("![y](PATH)", "/../secret.txt"),  # a Markdown image
-        ('<img src="PATH">', "../../secret.txt"),  # from the post's folder
-        ('<a href="PATH">a file</a>', "../../secret.txt"),
+        ('<img src="PATH">', "/../secret.txt"),
+        ('<a href="PATH">a file</a>', "/../../secret.txt"),
     ],
 )
 def test_nothing_outside_the_content_folder_and_not_whether_it_exists(blog, markup, path):
@@ -66,6 +66,24 @@ def test_nothing_outside_the_content_folder_and_not_whether_it_exists(blog, mark
     assert "2020-02-01-post.md:6: " in there and f"{path!r} leads outside" in there, there  # as written
     assert SECRET not in there
     assert there.replace("secret", "nothing") == absent  # the same words whether the file is there or not
+
+
+@pytest.mark.parametrize(
+    "markup", ['<img src="../../../../secret.txt">', '<a href="../../../../secret.txt">a file</a>']
+)
+def test_a_relative_path_is_the_pages_as_a_browser_reads_it_never_above_the_site(blog, markup):
+    """From the page /2020/02/01/post/, `../../../../secret.txt` is /secret.txt in the site, not the file
+    beside the content folder: a missing image (a warning, the same whether or not the file exists)."""
+    html, meta = read(blog, f"Text\n\n{markup}\n")
+    (blog.parent / "secret.txt").unlink()
+    again = read(blog, f"Text\n\n{markup}\n")
+    assert (html, meta["author_warnings"]) == (again[0], again[1]["author_warnings"])
+    assert SECRET not in html and "{static}" not in html
+    if markup.startswith("<img"):
+        assert meta["author_warnings"] == [
+            f"{blog}/_posts/2020-02-01-post.md:6: image '../../../../secret.txt' not found (looked for "
+            f"{blog}/secret.txt); put the file at {blog}/secret.txt or fix the path"
+        ]
 
 
 def test_an_include_symlinked_out_of_includes_is_refused_like_a_missing_target(blog):
@@ -151,7 +169,10 @@ BEFORE = {  # Liquid before the error whose output has another number of lines t
     "bad, words",
     [
         ("Maths $\\nosuchmacro$ here.", "nosuchmacro"),
-        ("![gone]({{ '/assets/' | append: 'gone.png' }})", "'/assets/gone.png' not found"),  # a URL Liquid makes
+        (
+            "![gone]({{ '/assets/figures/' | append: 'gone.png' }})",
+            "'/assets/figures/gone.png' not found",
+        ),  # Liquid's URL
     ],
 )
 def test_errors_after_liquid_blocks_name_the_source_line(blog, before, bad, words):
@@ -170,11 +191,11 @@ def test_a_maths_error_in_an_include_names_the_include_line_and_the_post_line(bl
 
 def test_a_liquid_error_in_a_nested_include_names_each_line(blog):
     (blog / "_includes" / "outer.html").write_text("outer\n\n{% include inner.html %}\n")
-    (blog / "_includes" / "inner.html").write_text("inner\n{{ page.title | nosuchfilter }}\n")
+    (blog / "_includes" / "inner.html").write_text("inner\n{% nosuchtag page.title %}\n")
     message = error_of(blog, "Text\n\n{% include outer.html %}\n")
     expected = f"{blog}/_includes/inner.html:2, included from {blog}/_includes/outer.html:3, included from "
-    assert f"{expected}{blog}/_posts/2020-02-01-post.md:6: Liquid: unknown filter 'nosuchfilter'" in message
-    assert "{{ page.title | nosuchfilter }}" in message
+    assert f"{expected}{blog}/_posts/2020-02-01-post.md:6: Liquid: unexpected tag 'nosuchtag'" in message
+    assert "{% nosuchtag page.title %}" in message
 
 
 # --- Jekyll's syntax ----------------------------------------------------------------

@@ -56,6 +56,21 @@ def test_headers_file_and_nginx_config_come_from_one_table():
         assert host_headers(rules, path) == headers_for(path), path
 
 
+def test_only_the_site_itself_may_frame_its_files_and_be_framed():
+    """A post frames a figure exported as HTML (one of the site's own files); nothing else
+    frames, or is framed by, another host: the pages' policy, the header table (_headers,
+    nginx) and the dev server (which sends CSP_HEADER) say the same."""
+    from pelicanconf import CONTENT_SECURITY_POLICY
+    from tools.headers import CSP_HEADER
+
+    directives = dict(d.strip().split(" ", 1) for d in CSP_HEADER.split(";"))
+    assert directives["frame-src"] == directives["child-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'self'" and "frame-ancestors" not in CONTENT_SECURITY_POLICY
+    assert SECURITY["X-Frame-Options"] == "SAMEORIGIN" and SECURITY["Content-Security-Policy"] == CSP_HEADER
+    assert "  X-Frame-Options: SAMEORIGIN" in netlify_headers()
+    assert 'add_header X-Frame-Options "SAMEORIGIN" always;' in nginx_server(Path("/srv/site"), brotli=False)
+
+
 # ---- nginx over a fresh publish build (Debian's nginx, installed by `tools/setup.sh nginx`) ----
 
 
@@ -224,6 +239,34 @@ def test_the_browser_reports_no_csp_violation_through_nginx(hosted, browser):
     assert watch.problems == [] and watch.other_hosts() == []
 
 
+@pytest.mark.build
+@pytest.mark.browser
+def test_a_page_shows_a_file_of_the_site_in_a_frame_through_nginx(hosted, browser):
+    """With the site's headers on both (CSP frame-src and frame-ancestors 'self',
+    X-Frame-Options SAMEORIGIN) a page frames the site's own HTML file: no violation."""
+    import shutil
+
+    from pelicanconf import CONTENT_SECURITY_POLICY
+
+    url, output = hosted
+    folder = output / "frame-check"
+    folder.mkdir()
+    (folder / "figure.html").write_text('<!doctype html><title>Figure</title><p id="inside">A framed figure</p>\n')
+    head = f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}"><title>Page</title>'
+    frame = '<iframe src="/frame-check/figure.html" title="Figure"></iframe>'
+    (folder / "index.html").write_text(f"<!doctype html><html><head>{head}</head><body>{frame}</body></html>\n")
+    try:
+        status, headers, _ = fetch(url, "/frame-check/figure.html")
+        assert status == 200 and headers["x-frame-options"] == "SAMEORIGIN"
+        context, page, watch = open_page(browser, url)
+        page.goto(url + "/frame-check/", wait_until="load")
+        assert page.frame_locator("iframe").locator("#inside").inner_text() == "A framed figure"
+        context.close()
+    finally:
+        shutil.rmtree(folder)
+    assert watch.problems == [] and watch.other_hosts() == []
+
+
 # ---- GitHub Pages ----
 
 WORKFLOW = Path(__file__).resolve().parent.parent / ".github" / "workflows" / "pages.yml"
@@ -249,3 +292,15 @@ def test_the_pages_workflow_pins_actions_to_commits_and_builds_with_the_makefile
         assert needed in text
     assert "run: make check" in text and "run: make publish" in text
     assert "SITEURL: ${{ steps.pages.outputs.base_url }}" in text
+
+
+def test_the_pages_workflow_keeps_the_build_cache_between_deploys():
+    """A deploy after one edit is a warm build: build/cache restored from the last run with the
+    same locks and settings, before the build, and saved under the commit."""
+    text = WORKFLOW.read_text()
+    step = text[text.index("actions/cache@") :]
+    assert "path: build/cache" in step
+    locks = "hashFiles('requirements.lock', 'package-lock.json', 'pelicanconf.py', 'publishconf.py')"
+    assert f"key: site-${{{{ runner.os }}}}-${{{{ {locks} }}}}-${{{{ github.sha }}}}" in step
+    assert f"site-${{{{ runner.os }}}}-${{{{ {locks} }}}}-\n" in step  # restore-keys: the latest such run
+    assert text.index("actions/cache@") < text.index("run: make publish")

@@ -239,7 +239,7 @@ def test_one_category_may_have_spaces_and_a_list_of_categories_is_read_as_jekyll
     "permalink, url, save_as",
     [
         ("/:year/:title/", "2026/a-post/", "2026/a-post/index.html"),
-        ("/:categories/:year/:month/:day/:title:output_ext", "notes/2026/01/02/a-post.html", None),
+        ("/:categories/:year/:month/:day/:title:output_ext", "2026/01/02/a-post.html", None),  # no categories
         ("/notes/:i_month/:slug", "notes/1/a-post/", "notes/1/a-post/index.html"),
         ("/404.html", "404.html", "404.html"),
         ("/about/", "about/", "about/index.html"),
@@ -249,6 +249,20 @@ def test_one_category_may_have_spaces_and_a_list_of_categories_is_read_as_jekyll
 def test_a_posts_permalink_fills_in_jekylls_placeholders(reader, tmp_path, permalink, url, save_as):
     _, meta = read(reader, tmp_path, f"---\ntitle: T\npermalink: {permalink}\n---\nBody\n")
     assert (meta["url"], meta["save_as"]) == (url, save_as or url)
+
+
+@pytest.mark.parametrize(
+    "front, url",
+    [
+        ("categories: [Study, development]", "study/development/a-post/"),
+        ("categories: study development\ncategory: Notes", "study/development/notes/a-post/"),
+        ("category: machine learning", "machine learning/a-post/"),
+        ("categories: [a, A, b]", "a/b/a-post/"),
+    ],
+)
+def test_categories_in_a_permalink_are_all_of_the_posts_categories_as_jekyll_joins_them(reader, tmp_path, front, url):
+    _, meta = read(reader, tmp_path, f"---\ntitle: T\n{front}\npermalink: /:categories/:title/\n---\nBody\n")
+    assert meta["url"] == url
 
 
 def test_an_unknown_placeholder_or_a_date_the_file_lacks_names_the_permalinks_line(reader, tmp_path):
@@ -310,4 +324,9 @@ def test_a_bad_config_yml_is_one_error_naming_its_line(tmp_path):
     with pytest.raises(ConfigError, match=r"_config\.yml:2: permalink '/:year/:nonsense/': :nonsense is not"):
         pelican_settings(config)
     config.write_bytes(b"\xef\xbb\xbftitle: With a BOM\n")
-    assert pelican_settings(config) == {"SITENAME": "With a BOM"}
+    jekyll_default = "{jekyll_categories_dir}{date:%Y}/{date:%m}/{date:%d}/{slug}.html"  # permalink: date
+    assert pelican_settings(config) == {
+        "SITENAME": "With a BOM",
+        "ARTICLE_URL": jekyll_default,
+        "ARTICLE_SAVE_AS": jekyll_default,
+    }

@@ -1,10 +1,10 @@
 """The KaTeX facts the renderer records per formula give exactly what a whole-page scan found.
 
-The oracle below is the old code: BeautifulSoup over each finished page, walking
-KaTeX's HTML with its CSS. The build no longer does that (0.7 s a post); these
-tests keep it to prove the recorded facts give the same font preloads, the same
-font subsets and the same cut-down KaTeX CSS, on the SwiGLU post and on the real
-Jekyll posts of ../shared/jekyll-corpus.
+The oracle below is an independent reading: BeautifulSoup over each finished page,
+walking KaTeX's HTML with its CSS (too slow for a build: 0.7 s a post). These tests use
+it to prove the facts node records give the same font preloads, the same font subsets
+and the same cut-down KaTeX CSS, on the SwiGLU post and on the real Jekyll posts of
+../shared/jekyll-corpus.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from tools.blog_fixture import CORPUS, make_blog
 
 
 def oracle_font_usage(html: str) -> dict[str, set[str]]:
-    """The old plugins/katex_fonts.font_usage, verbatim but for its name."""
+    """For each KaTeX woff2 file, the characters a page draws with it, by walking the HTML."""
     if "katex-html" not in html:
         return {}
     rules, faces = katex_css_model()
@@ -51,7 +51,7 @@ def oracle_font_usage(html: str) -> dict[str, set[str]]:
 
 
 def oracle_classes(html: str) -> set[str]:
-    """The old plugins/katex_assets.site_usage's class scan of one page."""
+    """Every class used inside the page's formulas, read off its HTML."""
     classes: set[str] = set()
     for element in BeautifulSoup(html, "html.parser").select(".katex-display, .katex, .katex *"):
         classes.update(element.get("class", []))

@@ -37,12 +37,17 @@ def alive(pid: int) -> bool:
         return False
 
 
-def katex_servers() -> set[int]:
-    """Pids of running katex_server.mjs processes (any build's)."""
+def katex_servers(run: str | None = None) -> set[int]:
+    """Pids of running plugins/katex/server.mjs processes: any build's, or only those of builds
+    started with SITE_TEST_RUN=run in their environment (other builds may run beside the tests)."""
     found = set()
     for proc in Path("/proc").iterdir():
         try:
-            if proc.name.isdigit() and b"katex_server.mjs" in (proc / "cmdline").read_bytes() and alive(int(proc.name)):
+            if not proc.name.isdigit() or b"katex/server.mjs" not in (proc / "cmdline").read_bytes():
+                continue
+            if run is not None and f"SITE_TEST_RUN={run}".encode() not in (proc / "environ").read_bytes().split(b"\0"):
+                continue
+            if alive(int(proc.name)):
                 found.add(int(proc.name))
         except OSError:
             continue
@@ -226,19 +231,19 @@ def test_a_build_killed_mid_render_leaves_no_node_process_and_no_temporary_folde
     settings = write_settings(tmp_path, content)
     private_tmp = tmp_path / "tmp"
     private_tmp.mkdir()
-    before = katex_servers()
+    run = tmp_path.name
     build = subprocess.Popen(
         [sys.executable, "-m", "tools.build", "--settings", str(settings), "--output", str(tmp_path / "output")],
         cwd=ROOT,
-        env={**os.environ, "TMPDIR": str(private_tmp)},
+        env={**os.environ, "TMPDIR": str(private_tmp), "SITE_TEST_RUN": run},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 120
-    while not (katex_servers() - before) and time.monotonic() < deadline:
+    while not katex_servers(run) and time.monotonic() < deadline:
         assert build.poll() is None, "the build ended before it rendered any maths"
         time.sleep(0.02)
-    ours = katex_servers() - before
+    ours = katex_servers(run)
     assert ours, "the build never started its KaTeX process"
     time.sleep(0.3)  # mid-render
     assert build.poll() is None, "the build finished before it could be killed: give it more formulas"
@@ -264,16 +269,19 @@ def test_repeated_piped_builds_under_cpu_load_never_fail_hang_or_leave_node(site
         for _ in range(3)
     ]
     settings = write_settings(tmp_path, ROOT / "content")
-    before = katex_servers()
+    run = tmp_path.name
     try:
         for attempt in range(20):
-            result = run_build(settings, tmp_path / "output", timeout=180)  # a hang raises TimeoutExpired
+            result = run_build(settings, tmp_path / "output", timeout=180, env={"SITE_TEST_RUN": run})  # a hang raises
             assert result.returncode == 0, f"build {attempt}: {result.stderr}"
     finally:
         for burner in burners:
             burner.kill()
             burner.wait()
-    assert katex_servers() <= before, "a build left its KaTeX process running"
+    deadline = time.monotonic() + 5  # a closed pipe ends node within moments of its build
+    while katex_servers(run) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not katex_servers(run), "a build left its KaTeX process running"
 
 
 def test_closing_while_python_exits_still_closes(monkeypatch):

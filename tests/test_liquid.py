@@ -124,7 +124,6 @@ def test_an_unpublished_post_is_no_neighbour_and_no_post_url_target(blog):
     "body, line, words",
     [
         ("Text\n\n{% nosuchtag x %}\n", 6, ["nosuchtag"]),
-        ("Text\n{{ page.title | nosuchfilter }}\n", 5, ["nosuchfilter"]),
         ("Text\n\n{% raw %}\nnever closed\n", 6, ["{% raw %}", "never closed"]),
         ("{% include missing.html %}\n", 4, ["missing.html", "_includes"]),
         ("See {% post_url 2019-01-01-gone %}.\n", 4, ["2019-01-01-gone"]),

@@ -137,3 +137,8 @@ def test_liquid_left_in_a_link_is_one_error_naming_its_line(tmp_path, html):
 def test_pelicans_own_links_are_left_for_pelican(tmp_path):
     html = '<a href="{filename}/posts/x.md">x</a> <a href="{tag}maths">t</a> <a href="{index}">i</a>'
     assert resolve(tmp_path, html) == html
+
+
+def test_an_address_that_cannot_be_parsed_is_no_local_file(tmp_path):
+    html = '<a href="//host[x/page">a</a> <img src="//[bad">'
+    assert resolve(tmp_path, html) == html  # left as written (another host's business), never a crash

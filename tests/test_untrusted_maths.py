@@ -64,3 +64,8 @@ def test_a_formula_that_takes_too_long_fails_the_post_naming_it(build):
 def test_a_formula_over_the_sites_size_limit_fails_before_it_is_rendered(build):
     message = failure(build, "$$" + "x" * 2000 + "$$", KATEX_MAX_BYTES=1000)
     assert ":7: formula too long (2,000 bytes of TeX; the limit is 1,000, KATEX_MAX_BYTES)" in message
+
+
+def test_a_malformed_trust_list_fails_the_build_as_one_message(build):
+    with pytest.raises(SourceError, match=r"^the settings: KATEX_TRUST: \{'command': '\\\\frac'\} is not"):
+        build(POST.format("$x$"), KATEX_TRUST=[{"command": "\\frac"}])

@@ -32,13 +32,14 @@ from pelicanconf import CONTENT_SECURITY_POLICY  # noqa: E402  (the pages' meta 
 TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
 BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")  # Debian's package
 
-# A header can say what a <meta> tag cannot: never be framed.
-CSP_HEADER = f"{CONTENT_SECURITY_POLICY}; frame-ancestors 'none'"
+# A header can say what a <meta> tag cannot: who may frame a file. Only the site itself
+# (a post frames a figure exported as HTML, one of the site's own files); no other host.
+CSP_HEADER = f"{CONTENT_SECURITY_POLICY}; frame-ancestors 'self'"
 SECURITY = {
     "Content-Security-Policy": CSP_HEADER,
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
-    "X-Frame-Options": "DENY",  # frame-ancestors for browsers that predate it
+    "X-Frame-Options": "SAMEORIGIN",  # frame-ancestors for browsers that predate it
 }
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "public, max-age=0, must-revalidate"  # also Netlify's and Cloudflare Pages' default

@@ -3,7 +3,7 @@
 | signal | handler | reads → writes |
 |---|---|---|
 | `get_generators` | `figure_pages.get_generators` | → a generator writing `/figures/ID/` for each interactive figure |
-| `content_object_init` | `citations.add_citations` | links to papers in `references.bib` → numbered citations and References |
+| `content_object_init` | `citations.add_citations` | links to papers and `<d-cite>` → numbered citations and References (the post's `bibliography:` or `references.bib`) |
 | `content_object_init` | `page_features.attach_features` | the reader's record → which optional CSS and scripts the page links |
 | `content_object_init` | `reading.add_reading_time` | the reader's counts → `reading_minutes` |
 | `article_generator_finalized` | `reading.link_neighbours` | the articles by date → `previous_article`, `next_article` |
@@ -11,6 +11,7 @@
 | `all_generators_finalized` | `output_paths.check` | every planned output → an error naming both sources of one file |
 | `article_writer_finalized` | `social_cards.write_cards` | → `social/*.png` (1200×630) |
 | `article_writer_finalized` | `search.index_articles` | the written article pages → Pagefind, indexing once Pelican is done |
+| `article_writer_finalized`, `page_writer_finalized` | `responsive_images.write_derived` (plugins/markdown) | the WebP sizes posts' `srcset`s ask for → beside their images |
 | `feed_generated` | `figure_tag.feed_pictures` (plugins/markdown) | feeds → a figure's plain static picture |
 
 Citations run before the page facts and the reading time, as they change the page's HTML.
@@ -20,6 +21,7 @@ from pelican import signals
 
 from plugins.features import citations, figure_pages, output_paths, page_features, reading, search, social_cards
 from plugins.markdown.figure_tag import feed_pictures
+from plugins.markdown.responsive_images import write_derived
 
 
 def register():
@@ -32,4 +34,6 @@ def register():
     signals.all_generators_finalized.connect(output_paths.check)
     signals.article_writer_finalized.connect(social_cards.write_cards)
     signals.article_writer_finalized.connect(search.index_articles)
+    signals.article_writer_finalized.connect(write_derived)
+    signals.page_writer_finalized.connect(write_derived)
     signals.feed_generated.connect(feed_pictures)

@@ -1,91 +1,58 @@
-"""Links to papers become numbered citations with a references list, from a BibTeX file.
+"""Links to papers and distill's `<d-cite>` become numbered citations with a references list.
 
-A post links a paper the way the author found it: `https://arxiv.org/pdf/1612.08083`
-or a DOI URL. When the link matches an entry of the site's bibliography
-(`BIBLIOGRAPHY`, BibTeX: by arXiv id in `eprint`, by `doi`, or by `url`), the
-link becomes a numbered citation `[1]` pointing at a "References" list added
-at the end of the post, numbered in order of first citation. Each citation's
-`title` attribute holds authors, year and title (a tooltip without JavaScript;
-previews.js shows the full entry on hover or tap). The metadata lives in the
-repository and is never fetched at run time.
+Two ways to cite an entry of a BibTeX file:
+
+- a link to the paper the way the author found it (`https://arxiv.org/pdf/1612.08083`
+  or a DOI URL) that matches an entry (by arXiv id in `eprint`, by `doi`, or by `url`);
+- distill's `<d-cite key="a,b"></d-cite>` (al-folio's distill posts): keys quoted or
+  not, several separated by commas, `<d-cite key="x"/>` too.
+
+The entries come from the post's own `bibliography:` (front matter: a file in
+`content/assets/bibliography/`, as al-folio's distill layout finds it), else from the
+site's `BIBLIOGRAPHY`. Each cited entry gets a number in order of first citation, as
+the page is read: a citation inside a footnote counts where the footnote's mark is.
+A citation is `[1]`, several keys `[1, 2]` (a link per number); each number's `title`
+holds authors, year and title (a tooltip without JavaScript; previews.js shows the
+full entry on hover or tap). A "References" list at the end holds the cited entries.
+A key the file lacks shows as `[?]` and is an author warning naming the post, the line
+and the key. The metadata lives in the repository and is never fetched at run time.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from plugins import build_state
 from plugins.build_cache import cached, fingerprint
+from plugins.features.bibtex import Entry, load_bibliography, read_bibliography
+from plugins.jekyll.front_matter import author_warning, build_note, line_in_file
+from plugins.markdown.local_files import inside
+
+__all__ = ["Entry", "add_citations", "cite", "identify", "link_ids", "load_bibliography"]
 
 HREF = re.compile(r'<a href="([^"]+)"')  # what LINK matches first: the links that may be citations
-LINK = re.compile(r'(?P<open>\()?<a href="(?P<href>[^"]+)"[^>]*>(?P<text>.*?)</a>(?(open)\))')
+LINK = r'(?P<open>\()?<a href="(?P<href>[^"]+)"[^>]*>(?P<text>.*?)</a>(?(open)\))'
+# <d-cite …></d-cite> or <d-cite …/>; an unclosed one ends at its `>`.
+D_CITE = r"""<d-cite\b(?P<attrs>(?:[^>"']|"[^"]*"|'[^']*')*?)(?:/>|>(?:(?:(?!<d-cite\b).)*?</d-cite\s*>)?)"""
+D_CITE_TAG = re.compile(D_CITE, re.DOTALL | re.IGNORECASE)
+CITATION = re.compile(f"(?P<dcite>(?is:{D_CITE}))|{LINK}")
+KEY_ATTR = re.compile(r"""\bkey\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"'>/]+))""", re.IGNORECASE)
 ARXIV = re.compile(r"^https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?/?$")
 DOI = re.compile(r"^https?://(?:[\w-]+\.)*(?:doi\.org/|[\w.-]+/doi/(?:abs/|full/)?)(10\.\d{4,9}/[^\s?#]+)$")
+# Python-Markdown's footnotes: the list items at the end, and each one's mark in the text.
+FOOTNOTE_ITEM = re.compile(r'<li id="fn:([^"]+)">')
+BIBLIOGRAPHY_FOLDER = Path("assets") / "bibliography"  # al-folio's, under the content folder
 
 
-@dataclass
-class Entry:
-    key: str
-    authors: list[str]
-    title: str
-    year: str
-    venue: str
-    url: str
-    ids: set[str]  # arXiv id, DOI or URL that identify the entry in a link
-
-    def author_list(self) -> str:
-        """ "A, B and C": every author, as a references list prints them."""
-        if len(self.authors) <= 2:
-            return " and ".join(self.authors)
-        return ", ".join(self.authors[:-1]) + " and " + self.authors[-1]
-
-
-def plain(latex: str) -> str:
-    """BibTeX text to plain text: braces and simple accents."""
-    from pybtex.richtext import Text
-
-    return Text.from_latex(latex).render_as("text")
-
-
-def load_bibliography(path: Path) -> list[Entry]:
-    """The entries of a BibTeX file; parsed once per file content (pybtex takes ~0.4 s)."""
-    import json
-    from dataclasses import asdict
-
-    def parse() -> bytes:
-        return json.dumps([{**asdict(e), "ids": sorted(e.ids)} for e in parse_bibliography(path)]).encode()
-
-    stored = cached("bibliography", [path.read_bytes(), fingerprint(__file__, ["pybtex", "latexcodec"])], parse)
-    return [Entry(**{**e, "ids": set(e["ids"])}) for e in json.loads(stored)]
-
-
-def parse_bibliography(path: Path) -> list[Entry]:
-    from pybtex.database import parse_file
-
-    entries = []
-    for key, e in parse_file(str(path), bib_format="bibtex").entries.items():
-        f = e.fields
-        authors = [
-            plain(" ".join(p.first_names + p.middle_names + p.prelast_names + p.last_names + p.lineage_names))
-            for p in e.persons.get("author", [])
-        ]
-        ids, url = set(), f.get("url", "")
-        if f.get("eprint"):
-            ids.add(f["eprint"])
-            url = url or f"https://arxiv.org/abs/{f['eprint']}"
-        if f.get("doi"):
-            ids.add(f["doi"].lower())
-            url = url or f"https://doi.org/{f['doi']}"
-        if f.get("url"):
-            ids.add(f["url"])
-        venue = plain(f.get("journal") or f.get("booktitle") or (f"arXiv:{f['eprint']}" if f.get("eprint") else ""))
-        if f.get("volume"):
-            venue += f" {f['volume']}"
-        entries.append(Entry(key, authors, plain(f["title"]), f.get("year", ""), venue, url, ids))
-    return entries
+def cite_keys(attrs: str) -> list[str]:
+    """The keys of a `<d-cite>`'s attributes, in order (HTML entities decoded)."""
+    m = KEY_ATTR.search(attrs)
+    if not m:
+        return []
+    value = html.unescape(next(v for v in (m["dq"], m["sq"], m["bare"]) if v is not None))
+    return [k.strip() for k in value.split(",") if k.strip()]
 
 
 def link_ids(page_html: str) -> set[str]:
@@ -103,33 +70,80 @@ def identify(href: str) -> set[str]:
     return found
 
 
-def cite(content_html: str, entries: list[Entry]) -> str:
-    """Replace links to bibliography entries with numbered citations and append the list."""
-    order: list[Entry] = []
-    uses: dict[str, int] = {}
+def reading_order(page: str):
+    """A sort key for a position in the page: where a reader meets it. Text in a footnote
+    (the list at the end) is met at the footnote's mark."""
+    items = [(m.start(), m.group(1)) for m in FOOTNOTE_ITEM.finditer(page)]
+    marks = {name: page.find(f'id="fnref:{name}"') for _, name in items}
 
-    def replace(m: re.Match) -> str:
-        entry = next((e for e in entries if e.ids & identify(html.unescape(m.group("href")))), None)
-        if entry is None:
-            return m.group(0)
-        if entry not in order:
-            order.append(entry)
-        n = order.index(entry) + 1
+    def key(position: int) -> tuple[int, int]:
+        owner = None
+        for start, name in items:
+            if start > position:
+                break
+            owner = name
+        mark = marks.get(owner, -1) if owner is not None else -1
+        return (mark, position) if mark >= 0 else (position, 0)
+
+    return key
+
+
+def cite(content_html: str, entries: list[Entry]) -> str:
+    """Replace links to bibliography entries and `<d-cite>` tags with numbered citations
+    and append the references list."""
+    by_key = {e.key: e for e in entries}
+    found = []  # (match, entries or None for a plain link; a d-cite's unknown keys are None)
+    for m in CITATION.finditer(content_html):
+        if m.group("dcite"):
+            found.append((m, [by_key.get(k) for k in cite_keys(m.group("attrs"))] or [None]))
+        else:
+            entry = next((e for e in entries if e.ids & identify(html.unescape(m.group("href")))), None)
+            if entry is not None:
+                found.append((m, [entry]))
+    if not found:
+        return content_html
+    order: list[Entry] = []
+    where = reading_order(content_html)
+    for _, cited in sorted(found, key=lambda f: where(f[0].start())):
+        order += [e for e in cited if e is not None and e not in order]
+    number = {e.key: n for n, e in enumerate(order, start=1)}
+    uses: dict[str, int] = {}
+    e = html.escape
+
+    def link(entry: Entry, text: str) -> str:
         uses[entry.key] = uses.get(entry.key, 0) + 1
-        tip = html.escape(f"{entry.author_list()} ({entry.year}). {entry.title}")
-        key = html.escape(entry.key)  # BibTeX keys may hold quotes or angle brackets
-        mark = f'<a class="citation" id="cite-{key}-{uses[entry.key]}" href="#ref-{key}" title="{tip}">[{n}]</a>'
+        tip = e(f"{entry.author_list()} ({entry.year}). {entry.title}")
+        key = e(entry.key)  # BibTeX keys may hold quotes or angle brackets
+        return f'<a class="citation" id="cite-{key}-{uses[entry.key]}" href="#ref-{key}" title="{tip}">{text}</a>'
+
+    def unknown(text: str) -> str:
+        return f'<span class="citation-unknown" title="Not in the bibliography">{text}</span>'
+
+    def replace(m: re.Match, cited: list[Entry | None]) -> str:
+        if m.group("dcite"):
+            if len(cited) == 1:
+                return link(cited[0], f"[{number[cited[0].key]}]") if cited[0] else unknown("[?]")
+            marks = [link(c, str(number[c.key])) if c else unknown("?") for c in cited]
+            return f'<span class="citations">[{", ".join(marks)}]</span>'
+        mark = link(cited[0], f"[{number[cited[0].key]}]")
         # A bare URL becomes the number; words the author linked ("Shazeer (2020)") stay.
-        bare = html.unescape(m.group("text")).strip() == html.unescape(m.group("href"))
-        if bare:
+        if html.unescape(m.group("text")).strip() == html.unescape(m.group("href")):
             return mark
         kept = m.group(0)[1:-1] if m.group("open") else m.group(0)
         words = re.sub(r"^<a [^>]*>|</a>$", "", kept)
         return f"{'(' if m.group('open') else ''}{words} {mark}{')' if m.group('open') else ''}"
 
-    body = LINK.sub(replace, content_html)
+    out, at = [], 0
+    for m, cited in found:
+        out += [content_html[at : m.start()], replace(m, cited)]
+        at = m.end()
+    body = "".join(out) + content_html[at:]
     if not order:
-        return content_html
+        return body
+    return body + references(order, uses)
+
+
+def references(order: list[Entry], uses: dict[str, int]) -> str:
     items = []
     e = html.escape
     for entry in order:
@@ -137,38 +151,98 @@ def cite(content_html: str, entries: list[Entry]) -> str:
             f'<a class="backref" href="#cite-{e(entry.key)}-{i}" aria-label="Back to citation {i}">↩</a>'
             for i in range(1, uses[entry.key] + 1)
         )
-        items.append(
-            f'<li id="ref-{e(entry.key)}"><span class="ref-authors">{e(entry.author_list())}</span> '
-            f'(<span class="ref-year">{e(entry.year)}</span>). <cite class="ref-title">{e(entry.title)}</cite>. '
-            f'{e(entry.venue)}{". " if entry.venue else ""}<a href="{e(entry.url)}">{e(entry.url)}</a> {backs}</li>'
-        )
+        parts = [f'<span class="ref-authors">{e(entry.author_list())}</span> '] if entry.authors else []
+        parts += [f'(<span class="ref-year">{e(entry.year)}</span>). '] if entry.year else []
+        parts += [f'<cite class="ref-title">{e(entry.title or entry.key)}</cite>. ']
+        parts += [f"{e(entry.venue)}. "] if entry.venue else []
+        parts += [f'<a href="{e(entry.url)}">{e(entry.url)}</a> '] if entry.url else []
+        items.append(f'<li id="ref-{e(entry.key)}">{"".join(parts)}{backs}</li>')
     return (
-        body + '\n<section class="references" aria-labelledby="references">'
+        '\n<section class="references" aria-labelledby="references">'
         '<h2 id="references">References</h2><ol>' + "".join(items) + "</ol></section>"
     )
 
 
 def entries_for(settings: dict, path: str) -> tuple[list[Entry], bytes]:
     """The bibliography's entries, parsed once per build (plugins/build_state.py), and what
-    their citations depend on (the file and this code)."""
+    their citations depend on (the file and this code). What the file's parse reported is
+    told once per build: a syntax error as a warning, a key defined twice as a note."""
     per_build = build_state.of(settings).bibliographies
     if path not in per_build:
-        per_build[path] = (load_bibliography(Path(path)), Path(path).read_bytes() + fingerprint(__file__))
+        entries, problems = read_bibliography(Path(path))
+        for problem in problems:
+            if problem.warning:
+                author_warning(path, problem.line, problem.message)
+            else:
+                build_note(f"{path}{f':{problem.line}' if problem.line else ''}: {problem.message}")
+        per_build[path] = (entries, Path(path).read_bytes() + fingerprint(__file__))
     return per_build[path]
 
 
-def add_citations(content) -> None:
-    path = content.settings.get("BIBLIOGRAPHY")
-    if not path or not content._content or "<a " not in content._content:
+def bibliography_of(content) -> str | None:
+    """The BibTeX file a post cites from: its `bibliography:` (in assets/bibliography/, never
+    outside the content folder), else BIBLIOGRAPHY; None (with a warning) if the post names
+    a file that is not there."""
+    name = content.metadata.get("bibliography")
+    if name is None or not str(name).strip():
+        return content.settings.get("BIBLIOGRAPHY")
+    root = Path(content.settings["PATH"])
+    path = inside(root, root / BIBLIOGRAPHY_FOLDER / str(name).strip())
+    if path is None or not path.is_file():
+        source = getattr(content, "source_path", None) or "?"
+        line = line_in_file(source, "bibliography") if Path(source).is_file() else None
+        looked = f" (looked for {path})" if path else f" (files come from {root / BIBLIOGRAPHY_FOLDER})"
+        author_warning(source, line, f"bibliography {str(name).strip()!r} not found{looked}: its citations show [?]")
+        return None
+    return str(path)
+
+
+def cite_lines(source: str) -> dict[str, int]:
+    """Each key a `<d-cite>` of the source names → the line of its first citation."""
+    lines: dict[str, int] = {}
+    for m in D_CITE_TAG.finditer(source):
+        for key in cite_keys(m.group("attrs")):
+            lines.setdefault(key, source.count("\n", 0, m.start()) + 1)
+    return lines
+
+
+def warn_unknown_keys(content, page: str, entries: list[Entry], path: str | None) -> None:
+    """One warning per key that a `<d-cite>` names and the bibliography lacks (every build:
+    the citations themselves may come from the cache)."""
+    known = {e.key for e in entries}
+    cited = dict.fromkeys(k for m in D_CITE_TAG.finditer(page) for k in cite_keys(m.group("attrs")))
+    unknown = [k for k in cited if k not in known]
+    if not unknown or path is None:  # no file: bibliography_of has said so once
         return
+    source = getattr(content, "source_path", None) or "?"
+    try:
+        lines = cite_lines(Path(source).read_text(encoding="utf-8"))
+    except OSError:
+        lines = {}
+    for key in unknown:
+        author_warning(source, lines.get(key), f"citation key {key!r} is not in {path}: it shows as [?]")
+
+
+def add_citations(content) -> None:
     page = content._content
-    entries, inputs = entries_for(content.settings, path)
-    known = set().union(*(e.ids for e in entries))
-    recorded = content.metadata.get("link_ids")  # the Jekyll reader's record, cached with the page
-    linked = set(recorded) if recorded is not None else link_ids(page)
-    if not linked & known:
-        return  # most posts of a blog cite nothing from it: no hash of the page needed
+    if not page:
+        return
+    distill = ("-cite" in page or "-CITE" in page) and D_CITE_TAG.search(page) is not None
+    if "<a " not in page and not distill:
+        return
+    path = bibliography_of(content)
+    if path is None and not distill:
+        return
+    entries, inputs = entries_for(content.settings, path) if path else ([], b"no bibliography" + fingerprint(__file__))
+    if distill:
+        warn_unknown_keys(content, page, entries, path)
+    else:
+        known = set().union(*(e.ids for e in entries))
+        recorded = content.metadata.get("link_ids")  # the Jekyll reader's record, cached with the page
+        linked = set(recorded) if recorded is not None else link_ids(page)
+        if not linked & known:
+            return  # most posts of a blog cite nothing from it: no hash of the page needed
     # Cached by the page's HTML, the bibliography and this code: an unchanged page of a
     # large blog costs a hash and a read instead of a scan of every link (1 ms a page).
     content._content = cached("citations", [page, inputs], lambda: cite(page, entries).encode()).decode()
-    content.cites = 'class="citation' in content._content  # the template loads the previews (page_features.py)
+    content.cites = 'class="citation"' in content._content  # the template loads the previews (page_features.py)

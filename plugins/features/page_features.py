@@ -1,11 +1,10 @@
 """Which of the theme's optional styles and scripts a page needs, known from its reader.
 
 The article template links KaTeX's CSS and fonts, the diagram font, the figure
-loader and the footnote previews only on pages that use them. It used to find
-out by searching each finished page for markers: five scans of a page that can
-weigh 400 KB, 0.3 s a build at 1,000 posts. The Jekyll reader now records the
-markers its HTML has (`html_features`, cached with the page by
-plugins/incremental/content_cache.py); content from another reader is scanned once, here.
+loader and the footnote previews only on pages that use them. The Jekyll reader
+records the markers its HTML has (`html_features`, cached with the page by
+plugins/incremental/content_cache.py), so no step scans a finished page (a page
+can weigh 400 KB); content from another reader is scanned once, here.
 Citations are added after reading: plugins/features/citations.py sets `cites` itself.
 """
 

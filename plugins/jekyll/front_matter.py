@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from pathlib import Path
 
 import yaml
@@ -88,6 +89,31 @@ def split_front_matter(path: str, text: str) -> tuple[dict, str, int]:
     if not isinstance(meta, dict):
         raise SourceError(path, 2, f"front matter must be 'key: value' lines, got {meta!r}")
     return meta, text[m.end() :], text.count("\n", 0, m.end())
+
+
+# Keys that make `key: value` lines before a `---` line front matter that lost its opening `---`.
+FRONT_MATTER_KEYS = {"layout", "title", "date", "categories", "category", "tags", "permalink", "author", "published"}
+UNOPENED = (
+    "front matter has no opening ---: Jekyll shows these lines as text and takes the title from the file "
+    "name (so does this build); add a '---' line at the top to make them front matter"
+)
+CLOSING = re.compile(r"^---[ \t]*$", re.MULTILINE)
+
+
+def unopened_front_matter(text: str) -> int | None:
+    """Line 1 if the file starts with front matter whose opening `---` is missing (`title: …`
+    lines, then a `---` line), else None. Jekyll reads such a file as a post without front
+    matter; the author most likely meant otherwise."""
+    if text.startswith("---") or not re.match(r"[A-Za-z_][\w-]*:", text):
+        return None
+    close = CLOSING.search(text)
+    if close is None:
+        return None
+    try:
+        meta = load_yaml(text[: close.start()])
+    except yaml.YAMLError:
+        return None
+    return 1 if isinstance(meta, dict) and FRONT_MATTER_KEYS & {str(k).lower() for k in meta} else None
 
 
 def front_matter_line(text: str, key: str) -> int | None:

@@ -35,21 +35,37 @@ from liquid.exceptions import (
 from liquid.template import BoundTemplate
 from liquid.token import Token
 
+from plugins.jekyll import liquid_lax
 from plugins.jekyll.liquid_lines import LineMap, TracingBuffer, origin, trace
-from plugins.jekyll.liquid_tags import FigureTag, HighlightTag, JekyllIncludeTag, LinkTag, PostUrlTag, included, line_of
+from plugins.jekyll.liquid_tags import (
+    FigureTag,
+    HighlightTag,
+    JekyllIncludeTag,
+    LinkTag,
+    MermaidTag,
+    PostUrlTag,
+    TwitterTag,
+    included,
+    line_of,
+)
 from plugins.jekyll.site import (  # noqa: F401  (the names other modules use from here)
+    HTML_SUFFIXES,
     MARKDOWN_SUFFIXES,
     POST_NAME,
+    AmbiguousPost,
     LiquidSourceError,
     Post,
     SiteIndex,
     as_datetime,
     draft_date,
+    is_html_post,
     jekyll_config,
     local_time,
     page_variables,
+    post_categories,
     post_url,
     site_index,
+    titleize_slug,
 )
 from plugins.markdown.local_files import inside
 
@@ -152,11 +168,18 @@ class JekyllEnvironment(Environment):
     }
 
     def __init__(self, site: SiteIndex):
-        super().__init__(tolerance=Mode.STRICT, strict_filters=True)
+        # Jekyll's Liquid: error_mode warn, strict_filters off (plugins/jekyll/liquid_lax.py).
+        super().__init__(tolerance=Mode.STRICT, strict_filters=False)
         self.site = site
         self._includes: dict[str, BoundTemplate] = {}
+        self._include_warnings: dict[str, list] = {}  # what parsing an include warned about
         self._parsing: set[str] = set()
-        for tag in (PostUrlTag, LinkTag, HighlightTag, JekyllIncludeTag, FigureTag):
+        self.tag_tokens: list[Token] = []  # the tags being parsed, innermost last
+        self.lenient: list[tuple[LiquidError, list, str]] = []  # (error, includes, what Jekyll does)
+        self.parsing = 0
+        for tag in (liquid_lax.LaxOutput, liquid_lax.LaxAssign):
+            self.add_tag(tag)
+        for tag in (PostUrlTag, LinkTag, HighlightTag, JekyllIncludeTag, FigureTag, TwitterTag, MermaidTag):
             self.add_tag(tag)
         del self.tags["render"]  # Liquid 5's, not Jekyll's (Liquid 4): only `include` reads files
         self.add_filter("relative_url", site.url)
@@ -168,10 +191,42 @@ class JekyllEnvironment(Environment):
         self.add_filter("xml_escape", xml_escape)
         self.add_filter("jsonify", lambda v: json.dumps(v, default=str))
 
+    def add_tag(self, tag) -> None:
+        super().add_tag(liquid_lax.tracked(tag))
+
     def from_string(self, source: str, *args, **kwargs) -> BoundTemplate:
-        template = super().from_string(source, *args, **kwargs)
-        trace(template, visit=bound_ranges)
+        self.parsing += 1
+        try:
+            template = super().from_string(source, *args, **kwargs)
+        finally:
+            self.parsing -= 1
+
+        def visit(node) -> None:
+            bound_ranges(node)
+            liquid_lax.unknown_filters(self, node, lambda err: self.tolerate(err, None, JEKYLL_PASSES))
+
+        trace(template, visit=visit)
         return template
+
+    def error(self, exc, msg=None, token=None) -> None:
+        """python-liquid's error hook: an error Jekyll's Liquid only warns about is kept (the
+        tag is left out), any other is raised."""
+        if not isinstance(exc, LiquidError):
+            exc = exc(msg, token=token)
+        elif not exc.token:
+            exc.token = token
+        if self.tag_tokens and getattr(exc, "tag_token", None) is None:
+            exc.tag_token = self.tag_tokens[-1]
+        if self.parsing and liquid_lax.tolerated(self, exc):
+            self.tolerate(exc, exc.tag_token, "Jekyll warns and goes on; the tag is left out")
+            return
+        raise exc
+
+    def tolerate(self, err: LiquidError, tag: Token | None, what: str) -> None:
+        """Keep a warning for the post being rendered."""
+        if tag is not None and getattr(err, "tag_token", None) is None:
+            err.tag_token = tag
+        self.lenient.append((err, [], what))
 
     def include_path(self, name: str) -> str:
         """An include as error messages name it."""
@@ -189,36 +244,87 @@ class JekyllEnvironment(Environment):
         if not path.is_file():
             raise LiquidSyntaxError(f"include: no file {name!r} in {folder}", token=token)
         self._parsing.add(name)
+        outer, self.lenient = self.lenient, []
         try:
             self._includes[name] = self.from_string(path.read_text(encoding="utf-8"), name=name, path=path)
+            self._include_warnings[name] = self.lenient
         except LiquidError as err:
             raise included(err, name, token) from None
         finally:
             self._parsing.discard(name)
+            self.lenient = outer
+        self.replay(name, token)
         return self._includes[name]
 
+    def include_template(self, name: str, token: Token) -> BoundTemplate | None:
+        """site_include for a post being parsed: the include's warnings are the post's too."""
+        cached = name in self._includes
+        template = self.site_include(name, token)
+        if cached and self.parsing:
+            self.replay(name, token)
+        return template
 
-def render(env: JekyllEnvironment, text: str, page: dict) -> tuple[str, LineMap]:
+    def replay(self, name: str, token: Token) -> None:
+        for err, includes, what in self._include_warnings.get(name, []):
+            self.lenient.append((err, [*includes, (name, token)], what))
+
+
+JEKYLL_PASSES = "Jekyll passes the value through unchanged"
+IN_COMMENT = "Jekyll warns and goes on; the HTML comment is left as written"
+
+
+def render(env: JekyllEnvironment, text: str, page: dict, warn=None) -> tuple[str, LineMap]:
     """Run Liquid on a post's body: (output, where each output line came from).
-    Errors raise LiquidSourceError with the line in `text`."""
+    Errors raise LiquidSourceError with the line in `text`; what Jekyll's Liquid only warns
+    about (plugins/jekyll/liquid_lax.py) is passed to warn(LiquidSourceError), if given."""
     for m in RAW_OPEN.finditer(text):
         if not RAW_CLOSE.search(text, m.end()):
             raise LiquidSourceError(line_of(text, m.start()), f"{m.group(0)} is never closed by {{% endraw %}}")
+    env.lenient, kept = [], []
     try:
-        template = env.from_string(text)
+        template = parse_post(env, text, kept)
         site = {**env.site.config, "posts": [p.drop() for p in reversed(env.site.ordered)]}
         context = template.context_class(template, globals=template.make_globals({"site": site, "page": page}))
         buffer = TracingBuffer(env.output_stream_limit)
         template.render_with_context(context, buffer)
     except LiquidError as err:
         raise source_error(env, err) from None
-    return buffer.getvalue(), LineMap(buffer)
+    for err, includes, what in env.lenient if warn else ():
+        warn(source_error(env, err, includes or None, what))
+    return liquid_lax.restore(buffer.getvalue(), kept), LineMap(buffer)
 
 
-def source_error(env: JekyllEnvironment, err: LiquidError) -> LiquidSourceError:
+def parse_post(env: JekyllEnvironment, text: str, kept: list[str]) -> BoundTemplate:
+    """The post's template; a Liquid error inside an HTML comment leaves that comment as it is
+    written (Jekyll warns and goes on), with a warning, and the rest is parsed again."""
+    while True:
+        try:
+            return env.from_string(text)
+        except LiquidError as err:
+            at = liquid_lax.error_position(err)
+            comment = liquid_lax.comment_at(text, at) if at is not None and err_in_post(err, text) else None
+            if comment is None:
+                raise
+            env.lenient.append((err, None, IN_COMMENT))
+            text = liquid_lax.protect_comment(text, comment, kept)
+
+
+def err_in_post(err: LiquidError, text: str) -> bool:
+    """The error's position is one in the post's text (not only in an include's)."""
+    includes = getattr(err, "includes", [])
+    token = includes[-1][1] if includes else (err.token if err.token and err.token.start_index >= 0 else None)
+    token = token or getattr(err, "tag_token", None)
+    return token is not None and token.source == text
+
+
+def source_error(env: JekyllEnvironment, err: LiquidError, includes=None, what: str = "") -> LiquidSourceError:
     """A Liquid error as one message: the line (of the include it happened in, then of
-    each include tag up to the post's), the problem, and the offending line as written."""
-    token, includes = err.token, getattr(err, "includes", [])
+    each include tag up to the post's), the problem (and what Jekyll does, for a warning:
+    `what`), and the offending line as written."""
+    token = err.token
+    includes = getattr(err, "includes", []) if includes is None else includes
+    if token is None or token.start_index < 0:
+        token = getattr(err, "tag_token", None)
     if token is None or token.start_index < 0:
         token, includes = (includes[0][1], includes[1:]) if includes else (None, [])
     chain = tuple((env.include_path(name), line_of(tag.source, tag.start_index)) for name, tag in reversed(includes))
@@ -228,5 +334,8 @@ def source_error(env: JekyllEnvironment, err: LiquidError) -> LiquidSourceError:
     limit = limit or (err.__cause__ if token is None else None)  # "unexpected liquid parsing error": why
     lines = token.source.splitlines() if token is not None else []
     shown = lines[line - 1].strip() if line and line <= len(lines) else ""
+    if what:
+        shown = (liquid_lax.markup_around(token.source, token.start_index) if token is not None else None) or shown
+        limit = what
     message = f"Liquid: {err.message}{f' ({limit})' if limit else ''}" + (f": {shown!r}" if shown else "")
     return LiquidSourceError(post_line, message, prefix)

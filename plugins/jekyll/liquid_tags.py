@@ -1,5 +1,6 @@
 """Jekyll's Liquid tags: `post_url`, `link`, `highlight`, `include file k=v`, and this
-site's `figure`, which Liquid leaves for plugins/markdown/figure_tag.py.
+site's `figure`, which Liquid leaves for plugins/markdown/figure_tag.py; two plugins'
+tags that al-folio sites use: `twitter` (a link to the post) and `mermaid` (a diagram).
 
 Files come only from the content folder (Jekyll's site root) and includes only from
 content/_includes/: a name that leads elsewhere, as written or through a symlink, is
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import re
 from typing import TextIO
+from urllib.parse import urlsplit
 
 from liquid.ast import Node
 from liquid.builtin.expressions import parse_primitive
@@ -21,7 +23,8 @@ from liquid.tag import Tag
 from liquid.token import TOKEN_EOF, TOKEN_EXPRESSION, TOKEN_TAG, Token
 
 from plugins.jekyll.liquid_lines import tracing
-from plugins.jekyll.site import MARKDOWN_SUFFIXES
+from plugins.jekyll.site import AmbiguousPost
+from plugins.markdown.external_embeds import embed_link
 from plugins.markdown.local_files import inside
 
 
@@ -68,9 +71,15 @@ class PostUrlTag(Tag):
     def parse(self, stream: TokenStream) -> Node:
         token = stream.current
         name = raw_expression(stream, token)
-        post = self.env.site.find(name)
+        try:
+            post = self.env.site.find(name)
+        except AmbiguousPost as err:
+            raise LiquidSyntaxError(f"post_url: {err}; name it by its path under _posts/", token=token) from None
         if post is None:
-            raise LiquidSyntaxError(f"post_url: no post named {name!r} (a file {name}.md in content/)", token=token)
+            raise LiquidSyntaxError(
+                f"post_url: no post named {name!r} (a file {name.lstrip('/')}.md or .html under _posts/ in content/)",
+                token=token,
+            )
         return TextNode(token, lambda context: site_of(context).url(post.url))
 
 
@@ -90,7 +99,7 @@ class LinkTag(Tag):
             raise LiquidSyntaxError(f"link: {target!r} leads outside the content folder", token=token)
         if not path.is_file():
             raise LiquidSyntaxError(f"link: no file {target!r} in {site.root}", token=token)
-        post = site.posts.get(path.stem) if path.suffix.lower() in MARKDOWN_SUFFIXES else None
+        post = site.of(path)
         url = post.url if post else "/" + target.lstrip("/")
         return TextNode(token, lambda context: site_of(context).url(url))
 
@@ -136,6 +145,45 @@ class HighlightTag(Tag):
         block = get_parser(self.env).parse_block(stream, (self.end, TOKEN_EOF))
         stream.expect(TOKEN_TAG, value=self.end)
         return HighlightNode(token, words[0], any(w.startswith("linenos") for w in words[1:]), block)
+
+
+class MermaidTag(Tag):
+    """jekyll-diagrams' `{% mermaid %}…{% endmermaid %}`: a ```mermaid fence, drawn at build
+    time as every diagram is (plugins/mermaid)."""
+
+    name = "mermaid"
+    end = "endmermaid"
+
+    def parse(self, stream: TokenStream) -> Node:
+        token = stream.current
+        raw_expression(stream, token)  # jekyll-diagrams' options (a theme): the site's own style wins
+        next(stream)
+        block = get_parser(self.env).parse_block(stream, (self.end, TOKEN_EOF))
+        stream.expect(TOKEN_TAG, value=self.end)
+        return HighlightNode(token, "mermaid", False, block)
+
+
+class TwitterTag(Tag):
+    """jekyll-twitter-plugin's `{% twitter URL [options] %}` (or `{% twitter oembed URL %}`):
+    the plugin fetched the post from Twitter at build time and the page loaded Twitter's
+    script; the site loads nothing from other hosts, so it is a link to the post, as an
+    iframe from another host is (plugins/markdown/external_embeds.py)."""
+
+    name = "twitter"
+    block = False
+
+    def parse(self, stream: TokenStream) -> Node:
+        token = stream.current
+        words = raw_expression(stream, token).split()
+        words = words[1:] if words[:1] == ["oembed"] else words
+        url = words[0].strip("'\"") if words else ""
+        host = urlsplit(url).hostname if re.match(r"https?://", url) else None
+        if not host:
+            raise LiquidSyntaxError(
+                "twitter needs the post's address: {% twitter https://x.com/user/status/123 %}", token=token
+            )
+        text = embed_link(url, "Tweet" if host.endswith("twitter.com") else "Post", host)
+        return TextNode(token, lambda context: text)
 
 
 class FigureTag(Tag):
@@ -200,5 +248,5 @@ class JekyllIncludeTag(Tag):
         for m in INCLUDE_ARG.finditer(rest):
             value = m.group("value")
             args[m.group("key")] = parse_primitive(self.env, TokenStream(tokenize(value, parent_token=token)))
-        self.env.site_include(name, token)  # a missing or broken file fails when the post is parsed
+        self.env.include_template(name, token)  # a missing or broken file fails when the post is parsed
         return JekyllIncludeNode(token, name, args)

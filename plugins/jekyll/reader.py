@@ -21,15 +21,24 @@ from pelican.utils import slugify
 
 from plugins.features import citations, page_features
 from plugins.jekyll import liquid
-from plugins.jekyll.config import ConfigError, PermalinkError, output_paths, permalink_pattern, read_config
+from plugins.jekyll.config import (
+    ConfigError,
+    PermalinkError,
+    categories_fields,
+    output_paths,
+    permalink_pattern,
+    read_config,
+)
 from plugins.jekyll.front_matter import (
     AUTHOR_WARNINGS,
     SCALARS,
+    UNOPENED,
     Shapes,
     SourceError,
     front_matter_line,
     read_text,
     split_front_matter,
+    unopened_front_matter,
 )
 from plugins.katex import render as katex_render
 from plugins.markdown import extensions as markdown_extensions
@@ -111,16 +120,16 @@ class JekyllMarkdownReader(MarkdownReader):
         self.warnings: list[tuple[str, int | None, str]] = []
         text = read_text(source_path)
         front, body, offset = split_front_matter(source_path, text)
+        if not front and (line := unopened_front_matter(text)):
+            self.warn(source_path, line, UNOPENED)  # Jekyll: the lines are text, the title the file's name
         metadata = self.metadata(source_path, front, text)
         self.liquid_lines = liquid.LineMap()  # a line of the Markdown → the source's (post or include)
         if front.get("render_with_liquid") is not False and ("{{" in body or "{%" in body):
             body, self.liquid_lines = self.run_liquid(source_path, front, body, offset)
         where = self.liquid_lines.where
         renderer = katex_render.PageRenderer(katex_render.renderer(self.settings))  # the page's maths and fonts
-        self._md = Markdown(**{**self.settings["MARKDOWN"], "extensions": markdown_extensions(self.settings, renderer)})
-        self._md.author_warnings = []  # (line in the Markdown, message): what Jekyll would publish broken
         try:
-            content = self._md.convert(body)
+            content, facts, late = self.convert(body, renderer)
         except MathError as err:
             raise SourceError(*where(source_path, err.line, offset), f"{err.reason}: {err.latex.strip()!r}") from None
         except (FigureTagError, KramdownExtensionError) as err:
@@ -132,21 +141,45 @@ class JekyllMarkdownReader(MarkdownReader):
         def missing(line, message):
             raise SourceError(*where(source_path, line, offset), message)
 
+        def broken(line, message):
+            late.append((line, message))
+
         root = self.settings["PATH"]
         config = self.config()
         base = (config["baseurl"], config["jekyll_baseurl"])  # Liquid's links, and paths the old site hard-coded
-        content = resolve_images(content, body, source_path, root, figure_alts(root), missing, base)
-        metadata["toc"] = flatten_toc(getattr(self._md, "toc_tokens", []))
-        metadata.update(renderer.facts(), **getattr(self._md, "page_facts", {}))  # katex_render, reading
-        metadata["toc_placeholder"] = getattr(self._md, "kramdown_toc", False)
+        links: list[tuple[str, int | None]] = []
+        content = resolve_images(
+            content, body, source_path, root, figure_alts(root), missing, base,
+            warn=broken, page_url=lambda: self.page_url(source_path), links=links,
+        )  # fmt: skip
+        metadata.update(facts)
+        metadata.update(renderer.facts())  # katex_render
         metadata["html_features"] = page_features.features_of(content)  # templates read these, not the page
         metadata["link_ids"] = sorted(citations.link_ids(content))  # what citations look for
-        warnings = self.warnings + [(*where(source_path, n, offset), m) for n, m in self._md.author_warnings]
+        metadata["site_links"] = [(url, *where(source_path, line, offset)) for url, line in links]  # jekyll/links.py
+        warnings = self.warnings + [(*where(source_path, n, offset), m) for n, m in late]
         metadata["author_warnings"] = [str(SourceError(path, line, message)) for path, line, message in warnings]
         excerpt = self.excerpt(front, content)
         if excerpt and "summary" not in metadata:
             metadata["summary"] = excerpt
         return content, metadata
+
+    def convert(self, body: str, renderer) -> tuple[str, dict, list[tuple[int | None, str]]]:
+        """(the body as HTML, metadata the conversion found, warnings (line in `body`, message))."""
+        self._md = Markdown(**{**self.settings["MARKDOWN"], "extensions": markdown_extensions(self.settings, renderer)})
+        self._md.author_warnings = []  # (line in the Markdown, message): what Jekyll would publish broken
+        content = self._md.convert(body)
+        facts = {
+            "toc": flatten_toc(getattr(self._md, "toc_tokens", [])),
+            **getattr(self._md, "page_facts", {}),  # reading counts
+            "toc_placeholder": getattr(self._md, "kramdown_toc", False),
+        }
+        return content, facts, self._md.author_warnings
+
+    def page_url(self, source_path: str) -> str | None:
+        """This post's URL from the site root (`/2020/01/02/x/`): what its relative links are relative to."""
+        post = self.site().of(source_path)
+        return post.url if post else None
 
     def warn(self, path: str, line: int | None, message: str) -> None:
         """A warning about this post, found before the Markdown step (its line is the source's)."""
@@ -171,9 +204,13 @@ class JekyllMarkdownReader(MarkdownReader):
     def run_liquid(self, path: str, front: dict, body: str, offset: int) -> tuple[str, liquid.LineMap]:
         """(the body after Liquid, where each of its lines came from)."""
         site = self.site()
-        page = liquid.page_variables(site, Path(path).stem, front)
+        page = liquid.page_variables(site, path, front)
+
+        def lenient(problem: liquid.LiquidSourceError) -> None:  # what Jekyll's Liquid only warns about
+            self.warn(problem.origin + path, problem.line + offset if problem.line else None, problem.message)
+
         try:
-            return liquid.render(self._liquid, body, page)
+            return liquid.render(self._liquid, body, page, warn=lenient)
         except liquid.LiquidSourceError as err:
             raise SourceError(err.origin + path, err.line + offset if err.line else None, err.message) from None
 
@@ -243,6 +280,10 @@ class JekyllMarkdownReader(MarkdownReader):
             out["tags"] = [Tag(t, self.settings) for t in dict.fromkeys(extra_tags)]
         if "title" in front and not str(front["title"] or "").strip():
             raise SourceError(path, front_matter_line(text, "title"), "the front matter's 'title' is empty")
+        if "title" not in front and (named or "_drafts" in Path(path).parts):
+            slug = named.groupdict().get("slug") if named else None
+            out["title"] = liquid.titleize_slug(str(slug or stem))  # Jekyll's title for a post without one
+        out.update(categories_fields(liquid.post_categories(self.relative(path), front)))  # Jekyll's :categories
         if permalink is not None:
             out["url"], out["save_as"] = self.permalink(path, permalink, front, out, named, text)
         return out
@@ -264,7 +305,14 @@ class JekyllMarkdownReader(MarkdownReader):
             )
         slug = out.get("slug") or (named.groupdict().get("slug") if named else None)
         slug = slug or slugify(Path(path).stem, regex_subs=self.settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
-        return output_paths(liquid.post_url(self.settings, date, str(slug).strip(), front))
+        return output_paths(liquid.post_url(self.settings, date, str(slug).strip(), front, self.relative(path)))
+
+    def relative(self, path: str) -> Path:
+        """The source's path in the content folder (its folders above `_posts/` are categories)."""
+        try:
+            return Path(path).resolve().relative_to(Path(self.settings["PATH"]).resolve())
+        except ValueError:
+            return Path(Path(path).name)
 
     def date(self, path: str, key: str, value, text: str = "") -> dt.datetime:
         date = liquid.as_datetime(value)

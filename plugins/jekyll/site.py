@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,10 +21,53 @@ import yaml
 from pelican.utils import slugify
 
 from plugins import build_state
-from plugins.jekyll.config import FRONT_MATTER, PermalinkError, load_yaml, output_paths, permalink_pattern
+from plugins.jekyll.config import (
+    FRONT_MATTER,
+    PermalinkError,
+    categories_fields,
+    load_yaml,
+    output_paths,
+    permalink_pattern,
+)
 
 POST_NAME = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
+HTML_SUFFIXES = (".html", ".htm")  # posts only in _posts/ or _drafts/ (Liquid, no Markdown)
+POST_FOLDERS = ("_posts", "_drafts")
+
+
+def is_html_post(rel: str | Path) -> bool:
+    """An .html/.htm file that Jekyll reads as a post: one under `_posts/` or `_drafts/` (at any
+    depth, as `blog/_posts/topic/x.html`); any other .html in the content folder is not one."""
+    rel = Path(rel)
+    return rel.suffix.lower() in HTML_SUFFIXES and any(part in POST_FOLDERS for part in rel.parts[:-1])
+
+
+def path_categories(rel: str | Path) -> list[str]:
+    """Jekyll's categories from a post's folders: those ABOVE `_posts/` (`blog/_posts/x.md` is in
+    `blog`); folders inside `_posts/` are only the author's filing, never categories."""
+    parts = Path(rel).parts[:-1]
+    for i, part in enumerate(parts):
+        if part in POST_FOLDERS:
+            return list(parts[:i])
+    return []
+
+
+def post_categories(rel: str | Path, meta: dict) -> list[str]:
+    """A post's categories in Jekyll's order: its folders above `_posts/`, then `categories:`
+    (a list, or words), then `category:` (one, spaces and all)."""
+    categories = path_categories(rel)
+    listed = meta.get("categories")
+    if isinstance(listed, str):
+        categories += listed.split()
+    elif isinstance(listed, list):
+        categories += [str(c) for c in listed if c is not None and not isinstance(c, (dict, list))]
+    one = meta.get("category")
+    if one is not None and not isinstance(one, (dict, list)):
+        categories.append(str(one))
+    elif isinstance(one, list):
+        categories += [str(c) for c in one if c is not None and not isinstance(c, (dict, list))]
+    return list(dict.fromkeys(c for c in categories if c.strip()))
 
 
 class LiquidSourceError(ValueError):
@@ -76,12 +120,26 @@ def as_datetime(value) -> dt.datetime | None:
     return None
 
 
-def post_url(settings: dict, date: dt.datetime, slug: str, meta: dict) -> str:
-    """The URL Pelican gives this post (ARTICLE_URL, or a Jekyll `permalink`), from the site root."""
-    category = meta.get("category") or (meta.get("categories") or [None])
-    category = category[0] if isinstance(category, list) and category else category
+def first_category(meta: dict) -> str | None:
+    """Pelican's category of a post, as the reader gives it: `category:` (one, spaces and all),
+    else the first of `categories:`."""
+    for key in ("category", "categories"):
+        value = meta.get(key)
+        if isinstance(value, list):
+            value = next((v for v in value if v is not None), None)
+        elif isinstance(value, str) and key == "categories":
+            value = next(iter(value.split()), None)
+        if value is not None and str(value).strip():
+            return str(value).strip()
+    return None
+
+
+def post_url(settings: dict, date: dt.datetime, slug: str, meta: dict, rel: str | Path = "") -> str:
+    """The URL Pelican gives this post (ARTICLE_URL, or a Jekyll `permalink`), from the site root;
+    `rel` is its path in the content folder (the folders above `_posts/` are categories)."""
     fields = {"date": date, "slug": slug, "lang": settings.get("DEFAULT_LANG", "en")}
-    name = str(category or settings.get("DEFAULT_CATEGORY", "misc"))
+    fields.update(categories_fields(post_categories(rel, meta)))  # Jekyll's :categories
+    name = first_category(meta) or str(settings.get("DEFAULT_CATEGORY", "misc"))  # Pelican's {category}
     fields["category"] = slugify(name, regex_subs=settings.get("CATEGORY_REGEX_SUBSTITUTIONS", []))
     if meta.get("permalink"):  # placeholders filled in as the reader fills them (plugins/jekyll/config.py)
         try:
@@ -126,26 +184,49 @@ def include_drafts(settings: dict) -> bool:
     return bool(settings.get("JEKYLL_DRAFTS"))
 
 
+class AmbiguousPost(LookupError):
+    """A `post_url` name that several posts have (in different folders of `_posts/`)."""
+
+    def __init__(self, name: str, posts: list[Post]):
+        self.name, self.posts = name, posts
+        super().__init__(f"{name!r} names {len(posts)} posts: {', '.join(p.path for p in posts)}")
+
+
+def titleize_slug(slug: str) -> str:
+    """Jekyll's title for a post without one: the file name's slug, words capitalised
+    (`generalized-pca` → `Generalized Pca`)."""
+    return " ".join(word[:1].upper() + word[1:].lower() for word in slug.split("-"))
+
+
+def is_post_source(rel: Path, excluded: set[str]) -> bool:
+    """A file Jekyll reads as a post: a Markdown file named YYYY-MM-DD-title (or any name in
+    `_drafts/`), or an .html/.htm one under `_posts/`/`_drafts/`, outside excluded folders."""
+    if any(part in excluded or part.startswith(".") for part in rel.parts[:-1]):
+        return False
+    if rel.suffix.lower() not in MARKDOWN_SUFFIXES and not is_html_post(rel):
+        return False
+    return bool(POST_NAME.fullmatch(rel.stem)) or "_drafts" in rel.parts
+
+
 class SiteIndex:
-    """Every post's URL, title and date, in date order: the first pass Liquid needs."""
+    """Every post's URL, title and date, in date order: the first pass Liquid needs. Posts are
+    keyed by their path in the content folder: two posts may share a file name in different
+    folders of `_posts/`."""
 
     def __init__(self, settings: dict):
         self.settings = settings
         self.root = Path(settings["PATH"])
         self.config = jekyll_config(settings)
-        self.posts: dict[str, Post] = {}
+        self.posts: dict[str, Post] = {}  # path in the content folder → post
+        self.by_stem: dict[str, list[Post]] = {}
         excluded = set(settings.get("ARTICLE_EXCLUDES", []))
         if not include_drafts(settings):
             excluded.add("_drafts")
         for path in sorted(self.root.rglob("*")):
             rel = path.relative_to(self.root)
-            if path.suffix.lower() not in MARKDOWN_SUFFIXES or not path.is_file():
-                continue
-            if any(part in excluded or part.startswith(".") for part in rel.parts[:-1]):
+            if not is_post_source(rel, excluded) or not path.is_file():
                 continue
             m = POST_NAME.fullmatch(path.stem)
-            if not m and "_drafts" not in rel.parts:
-                continue
             meta = read_front_matter(path)
             if meta.get("published") is False:
                 continue  # not built, so neither a neighbour nor a post_url target (as in Jekyll)
@@ -156,11 +237,12 @@ class SiteIndex:
             except ValueError:  # 2020-13-45-x.md: the reader reports it, naming that file
                 continue
             slug = str(meta.get("slug") or (m.group("slug") if m else path.stem))
-            post = Post(
-                path.stem, rel.as_posix(), post_url(settings, date, slug, meta), str(meta.get("title", slug)), date
-            )
-            self.posts.setdefault(path.stem, post)
-        self.ordered = sorted(self.posts.values(), key=lambda p: (naive(p.date), p.stem))
+            url = post_url(settings, date, slug, meta, rel)
+            title = str(meta["title"]) if meta.get("title") is not None else titleize_slug(slug)
+            post = Post(path.stem, rel.as_posix(), url, title, date)
+            self.posts[post.path] = post
+            self.by_stem.setdefault(path.stem, []).append(post)
+        self.ordered = sorted(self.posts.values(), key=lambda p: (naive(p.date), p.stem, p.path))
 
     def digest(self) -> bytes:
         """What a post's Liquid can learn of the others and of `site.*`: changes when a post
@@ -169,14 +251,38 @@ class SiteIndex:
         shown = json.dumps([posts, self.config], sort_keys=True, default=str)
         return hashlib.sha256(shown.encode()).digest()
 
-    def find(self, name: str) -> Post | None:
-        """A post by file name without extension, optionally with folders (`post_url` syntax)."""
-        return self.posts.get(Path(name.strip()).name)
+    def of(self, source_path: str | Path) -> Post | None:
+        """The post read from this file, if it is one."""
+        try:
+            rel = Path(source_path).resolve().relative_to(self.root.resolve())
+        except ValueError:
+            return None
+        return self.posts.get(rel.as_posix())
 
-    def neighbours(self, stem: str) -> tuple[Post | None, Post | None]:
+    def find(self, name: str) -> Post | None:
+        """A post as `post_url` names it, as Jekyll finds it: by its path under `_posts/`
+        (`/blog/topic/2015-06-10-x`: the leading `/` is optional; or `cat/2015-06-10-x` for
+        `cat/_posts/2015-06-10-x.md`), else by its file name alone, which must then be one
+        post's (AmbiguousPost otherwise)."""
+        name = name.strip().lstrip("/")
+        folders, _, stem = name.rpartition("/")
+        candidates = self.by_stem.get(stem, [])
+        exact = [
+            post
+            for post in candidates
+            if str(Path(post.path).with_suffix(""))
+            in (posixpath.join("_posts", name), posixpath.join(folders, "_posts", stem))
+        ]
+        if len(exact) == 1:
+            return exact[0]
+        if len(candidates) > 1:
+            raise AmbiguousPost(name, candidates)
+        return candidates[0] if candidates else None
+
+    def neighbours(self, post: Post | None) -> tuple[Post | None, Post | None]:
         """(previous, next) post in date order, as Jekyll's page.previous and page.next."""
-        for i, post in enumerate(self.ordered):
-            if post.stem == stem:
+        for i, other in enumerate(self.ordered):
+            if other is post:
                 before = self.ordered[i - 1] if i > 0 else None
                 after = self.ordered[i + 1] if i + 1 < len(self.ordered) else None
                 return before, after
@@ -218,11 +324,12 @@ def naive(date: dt.datetime) -> dt.datetime:
     return date.astimezone(dt.UTC).replace(tzinfo=None) if date.tzinfo else date
 
 
-def page_variables(site: SiteIndex, stem: str, front: dict) -> dict:
+def page_variables(site: SiteIndex, source_path: str | Path, front: dict) -> dict:
     """`page.*` for one post: its front matter plus url, date, title, previous and next."""
     page = {str(k): v for k, v in front.items()}
-    post = site.posts.get(stem)
-    before, after = site.neighbours(stem)
+    post = site.of(source_path)
+    before, after = site.neighbours(post)
+    stem = Path(source_path).stem
     page.update(
         {
             "title": front.get("title", post.title if post else ""),

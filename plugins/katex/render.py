@@ -48,7 +48,7 @@ KATEX_OPTIONS = {
     "strict": "ignore",  # Unicode in \text{} is fine in a blog post
     "maxExpand": 1000,  # macro expansions per formula: `\def\a{\a\a}\a` is an error at once
     "maxSize": 100,  # ems: a larger size the author gives (\rule{1e6em}{1em}) is capped
-    "trust": [],  # the site's KATEX_TRUST; what it does not list is refused (katex_server.mjs)
+    "trust": [],  # the site's KATEX_TRUST; what it does not list is refused (plugins/katex/server.mjs)
 }
 TRUSTABLE = {"\\href", "\\url", "\\includegraphics", "\\htmlId", "\\htmlClass", "\\htmlStyle", "\\htmlData"}
 TRUST_KEYS = {"command", "protocol", "host", "class", "id", "style"}
@@ -291,4 +291,9 @@ def renderer(settings: dict) -> Renderer:
 def check_settings(pelican) -> None:
     """A malformed KATEX_TRUST fails before any post is read; npm's KaTeX must be installed."""
     katex_version()
-    trust_list(pelican.settings.get("KATEX_TRUST"))
+    try:
+        trust_list(pelican.settings.get("KATEX_TRUST"))
+    except ValueError as err:
+        from plugins.jekyll.front_matter import SourceError  # the site's mistake: one message, no traceback
+
+        raise SourceError("the settings", None, str(err)) from None

@@ -1,6 +1,6 @@
 // KaTeX render server for one build: JSON lines in on stdin, JSON lines out on stdout.
 //
-//   node katex_server.mjs KATEX_PACKAGE_DIR OPTIONS_JSON CSS_MODEL_JSON [CODE_CACHE_DIR]
+//   node server.mjs KATEX_PACKAGE_DIR OPTIONS_JSON CSS_MODEL_JSON [CODE_CACHE_DIR]
 //
 // Each request line is a list of [latex, displayMode] pairs (a batch of a page's
 // formulas); each formula's answer is a line of its own, in the same order:

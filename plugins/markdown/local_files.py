@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import posixpath
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -33,7 +34,11 @@ def inside(folder: str | Path, path: str | Path) -> Path | None:
 
 
 def is_local(url: str) -> bool:
-    parts = urlsplit(url)
+    """Whether the URL names a file of this site (a path), not another host or a Pelican link."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # `//host[…`: no path of ours
+        return False
     return not (parts.scheme or parts.netloc or url.startswith("{"))
 
 
@@ -77,8 +82,11 @@ SOURCE_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown", ".html", ".htm")  # rea
 
 def site_path(url: str, baseurl: str | tuple[str, ...]) -> str:
     """The path of a site URL inside the content folder (Jekyll's site root), without baseurl
-    (the first of several that it starts with)."""
-    path = unquote(urlsplit(url).path)
+    (the first of several that it starts with); "" for an address urllib cannot read."""
+    try:
+        path = unquote(urlsplit(url).path)
+    except ValueError:  # `//host[…`
+        return ""
     for base in (baseurl,) if isinstance(baseurl, str) else baseurl:
         base = base.rstrip("/")
         if base and (path == base or path.startswith(base + "/")):
@@ -114,18 +122,48 @@ def resolve_images(
     alts: dict[str, str],
     error,
     baseurl: str | tuple[str, ...] = "",
+    warn=None,
+    page_url=None,
+    links: list | None = None,
 ) -> str:
     """Rewrite local <img> paths, and links to files, as `{static}` links (Pelican then copies
     each file to the same path in the output, whatever its folder); call error(line, message)
-    (with the line of the URL in `source`) if an image is missing, or if an image, a link to
-    a file or a Pelican link leads outside the content folder (whether or not a file is there)."""
+    (with the line of the URL in `source`) if an image, a link to a file or a Pelican link
+    leads outside the content folder (whether or not a file is there), or if an image is
+    missing. A missing image is warn(line, message) instead when `warn` is given (Jekyll
+    publishes it broken), except under /assets/figures/ (the figures this site generates).
+
+    A relative URL is relative to the page's URL, `page_url()` (`/2024/06/07/x.html`), as a
+    browser reads it, when that finds a file; else to the source's folder. Links to pages
+    (not files) are appended to `links` as (site path, line), for the check of
+    plugins/jekyll/links.py once every page's URL is known."""
     post_dir = Path(source_path).parent
     root = Path(content_root)
+    base_url = []  # page_url(), asked once and only for a relative URL
+
+    def by_url(path: str) -> str | None:
+        """A relative path as the browser resolves it against the page's URL (never above the root)."""
+        if page_url is None:
+            return None
+        if not base_url:
+            base_url.append(page_url())
+        if not base_url[0]:
+            return None
+        return posixpath.normpath(posixpath.join(posixpath.dirname(base_url[0]), path)) + (
+            "/" if path.endswith("/") else ""
+        )
 
     def target_of(url: str) -> tuple[str, Path | None]:
         """(path without baseurl, the file in the content folder, or None outside it)."""
         path = site_path(url, baseurl)
-        return path, inside(root, root / path.lstrip("/") if path.startswith("/") else post_dir / path)
+        if path.startswith("/"):
+            return path, inside(root, root / path.lstrip("/"))
+        resolved = by_url(path)
+        there = inside(root, root / resolved.lstrip("/")) if resolved else None
+        beside = inside(root, post_dir / path)
+        if there is not None and (there.is_file() or beside is None or not beside.is_file()):
+            return resolved, there  # as the browser reads it (also when neither is a file)
+        return path, beside
 
     def line_of(url: str) -> int | None:
         at = source.find(url)
@@ -152,12 +190,10 @@ def resolve_images(
             return m.group(0)
         tag = page[m.start() : page.find(">", m.end()) + 1]
         if not target.is_file():
-            hint = (
-                "generate it with `python -m figures`"
-                if path.startswith(FIGURE_PATHS)
-                else f"put the file at {target} or fix the path"
-            )
-            error(line_of(url), f"image {url!r} not found (looked for {target}); {hint}")
+            generated = path.startswith(FIGURE_PATHS)
+            hint = "generate it with `python -m figures`" if generated else f"put the file at {target} or fix the path"
+            report = error if generated or warn is None else warn  # Jekyll publishes a missing image broken
+            report(line_of(url), f"image {url!r} not found (looked for {target}); {hint}")
             return m.group(0)
         if target.suffix in SOURCE_SUFFIXES:
             error(line_of(url), f"image {url!r} is a post or page source ({target.name}), not an image")
@@ -168,17 +204,25 @@ def resolve_images(
             start = start.replace("<img", '<img loading="lazy" decoding="async"', 1)
         return f"{start}{static_link(target)}{m.group(4)}"
 
+    def page_link(url: str, path: str) -> None:
+        if links is not None:
+            resolved = path if path.startswith("/") else by_url(path)
+            if resolved:
+                links.append((resolved, line_of(url)))
+
     def rewrite_link(m: re.Match) -> str:
         url = m.group(3)
         if not is_local(url) or url.startswith(("#", "mailto:")):
             return m.group(0)
         path, target = target_of(url)
         if page_like(path):
+            page_link(url, path)
             return m.group(0)  # pages and posts are Pelican's own URLs
         if target is None:
             outside("link", url)
             return m.group(0)
         if not target.is_file():
+            page_link(url, path)
             return m.group(0)
         fragment = urlsplit(url).fragment
         return f"{m.group(1)}{static_link(target)}{'#' + fragment if fragment else ''}{m.group(4)}"
