@@ -23,6 +23,7 @@ renderer's `max_tex_bytes` (else MAX_TEX_BYTES) fails at once.
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Callable
 
@@ -80,6 +81,7 @@ class MathPreprocessor(Preprocessor):
     def __init__(self, md: Markdown, render: Renderer, options: MathOptions = DEFAULT):
         super().__init__(md)
         self.render, self.options = render, options
+        self.keywords = keywords(render)
 
     def run(self, lines: list[str]) -> list[str]:
         text = "\n".join(lines)
@@ -93,18 +95,27 @@ class MathPreprocessor(Preprocessor):
         page = PagePlan(text, formulas, self.options, self.warn)
         prerender = getattr(self.render, "prerender", None)
         if prerender:  # one batch for the page's formulas; render() below then hits its memo
-            prerender([(p.latex, f.display) for f, p in zip(formulas, page.plans, strict=True) if p and p.link is None])
-        out, pos = [], 0
+            annotated = "annotation" in self.keywords
+            prerender(
+                [
+                    (p.latex, f.display, p.annotation)
+                    if annotated and p.annotation not in (None, p.latex)
+                    else (p.latex, f.display)
+                    for f, p in zip(formulas, page.plans, strict=True)
+                    if p and p.link is None
+                ]
+            )
+        out, pos, line, counted = [], 0, 1, 0
         for f, plan in zip(formulas, page.plans, strict=True):
             out.append(text[pos : f.start])
+            line, counted = line + text.count("\n", counted, f.start), f.start
             pos = f.end
             if f.latex is None:
                 out.append(f.text)
                 continue
             try:
-                out.append(self.md.htmlStash.store(self.formula_html(f, plan)))
+                out.append(self.md.htmlStash.store(self.formula_html(f, plan, line)))
             except Exception as err:  # the renderer's own error type varies
-                line = line_at(text, f.start)
                 if is_latex_error(err):
                     raise MathError(line, f.latex, f"invalid LaTeX ({err})") from err
                 if isinstance(err, FormulaRefused):
@@ -118,20 +129,38 @@ class MathPreprocessor(Preprocessor):
             self.md.author_warnings = []
         self.md.author_warnings.append((line, message))
 
-    def draw(self, latex: str, display: bool, annotation: str | None) -> str:
-        if annotation is None or annotation == latex:
-            return self.render(latex, display)
-        return self.render(latex, display, annotation=annotation)
+    def draw(self, latex: str, display: bool, annotation: str | None, line: int | None) -> str:
+        """The renderer's HTML; it is told the annotation and the line if it takes them (a
+        renderer that takes no annotation annotates with the TeX it draws)."""
+        extra = {}
+        if annotation is not None and annotation != latex and "annotation" in self.keywords:
+            extra["annotation"] = annotation
+        if line is not None and "line" in self.keywords:
+            extra["line"] = line
+        return self.render(latex, display, **extra)
 
-    def formula_html(self, f: Found, plan: Plan) -> str:
+    def formula_html(self, f: Found, plan: Plan, line: int | None = None) -> str:
         if plan.link is not None:
             return plan.link
-        html = self.draw(plan.latex, f.display, plan.annotation)
+        html = self.draw(plan.latex, f.display, plan.annotation, line)
+        if not html:  # a formula that only defines macros: nothing on the page
+            return ""
         if f.display and f.block:
             first, rest = (plan.ids[0], plan.ids[1:]) if plan.ids else (None, [])
             id_attr = f' id="{first}"' if first else ""
             return f'<div class="math-display"{id_attr}>{anchors(rest)}{html}</div>'
         return with_anchors(html, plan.ids)
+
+
+def keywords(render: Renderer) -> set[str]:
+    """Which of the optional keywords (annotation, line) the renderer takes."""
+    try:
+        params = inspect.signature(render).parameters.values()
+    except (TypeError, ValueError):
+        return set()
+    if any(p.kind is p.VAR_KEYWORD for p in params):
+        return {"annotation", "line"}
+    return {"annotation", "line"} & {p.name for p in params}
 
 
 def anchors(ids: list[str]) -> str:
