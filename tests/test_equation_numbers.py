@@ -81,3 +81,45 @@ def test_an_inline_environment_becomes_its_inline_form_with_its_numbers_as_text(
     assert for_katex(formula) == r"\begin{gathered} a   \qquad\text{(3)}\\ b   \qquad\text{(1)}\end{gathered}"
     (formula,) = number_page([(r"\begin{alignat}{2} a &= b \end{alignat}", False)], "none")
     assert for_katex(formula) == r"\begin{alignedat}{2} a &= b \end{alignedat}"
+
+
+NUMBER_LAYOUT = """[...document.querySelectorAll('.katex-html')].map(h => {
+  const box = e => e.getBoundingClientRect();
+  const tag = box(h.querySelector(':scope > .katex-tag .mord.text'));
+  const bases = [...h.querySelectorAll(':scope > .katex-base')].map(box);
+  return {gap: tag.left - Math.max(...bases.map(b => b.right)), centre: (bases[0].left + bases.at(-1).right) / 2,
+          column: (box(h).left + box(h).right) / 2, scrolls: h.closest('.math-display').scrollWidth > h.clientWidth};
+})"""
+
+
+@pytest.mark.browser
+def test_an_equation_number_never_overlaps_its_formula_at_1280_px(browser, tmp_path):
+    """A number follows its formula: a narrow formula stays centred with the number at the right,
+    a formula wider than the column pushes the number after it and both scroll in the box."""
+    import json
+    import subprocess
+
+    from tests.conftest import ROOT
+
+    wide = r"\begin{align*} a &= " + "x_{i} + " * 40 + r"b \tag{1} \\ c &= d \tag{2} \end{align*}"
+    script = (
+        "const k = require('katex'); console.log(JSON.parse(process.argv[1]).map(t => '<div class=\"math-display\">'"
+        " + k.renderToString(t, {displayMode: true}) + '</div>').join(''))"
+    )
+    formulas = subprocess.run(
+        ["node", "-e", script, json.dumps([r"x = 1 \tag{3}", wide])],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    css = [ROOT / "node_modules/katex/dist/katex.css", ROOT / "theme/static/css/site.css"]
+    links = "".join(f'<link rel="stylesheet" href="{c.as_uri()}">' for c in css)
+    page_file = tmp_path / "numbers.html"
+    page_file.write_text(f'<!doctype html>{links}<main style="max-width: 42rem; margin: auto">{formulas}</main>')
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(page_file.as_uri())
+    narrow, wide_one = page.evaluate(NUMBER_LAYOUT)
+    page.close()
+    assert narrow["gap"] > 0 and abs(narrow["centre"] - narrow["column"]) < 1 and not narrow["scrolls"]
+    assert wide_one["gap"] > 0 and wide_one["scrolls"]
