@@ -76,6 +76,11 @@ def test_a_dollar_escaped_for_mathjax_is_a_dollar_in_and_out_of_maths():
     assert render.tex == [r"\$1"] and "Pay $5 for" in out
 
 
+def test_a_dollar_escaped_for_kramdown_is_a_dollar_where_single_dollars_are_off():
+    out, render, _ = convert(r"Costs \$5, or \$6.", single_dollar=False)
+    assert render.calls == [] and "Costs $5, or $6." in out
+
+
 def test_kramdowns_typographic_symbols_and_line_breaks_are_what_mathjax_saw():
     _, render, _ = convert("Sets $\\\\{1, ..., n\\\\}$ and $\\{a\\}$.\n\n\\begin{equation}\na \\\\\n\\end{equation}")
     assert render.tex[:2] == [r"\{1, …, n\}", "{a}"]  # `\\{` is `\{` to MathJax, `\{` is `{`
