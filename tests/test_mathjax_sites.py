@@ -151,6 +151,22 @@ def test_an_unknown_element_inside_a_sentence_is_raw_to_kramdown():
     assert render.tex == ["x_1", "y", "z"] and render.kinds == "idi"
 
 
+def test_with_parse_block_html_a_divs_content_is_kramdowns():
+    text = "<div>\nSo $$y$$ here.\n</div>"
+    assert convert(text, parse_block_html=False)[1].kinds == "d"  # raw HTML: MathJax's $$, display
+    assert convert(text, parse_block_html=True)[1].kinds == "i"  # Markdown: kramdown's $$ in a sentence
+
+
+def test_parse_block_html_comes_from_the_jekyll_config(tmp_path):
+    from plugins.jekyll.config import pelican_settings
+
+    config = tmp_path / "_config.yml"
+    config.write_text("kramdown:\n  input: GFM\n  parse_block_html: true\n")
+    assert MathOptions.from_settings(pelican_settings(config)).parse_block_html
+    config.write_text("kramdown:\n  input: GFM\n")
+    assert not MathOptions.from_settings(pelican_settings(config)).parse_block_html
+
+
 def test_kramdowns_span_rule_for_double_dollars():
     out, render, _ = convert("Across $$a\nb$$ lines, empty $$$$, odd $$ left.\n\nNext.")
     assert render.tex == ["a\nb", ""] and "odd $$ left." in out
