@@ -151,6 +151,17 @@ def test_an_unknown_element_inside_a_sentence_is_raw_to_kramdown():
     assert render.tex == ["x_1", "y", "z"] and render.kinds == "idi"
 
 
+def test_indented_lines_of_an_html_block_are_html_not_code():
+    text = '<div class="row">\n    <div>\n        <img src="a.png" />\n\n    </div>\n</div>\n\nSo $$x$$ here.'
+    _, render, _ = convert(text)
+    assert render.tex == ["x"] and render.kinds == "i"  # the </div> closed the block
+
+
+def test_an_element_in_indented_code_is_code():
+    out, render, _ = convert("Text\n\n    <d-note>$$y$$</d-note>\n\nand $$z$$.")
+    assert render.tex == ["z"] and "$$y$$" in out
+
+
 def test_with_parse_block_html_a_divs_content_is_kramdowns():
     text = "<div>\nSo $$y$$ here.\n</div>"
     assert convert(text, parse_block_html=False)[1].kinds == "d"  # raw HTML: MathJax's $$, display

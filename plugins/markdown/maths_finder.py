@@ -184,11 +184,16 @@ def mask_indented_code(text: str) -> str:
 
 def mask_protected(text: str) -> str:
     """Replace protected characters (not newlines) with NUL, keeping positions."""
+    return mask_indented_code(mask_spans(text))
+
+
+def mask_spans(text: str) -> str:
+    """mask_protected without the indented code blocks."""
 
     def blank(m: re.Match) -> str:
         return re.sub(r"[^\n]", "\0", m.group(0))
 
-    return mask_indented_code(PROTECTED.sub(blank, text))
+    return PROTECTED.sub(blank, text)
 
 
 def alone_in_paragraph(text: str, start: int, end: int, tags: bool = False) -> bool:
@@ -241,10 +246,20 @@ def line_at(text: str, position: int) -> int:
 def find_formulas(text: str, options: MathOptions = DEFAULT) -> list[Found]:
     """Every formula and literal dollar of a Markdown page, in order."""
     quoted = unquote(text)
-    masked = mask_protected(quoted)
     if options.compat is None:
-        return list(own_posts(quoted, masked, options))
-    return sorted(mathjax_site(quoted, masked, options), key=lambda f: f.start)
+        return list(own_posts(quoted, mask_protected(quoted), options))
+    # kramdown: no indented code inside an HTML block (its indented lines are HTML); a start tag
+    # in indented code is code, not HTML.
+    spans = mask_spans(quoted)
+    masked = mask_indented_code(spans)
+    raw = [(a, b) for a, b in maths_in_html.raw_blocks(spans, options.parse_block_html) if masked[a] != "\0"]
+    if raw:
+        pieces, pos = [], 0
+        for a, b in raw:
+            pieces += [masked[pos:a], spans[a:b]]
+            pos = b
+        masked = "".join([*pieces, masked[pos:]])
+    return sorted(mathjax_site(quoted, masked, options, raw), key=lambda f: f.start)
 
 
 def own_posts(text: str, masked: str, options: MathOptions):
@@ -291,10 +306,9 @@ KRAMDOWN_PARTS = [rf"(?P<text>{TEXT})", r"(?P<dollars2>\$\$)"]
 STRING_BREAK = re.compile(r"\n[ \t]*\n|\n(?=[ ]{0,3}(?:#{1,6}[ \t]|[-*+][ \t]+\S|\d+[.)][ \t]))")
 
 
-def mathjax_site(text: str, masked: str, options: MathOptions):
+def mathjax_site(text: str, masked: str, options: MathOptions, raw: list[tuple[int, int]]):
     """A MathJax site's page: kramdown's `$$`, then what MathJax found in kramdown's HTML: the
-    text between them after kramdown's escapes, and the text of raw HTML elements."""
-    raw = maths_in_html.raw_blocks(masked, options.parse_block_html)
+    text between them after kramdown's escapes, and the text of `raw` HTML elements."""
     kramdown = pattern(KRAMDOWN_PARTS, options)
     pos, n = 0, len(masked)
     for block_start, block_end in [*raw, (n, n)]:
