@@ -293,3 +293,14 @@ def test_a_paragraph_of_unclosed_delimiters_takes_about_linear_time(unit):
     seconds(500)  # warm up
     small, large = seconds(5_000), seconds(20_000)
     assert large < 8 * small + 0.1, (small, large)  # 4× the text: about 4× the time (16× is quadratic)
+
+
+def test_an_html_posts_equations_follow_the_sites_numbering_and_references_warn():
+    from plugins.markdown.html_math import MathOptions as Delimiters
+    from plugins.markdown.html_math import render_html_maths
+
+    render, warnings = Fake(), []
+    page = "<p>$$\\begin{align} a \\label{k} \\end{align}$$</p>\n<p>See \\eqref{k} and \\eqref{nope}.</p>"
+    out = render_html_maths(page, render, Delimiters(), SITE, lambda *w: warnings.append(w))
+    assert render.calls[0][0] == r"\begin{align*} a  \end{align*}"  # MathJax's 'none': no number
+    assert out.count('<span class="eqref">(???)</span>') == 2 and [line for line, _ in warnings] == [2, 2]

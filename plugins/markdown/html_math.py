@@ -252,9 +252,13 @@ def source_span(run: list[Piece], starts: list[int], start: int, end: int) -> tu
     return at, until
 
 
-def render_html_maths(page: str, render: Renderer, options: MathOptions) -> str:
+def render_html_maths(
+    page: str, render: Renderer, options: MathOptions, site: maths_finder.MathOptions = DEFAULT, warn=None
+) -> str:
     """The page with each formula drawn by `render`; MathError (the line is the page's) for one
-    that cannot be, RendererCrash when the renderer fails for another reason."""
+    that cannot be, RendererCrash when the renderer fails for another reason. Equations are
+    numbered and referenced by the site's settings (`site`: MATH_NUMBERING, and with
+    MATH_COMPAT a reference to no label is a `warn(line, message)`, as in the Markdown step)."""
     if not DELIMITERS.search(page):
         return page
     finder = FindTeX(options)
@@ -277,10 +281,10 @@ def render_html_maths(page: str, render: Renderer, options: MathOptions) -> str:
         if len(found.latex.encode()) > limit:
             reason = f"formula too long ({len(found.latex.encode()):,} bytes of TeX; the limit is {limit:,})"
             raise MathError(line_at(page, begin), found.latex, reason)
-    # The Markdown step's numbering (KaTeX's, references strict) and drawing, display boxes included.
+    # The Markdown step's numbering and drawing, display boxes included.
     maths = {begin: maths_finder.Found(begin, until, f.latex, f.display, block=True) for begin, until, f, _ in items}
     maths = {begin: f for begin, f in maths.items() if f.latex is not None}
-    plan_of = dict(zip(maths, PagePlan(page, list(maths.values()), DEFAULT, None).plans, strict=True))
+    plan_of = dict(zip(maths, PagePlan(page, list(maths.values()), site, warn).plans, strict=True))
     prerender = getattr(render, "prerender", None)
     if prerender:  # one batch for the page's formulas
         prerender([(p.latex, maths[b].display) for b, p in plan_of.items() if p.link is None])
