@@ -304,3 +304,12 @@ def test_an_html_posts_equations_follow_the_sites_numbering_and_references_warn(
     out = render_html_maths(page, render, Delimiters(), SITE, lambda *w: warnings.append(w))
     assert render.calls[0][0] == r"\begin{align*} a  \end{align*}"  # MathJax's 'none': no number
     assert out.count('<span class="eqref">(???)</span>') == 2 and [line for line, _ in warnings] == [2, 2]
+
+
+def test_a_renderer_that_takes_no_annotation_gets_the_authors_tex_put_in_its_annotation():
+    def render(latex: str, display: bool) -> str:  # KaTeX's shape, annotated with what it drew
+        return f'<span class="katex"><annotation encoding="application/x-tex">{html.escape(latex)}</annotation></span>'
+
+    md = markdown.Markdown(extensions=[KramdownMathExtension(render, SITE)])
+    out = md.convert("$$\\begin{align} a &< b \\end{align}$$")
+    assert '<annotation encoding="application/x-tex">\\begin{align} a &amp;&lt; b \\end{align}</annotation>' in out

@@ -26,6 +26,7 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Callable
+from html import escape
 
 from markdown import Markdown
 from markdown.extensions import Extension
@@ -130,14 +131,18 @@ class MathPreprocessor(Preprocessor):
         self.md.author_warnings.append((line, message))
 
     def draw(self, latex: str, display: bool, annotation: str | None, line: int | None) -> str:
-        """The renderer's HTML; it is told the annotation and the line if it takes them (a
-        renderer that takes no annotation annotates with the TeX it draws)."""
+        """The renderer's HTML; it is told the annotation and the line if it takes them (from a
+        renderer that takes no annotation, the TeX annotation of its MathML is replaced)."""
         extra = {}
-        if annotation is not None and annotation != latex and "annotation" in self.keywords:
+        annotate = annotation is not None and annotation != latex
+        if annotate and "annotation" in self.keywords:
             extra["annotation"] = annotation
         if line is not None and "line" in self.keywords:
             extra["line"] = line
-        return self.render(latex, display, **extra)
+        drawn = self.render(latex, display, **extra)
+        if annotate and "annotation" not in extra:
+            return TEX_ANNOTATION.sub(lambda m: m.group(1) + escape(annotation) + m.group(2), drawn, count=1)
+        return drawn
 
     def formula_html(self, f: Found, plan: Plan, line: int | None = None) -> str:
         if plan.link is not None:
@@ -150,6 +155,9 @@ class MathPreprocessor(Preprocessor):
             id_attr = f' id="{first}"' if first else ""
             return f'<div class="math-display"{id_attr}>{anchors(rest)}{html}</div>'
         return with_anchors(html, plan.ids)
+
+
+TEX_ANNOTATION = re.compile(r'(<annotation encoding="application/x-tex">)[^<]*(</annotation>)')
 
 
 def keywords(render: Renderer) -> set[str]:
