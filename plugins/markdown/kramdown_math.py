@@ -41,6 +41,7 @@ from plugins.markdown.maths_finder import (  # noqa: F401 (the finder's names, u
     MathOptions,
     find_formulas,
     line_at,
+    mask_indented_code,
     mask_protected,
 )
 
