@@ -244,10 +244,14 @@ def macros_setting(value, bad) -> dict:
 
 
 def pelican_settings(path: Path) -> dict:
-    """SITENAME, SITESUBTITLE, AUTHOR, TIMEZONE, ARTICLE_URL/ARTICLE_SAVE_AS and the maths settings
-    of its `katex:` block (MATH_SETTINGS) from a Jekyll _config.yml."""
+    """SITENAME, SITESUBTITLE, AUTHOR, TIMEZONE, ARTICLE_URL/ARTICLE_SAVE_AS, the maths settings
+    of its `katex:` block (MATH_SETTINGS) and KRAMDOWN_PARSE_BLOCK_HTML (kramdown's
+    `parse_block_html`: Markdown, and so maths, inside HTML blocks) from a Jekyll _config.yml."""
     config = read_config(path)
     settings = math_settings(config, path)
+    kramdown = config.get("kramdown")
+    if isinstance(kramdown, dict) and "parse_block_html" in kramdown:
+        settings["KRAMDOWN_PARSE_BLOCK_HTML"] = kramdown["parse_block_html"] is True
     for key, name in (
         ("title", "SITENAME"),
         ("description", "SITESUBTITLE"),

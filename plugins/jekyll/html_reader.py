@@ -21,6 +21,7 @@ from pelican.readers import HTMLReader
 
 from plugins.jekyll.reader import JekyllMarkdownReader, case_variants
 from plugins.jekyll.site import is_html_post
+from plugins.markdown import maths_finder
 from plugins.markdown.html_math import MathOptions, render_html_maths
 
 
@@ -44,8 +45,10 @@ class JekyllHTMLReader(JekyllMarkdownReader):
         return super().read(source_path)
 
     def convert(self, body: str, renderer) -> tuple[str, dict, list[tuple[int | None, str]]]:
-        content = render_html_maths(body, renderer, math_options(self.settings))
-        return content, {"toc": [], "toc_placeholder": False}, []
+        warnings: list[tuple[int | None, str]] = []
+        site = maths_finder.MathOptions.from_settings(self.settings)  # numbering and references
+        content = render_html_maths(body, renderer, math_options(self.settings), site, lambda *w: warnings.append(w))
+        return content, {"toc": [], "toc_placeholder": False}, warnings
 
 
 def add_reader(readers) -> None:

@@ -17,7 +17,9 @@ first; on a tie the extension added first runs first (epigraphs before embeds).
 | `responsive_images.ResponsiveImagesExtension` | postprocessor (7) | `srcset` entries checked (WebP sizes made), `on*` handlers removed |
 | `external_embeds.ExternalEmbedsExtension` | postprocessor (5) | iframes and images from other hosts → links; framed files checked |
 
-The other modules are the extensions' own pieces: `equation_refs` (`\\label`/`\\eqref`),
+The other modules are the extensions' own pieces: `maths_finder` and `maths_in_html` (where
+the formulas are, kramdown's and a MathJax site's), `equation_refs` (`\\label`/`\\eqref`),
+`equation_numbers` (a MathJax site's numbering), `html_math` (maths in `.html` posts),
 `local_files` (images and linked files resolved in `content/`), `reading_counts`,
 `source_text` (the Markdown's lines, for warnings from postprocessors). This
 package connects no signal: the reader (plugins/jekyll/reader.py) asks for the list.
@@ -32,7 +34,7 @@ from plugins.markdown.epigraph import EpigraphExtension
 from plugins.markdown.external_embeds import ExternalEmbedsExtension
 from plugins.markdown.figure_tag import FigureTagExtension
 from plugins.markdown.kramdown_blocks import KramdownBlocksExtension
-from plugins.markdown.kramdown_math import KramdownMathExtension, Renderer
+from plugins.markdown.kramdown_math import KramdownMathExtension, MathOptions, Renderer
 from plugins.markdown.pseudocode import PseudocodeExtension
 from plugins.markdown.reading_counts import ReadingCountsExtension
 from plugins.markdown.responsive_images import ResponsiveImagesExtension
@@ -68,7 +70,7 @@ def extensions(settings: dict, render: Renderer) -> list:
         FigureTagExtension(content / "assets", site_url),
         ReadingCountsExtension(),
         EpigraphExtension(),
-        KramdownMathExtension(render),
+        KramdownMathExtension(render, MathOptions.from_settings(settings)),  # the site's MATH_* settings
         KramdownBlocksExtension(),
         DistillExtension(),
         ResponsiveImagesExtension(content, baseurls, site_url),

@@ -29,12 +29,14 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from plugins.markdown import equation_refs
+from plugins.markdown import maths_finder
 from plugins.markdown.kramdown_math import (
+    DEFAULT,
     MAX_TEX_BYTES,
     FormulaRefused,
     MathError,
     MathPreprocessor,
+    PagePlan,
     Renderer,
     RendererCrash,
     is_latex_error,
@@ -250,9 +252,13 @@ def source_span(run: list[Piece], starts: list[int], start: int, end: int) -> tu
     return at, until
 
 
-def render_html_maths(page: str, render: Renderer, options: MathOptions) -> str:
+def render_html_maths(
+    page: str, render: Renderer, options: MathOptions, site: maths_finder.MathOptions = DEFAULT, warn=None
+) -> str:
     """The page with each formula drawn by `render`; MathError (the line is the page's) for one
-    that cannot be, RendererCrash when the renderer fails for another reason."""
+    that cannot be, RendererCrash when the renderer fails for another reason. Equations are
+    numbered and referenced by the site's settings (`site`: MATH_NUMBERING, and with
+    MATH_COMPAT a reference to no label is a `warn(line, message)`, as in the Markdown step)."""
     if not DELIMITERS.search(page):
         return page
     finder = FindTeX(options)
@@ -275,15 +281,13 @@ def render_html_maths(page: str, render: Renderer, options: MathOptions) -> str:
         if len(found.latex.encode()) > limit:
             reason = f"formula too long ({len(found.latex.encode()):,} bytes of TeX; the limit is {limit:,})"
             raise MathError(line_at(page, begin), found.latex, reason)
-    displays = [(begin, found.latex) for begin, found in formulas if found.display]
-    try:
-        numbers = equation_refs.number_labels([latex for _, latex in displays])
-    except equation_refs.LabelError as err:
-        begin, latex = displays[err.index]
-        raise MathError(line_at(page, begin), latex, str(err)) from err
+    # The Markdown step's numbering and drawing, display boxes included.
+    maths = {begin: maths_finder.Found(begin, until, f.latex, f.display, block=True) for begin, until, f, _ in items}
+    maths = {begin: f for begin, f in maths.items() if f.latex is not None}
+    plan_of = dict(zip(maths, PagePlan(page, list(maths.values()), site, warn).plans, strict=True))
     prerender = getattr(render, "prerender", None)
     if prerender:  # one batch for the page's formulas
-        prerender([(found.latex, found.display) for _, found in formulas])
+        prerender([(p.latex, maths[b].display) for b, p in plan_of.items() if p.link is None])
     drawing = MathPreprocessor(None, render)  # the Markdown step's display boxes and equation links
     out, pos = [], 0
     for begin, until, found, phrasing in items:
@@ -293,9 +297,7 @@ def render_html_maths(page: str, render: Renderer, options: MathOptions) -> str:
             out.append(html.escape(found.text, quote=False))
             continue
         try:
-            drawn = drawing.formula_html(found.latex, found.display, numbers)
-        except equation_refs.UnknownLabel as err:
-            raise MathError(line_at(page, begin), found.latex, err.args[0]) from err
+            drawn = drawing.formula_html(maths[begin], plan_of[begin])
         except Exception as err:  # the renderer's own error type varies
             if is_latex_error(err):
                 raise MathError(line_at(page, begin), found.latex, f"invalid LaTeX ({err})") from err

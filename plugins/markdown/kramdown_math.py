@@ -1,51 +1,54 @@
 """Maths delimiters as kramdown readers write them, rendered to HTML by KaTeX.
 
-A Python-Markdown extension. It runs before any other block parsing, so
-Markdown never sees the inside of a formula (`_`, `*`, `|`, `<`, `\\{` survive):
+A Python-Markdown extension. It runs before any other block parsing, so Markdown never
+sees the inside of a formula (`_`, `*`, `|`, `<`, `\\{` survive). Where the formulas are,
+and what their TeX is, is plugins/markdown/maths_finder.py's (kramdown's `$$…$$`,
+``\\\\(…\\\\)``, ``\\\\[…\\\\]``, ``$…$`` where the site has it, and with the site's
+MathJax settings what MathJax found in the page); ``\\label{key}``/``\\eqref{key}`` are
+plugins/markdown/equation_refs.py's and, for a MathJax site's numbering (MATH_NUMBERING
+none, ams, all), plugins/markdown/equation_numbers.py's.
 
-- ``$$…$$`` alone in a paragraph (possibly over several lines) is display maths;
-- ``$$…$$`` inside a sentence is inline maths (kramdown's rule);
-- ``\\\\(…\\\\)`` is inline and ``\\\\[…\\\\]`` display (kramdown needs the doubled
-  backslash because Markdown eats one);
-- ``$…$`` is inline when it looks like maths: no space inside the delimiters,
-  not glued to a word or digit, so ``5$`` and ``$5 and $6`` stay prose;
-- ``\\$`` is a literal dollar;
-- an image's alt text, a link's URL and title, a link definition and the attributes of an
-  HTML tag are text, as kramdown reads them: a `$` there stays a dollar;
-- ``\\label{key}`` numbers a display equation and ``\\eqref{key}`` links to it
-  (see plugins/markdown/equation_refs.py).
+A display formula alone in its paragraph is a box of its own (`<div class="math-display">`);
+one inside a paragraph or in raw HTML is KaTeX's display span there. On a MathJax site
+(MATH_COMPAT) what MathJax showed without complaint is a warning (``md.author_warnings``,
+with the line), never a failure: an ``\\eqref`` to a label no equation has reads "(???)",
+a label used twice keeps its first equation; and a formula KaTeX is given in another form
+than the author's (a starred environment with explicit tags, an inline environment drawn
+inline) keeps the author's TeX as its annotation (`render(latex, display, annotation=…)`).
 
-Fenced, indented and inline code, HTML comments and raw ``<pre>``/``<script>``/Mermaid
-blocks are left alone. Rendering is delegated to a callable (plugins/katex/render.py's
-batched node process in the site build), so the extension is testable on its own. A
-formula longer than the renderer's `max_tex_bytes` (else MAX_TEX_BYTES) fails at once.
-Finding the formulas takes time linear in the page's length.
+Rendering is delegated to a callable (plugins/katex/render.py's batched node process in
+the site build), so the extension is testable on its own. A formula longer than the
+renderer's `max_tex_bytes` (else MAX_TEX_BYTES) fails at once.
 """
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Callable
+from html import escape
 
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
-from plugins.markdown import equation_refs
+from plugins.markdown import equation_numbers, equation_refs
+from plugins.markdown.maths_finder import (  # noqa: F401 (the finder's names, used from here)
+    DEFAULT,
+    MARKDOWN_ESCAPE,
+    Found,
+    MathError,
+    MathOptions,
+    find_formulas,
+    line_at,
+    mask_indented_code,
+    mask_protected,
+)
 
-# render(latex, display) -> HTML string; raises on invalid LaTeX.
-Renderer = Callable[[str, bool], str]
+# render(latex, display[, annotation=TeX]) -> HTML string; raises on invalid LaTeX.
+Renderer = Callable[..., str]
 MAX_TEX_BYTES = 64 * 1024  # a longer formula is refused before anything renders it
-SHOWN = 200  # characters of a formula an error message quotes
-
-
-class MathError(ValueError):
-    """A formula that could not be rendered, with its line in the Markdown text given."""
-
-    def __init__(self, line: int, latex: str, reason: str):
-        latex = latex.strip()
-        self.line, self.latex, self.reason = line, latex if len(latex) <= SHOWN else latex[:SHOWN] + "…", reason
-        super().__init__(f"line {line}: {reason}: {self.latex!r}")
+SHOWN = MathError.SHOWN  # characters of a formula an error message quotes
 
 
 class FormulaRefused(Exception):
@@ -69,207 +72,248 @@ def is_latex_error(err: BaseException) -> bool:
     return str(err).lstrip().startswith("KaTeX parse error")
 
 
-# Regions where dollars are text, never maths. Their characters are masked
-# before the maths scan so that positions (and so line numbers) stay exact.
-PROTECTED = re.compile(
-    r"""
-      ^[ ]{0,3}(?P<fence>`{3,}|~{3,})[^\n]*\n(?:.*?\n)??[ ]{0,3}(?P=fence)[`~]*[ \t]*$  # fenced code
-    | <!--.*?-->                                                     # HTML comment
-    | <(?P<raw>pre|script|style|textarea)\b.*?</(?P=raw)\s*>         # raw text elements
-    | <div\b[^>]*\bclass="[^"]*\bmermaid\b[^"]*"[^>]*>.*?</div\s*>    # Mermaid source
-    | (?<!`)(?P<ticks>`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)(?P=ticks)(?!`)  # inline code (within a paragraph)
-    """,
-    re.DOTALL | re.MULTILINE | re.VERBOSE,
-)
-
-# One alternation, tried left to right; the first delimiter found wins. `text` is what
-# kramdown copies into an attribute as written, never parsing it for maths.
-MATH = re.compile(
-    r"""
-      (?P<text>
-          !\[(?:[^\[\]\n]|\n(?![ \t]*\n)|\[[^\[\]\n]*\])*\](?=[(\[])                   # an image's alt text
-        | \]\([ \t]*(?:<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)                     # a link's URL,
-          (?:\s+(?:"[^"\n]*"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*\)                          # and title
-        | ^[ ]{0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\S+(?:[ \t]+(?:"[^"\n]*"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*$  # link definition
-        | <[A-Za-z][\w:-]*(?:\s+[A-Za-z_:][\w:.-]*                                         # an HTML tag
-            (?:\s*=\s*(?:"(?:[^"\n]|\n(?![ \t]*\n))*"|'(?:[^'\n]|\n(?![ \t]*\n))*'))?)*\s*/?>  # and its attributes
-      )
-    | (?P<escaped>\\\$)
-    | (?P<prose_ref>\\(?:eq)?ref\{[^{}\n]+\})
-    | \$\$(?P<dollars2>(?:[^$\\]|\\.|\$(?!\$))+?)\$\$
-    | \\\\\((?P<paren>.+?)\\\\\)
-    | \\\\\[(?P<bracket>.+?)\\\\\]
-    | (?<![\w\\$])\$(?![\s$])(?P<dollar1>(?:[^$\\\n]|\\.|\n(?![ \t]*\n))+?)(?<![\s\\])\$(?![\w$])
-    | (?P<unterminated>\$\$|\\\\\(|\\\\\[)
-    """,
-    re.DOTALL | re.MULTILINE | re.VERBOSE,
-)
-
-BLANK_LINE = re.compile(r"\n[ \t]*\n")
-# kramdown's escapable characters (kramdown/parser/kramdown/escaped_chars.rb).
-MARKDOWN_ESCAPE = re.compile(r"""\\([\\.*_+`<>()\[\]{}#!:|"'$=-])""")
-
-
-LIST_ITEM = re.compile(r"^[ ]{0,3}(?:[-*+]|\d+[.)])[ \t]")
-
-
-def mask_indented_code(text: str) -> str:
-    """Mask indented code blocks: 4+ spaces after a blank line, outside a list."""
-    lines, in_code, in_list, previous_blank = text.split("\n"), False, False, True
-    for i, line in enumerate(lines):
-        blank = not line.strip()
-        indented = line.startswith(("    ", "\t"))
-        if not blank and not indented:
-            in_list = bool(LIST_ITEM.match(line)) or (in_list and not previous_blank)
-        if not blank:  # blank lines neither start nor end a code block
-            in_code = indented and not in_list and (in_code or previous_blank)
-        if in_code and not blank:
-            lines[i] = "\0" * len(line)
-        previous_blank = blank
-    return "\n".join(lines)
-
-
-def mask_protected(text: str) -> str:
-    """Replace protected characters (not newlines) with NUL, keeping positions."""
-
-    def blank(m: re.Match) -> str:
-        return re.sub(r"[^\n]", "\0", m.group(0))
-
-    return mask_indented_code(PROTECTED.sub(blank, text))
-
-
-def alone_in_paragraph(text: str, start: int, end: int) -> bool:
-    """True if only whitespace separates [start, end) from blank lines or the text's ends.
-    Only the whitespace around the formula is read, so a page of formulas stays linear."""
-    before = blank_back(text, start)
-    if before > 0:
-        if text[before - 1] != "\n":
-            return False  # text before the formula on its line
-        above = blank_back(text, before - 1)
-        if above > 0 and text[above - 1] != "\n":
-            return False  # the line above is not blank
-    after = blank_forward(text, end)
-    if after < len(text):
-        if text[after] != "\n":
-            return False  # text after the formula on its line
-        below = blank_forward(text, after + 1)
-        if below < len(text) and text[below] != "\n":
-            return False  # the line below is not blank
-    return True
-
-
-def blank_back(text: str, i: int) -> int:
-    """The start of the run of whitespace other than newlines that ends at i."""
-    while i > 0 and text[i - 1] != "\n" and text[i - 1].isspace():
-        i -= 1
-    return i
-
-
-def blank_forward(text: str, i: int) -> int:
-    """The end of the run of whitespace other than newlines that starts at i."""
-    while i < len(text) and text[i] != "\n" and text[i].isspace():
-        i += 1
-    return i
-
-
-def find_math(text: str) -> list[tuple[int, int, str | None, bool]]:
+def find_math(text: str, options: MathOptions = DEFAULT) -> list[tuple[int, int, str | None, bool]]:
     """(start, end, latex, display) for each formula; latex None means a literal `$`."""
-    masked = mask_protected(text)
-    found = []
-    for m in MATH.finditer(masked):
-        if m.group("text"):
-            continue
-        if m.group("escaped"):
-            found.append((m.start(), m.end(), None, False))
-            continue
-        if m.group("prose_ref"):  # \eqref{key} in a sentence, as MathJax readers write it
-            found.append((m.start(), m.end(), m.group("prose_ref"), False))
-            continue
-        if m.group("unterminated"):
-            raise MathError(line_at(text, m.start()), text[m.start() : m.start() + 40], "unterminated maths")
-        kind = next(k for k in ("dollars2", "paren", "bracket", "dollar1") if m.group(k))
-        latex = text[m.start(kind) : m.end(kind)]
-        # kramdown: a `$$` block standing alone is display maths and may hold blank lines;
-        # any other `$$…$$` is a span, which cannot cross a paragraph break.
-        display = kind == "bracket" or (kind == "dollars2" and alone_in_paragraph(masked, m.start(), m.end()))
-        if not display and BLANK_LINE.search(latex):
-            raise MathError(line_at(text, m.start()), latex, "unterminated maths (a blank line inside a formula)")
-        if kind in ("paren", "bracket"):
-            # To kramdown `\\(…\\)` is text, not maths: its Markdown escapes (`\_`, `\*`) are undone.
-            latex = MARKDOWN_ESCAPE.sub(r"\1", latex)
-        found.append((m.start(), m.end(), latex, display))
-    return found
-
-
-def line_at(text: str, position: int) -> int:
-    return text.count("\n", 0, position) + 1
+    return [(f.start, f.end, f.latex, f.display) for f in find_formulas(text, options)]
 
 
 class MathPreprocessor(Preprocessor):
     """Swap each formula for a stashed placeholder holding its rendered HTML."""
 
-    def __init__(self, md: Markdown, render: Renderer):
+    def __init__(self, md: Markdown, render: Renderer, options: MathOptions = DEFAULT):
         super().__init__(md)
-        self.render = render
+        self.render, self.options = render, options
+        self.keywords = keywords(render)
 
     def run(self, lines: list[str]) -> list[str]:
         text = "\n".join(lines)
-        out, pos = [], 0
-        formulas = find_math(text)
+        formulas = find_formulas(text, self.options)
         limit = getattr(self.render, "max_tex_bytes", MAX_TEX_BYTES)
-        for start, _, latex, _ in formulas:
-            size = len(latex.encode()) if latex else 0
+        for f in formulas:
+            size = len(f.latex.encode()) if f.latex else 0
             if size > limit:
                 reason = f"formula too long ({size:,} bytes of TeX; the limit is {limit:,}, KATEX_MAX_BYTES)"
-                raise MathError(line_at(text, start), latex, reason)
-        displays = [(start, latex) for start, _, latex, display in formulas if display]
-        try:
-            numbers = equation_refs.number_labels([latex for _, latex in displays])
-        except equation_refs.LabelError as err:
-            start, latex = displays[err.index]
-            raise MathError(line_at(text, start), latex, str(err)) from err
+                raise MathError(line_at(text, f.start), f.latex, reason)
+        page = PagePlan(text, formulas, self.options, self.warn)
         prerender = getattr(self.render, "prerender", None)
         if prerender:  # one batch for the page's formulas; render() below then hits its memo
-            prerender([(latex, display) for _, _, latex, display in formulas if latex is not None])
-        for start, end, latex, display in formulas:
-            out.append(text[pos:start])
-            pos = end
-            if latex is None:
-                out.append("$")
+            annotated = "annotation" in self.keywords
+            prerender(
+                [
+                    (p.latex, f.display, p.annotation)
+                    if annotated and p.annotation not in (None, p.latex)
+                    else (p.latex, f.display)
+                    for f, p in zip(formulas, page.plans, strict=True)
+                    if p and p.link is None
+                ]
+            )
+        out, pos, line, counted = [], 0, 1, 0
+        for f, plan in zip(formulas, page.plans, strict=True):
+            out.append(text[pos : f.start])
+            line, counted = line + text.count("\n", counted, f.start), f.start
+            pos = f.end
+            if f.latex is None:
+                out.append(f.text)
                 continue
             try:
-                out.append(self.md.htmlStash.store(self.formula_html(latex, display, numbers)))
-            except equation_refs.UnknownLabel as err:  # a KeyError from a bug is a crash, below
-                raise MathError(line_at(text, start), latex, err.args[0]) from err
+                out.append(self.md.htmlStash.store(self.formula_html(f, plan, line)))
             except Exception as err:  # the renderer's own error type varies
-                line = line_at(text, start)
                 if is_latex_error(err):
-                    raise MathError(line, latex, f"invalid LaTeX ({err})") from err
+                    raise MathError(line, f.latex, f"invalid LaTeX ({err})") from err
                 if isinstance(err, FormulaRefused):
-                    raise MathError(line, latex, str(err)) from err
-                raise RendererCrash(line, latex, err) from err
+                    raise MathError(line, f.latex, str(err)) from err
+                raise RendererCrash(line, f.latex, err) from err
         out.append(text[pos:])
         return "".join(out).split("\n")
 
-    def formula_html(self, latex: str, display: bool, numbers: dict[str, str]) -> str:
-        if display:
-            latex, box_id = equation_refs.prepare_display(latex, numbers)
-            id_attr = f' id="{box_id}"' if box_id else ""
-            return f'<div class="math-display"{id_attr}>{self.render(latex, True)}</div>'
-        return equation_refs.link(latex, numbers) or self.render(equation_refs.resolve_inside(latex, numbers), False)
+    def warn(self, line: int, message: str) -> None:
+        if getattr(self.md, "author_warnings", None) is None:
+            self.md.author_warnings = []
+        self.md.author_warnings.append((line, message))
+
+    def draw(self, latex: str, display: bool, annotation: str | None, line: int | None) -> str:
+        """The renderer's HTML; it is told the annotation and the line if it takes them (from a
+        renderer that takes no annotation, the TeX annotation of its MathML is replaced)."""
+        extra = {}
+        annotate = annotation is not None and annotation != latex
+        if annotate and "annotation" in self.keywords:
+            extra["annotation"] = annotation
+        if line is not None and "line" in self.keywords:
+            extra["line"] = line
+        drawn = self.render(latex, display, **extra)
+        if annotate and "annotation" not in extra:
+            return TEX_ANNOTATION.sub(lambda m: m.group(1) + escape(annotation) + m.group(2), drawn, count=1)
+        return drawn
+
+    def formula_html(self, f: Found, plan: Plan, line: int | None = None) -> str:
+        if plan.link is not None:
+            return plan.link
+        html = self.draw(plan.latex, f.display, plan.annotation, line)
+        if not html:  # a formula that only defines macros: nothing on the page
+            return ""
+        if f.display and f.block:
+            first, rest = (plan.ids[0], plan.ids[1:]) if plan.ids else (None, [])
+            id_attr = f' id="{first}"' if first else ""
+            return f'<div class="math-display"{id_attr}>{anchors(rest)}{html}</div>'
+        return with_anchors(html, plan.ids)
+
+
+TEX_ANNOTATION = re.compile(r'(<annotation encoding="application/x-tex">)[^<]*(</annotation>)')
+
+
+def keywords(render: Renderer) -> set[str]:
+    """Which of the optional keywords (annotation, line) the renderer takes."""
+    try:
+        params = inspect.signature(render).parameters.values()
+    except (TypeError, ValueError):
+        return set()
+    if any(p.kind is p.VAR_KEYWORD for p in params):
+        return {"annotation", "line"}
+    return {"annotation", "line"} & {p.name for p in params}
+
+
+def anchors(ids: list[str]) -> str:
+    return "".join(f'<span id="{i}"></span>' for i in ids)
+
+
+def with_anchors(html: str, ids: list[str]) -> str:
+    """KaTeX's HTML with an empty element per id just inside its outer element (a display
+    formula in a paragraph, an inline one with a label): `\\eqref` links land there."""
+    if not ids:
+        return html
+    end = html.find(">") + 1
+    return html[:end] + anchors(ids) + html[end:]
+
+
+class Plan:
+    """What one formula becomes: the TeX KaTeX draws, its annotation (None: the same), the
+    ids of its labels, or the HTML of a reference standing alone."""
+
+    def __init__(self, latex: str = "", annotation: str | None = None, ids=(), link: str | None = None):
+        self.latex, self.annotation, self.ids, self.link = latex, annotation, list(ids), link
+
+
+class PagePlan:
+    """The page's numbers and each formula's plan, for the site's numbering (MATH_NUMBERING)."""
+
+    def __init__(self, text: str, formulas: list[Found], options: MathOptions, warn):
+        self.text, self.options, self.compat = text, options, options.compat is not None
+        self.warn_at = warn
+        maths = [(i, f) for i, f in enumerate(formulas) if f.latex is not None]
+        self.plans: list[Plan | None] = [None] * len(formulas)
+        if options.numbering == "katex":
+            self.katex_numbers(maths)
+        else:
+            self.mathjax_numbers(maths)
+
+    def warner(self, f: Found):
+        """The warning callback for references in formula f: None (they fail) on our own posts."""
+        line = line_at(self.text, f.start)
+        return (lambda message: self.warn_at(line, message)) if self.compat else None
+
+    def error(self, f: Found, message: str) -> MathError:
+        return MathError(line_at(self.text, f.start), f.latex, message)
+
+    def katex_numbers(self, maths: list[tuple[int, Found]]) -> None:
+        displays = [f for _, f in maths if f.display]
+        duplicate = None
+        if self.compat:
+
+            def duplicate(index: int, key: str) -> None:
+                self.warn_at(line_at(self.text, displays[index].start), duplicate_message(key))
+
+        try:
+            numbers = equation_refs.number_labels([f.latex for f in displays], duplicate)
+        except equation_refs.LabelError as err:
+            raise self.error(displays[err.index], str(err)) from err
+        for i, f in maths:
+            try:
+                self.plans[i] = self.katex_plan(f, numbers)
+            except equation_refs.UnknownLabel as err:  # a KeyError from a bug is a crash
+                raise self.error(f, err.args[0]) from err
+
+    def katex_plan(self, f: Found, numbers: dict) -> Plan:
+        warn = self.warner(f)
+        annotation = equation_refs.resolve_inside(f.latex, numbers, silent) if self.compat else None
+        if f.display:
+            latex, box_id = equation_refs.prepare_display(f.latex, numbers, warn)
+            return Plan(latex, annotation, [box_id] if box_id else [])
+        link = equation_refs.link(f.latex, numbers, warn)
+        if link is not None:
+            return Plan(link=link)
+        latex = f.latex
+        if self.compat and needs_inline_rewrite(latex):
+            latex = equation_numbers.inline_for_katex(equation_numbers.number_page([(latex, False)], "none")[0])
+        return Plan(equation_refs.resolve_inside(latex, numbers, warn), annotation)
+
+    def mathjax_numbers(self, maths: list[tuple[int, Found]]) -> None:
+        refs = {i for i, f in maths if not f.display and equation_refs.WHOLE_REF.fullmatch(f.latex)}
+        numbered = [(i, f) for i, f in maths if i not in refs]
+        page = equation_numbers.number_page([(f.latex, f.display) for _, f in numbered], self.options.numbering)
+        numbers: dict[str, str | None] = {}
+        ids: dict[int, list[str]] = {}
+        for (i, f), formula in zip(numbered, page, strict=True):
+            for row in formula.rows:
+                for key in row.labels:
+                    if key in numbers:
+                        if not self.compat:
+                            raise self.error(f, f"\\label{{{key}}} is used by two equations")
+                        self.warn_at(line_at(self.text, f.start), duplicate_message(key))
+                        continue
+                    numbers[key] = row.number
+                    ids.setdefault(i, []).append(equation_refs.anchor(key))
+        formulas = dict(zip((i for i, _ in numbered), page, strict=True))
+        for i, f in maths:
+            line = line_at(self.text, f.start)
+
+            def warn(message: str, line=line) -> None:
+                self.warn_at(line, message)
+
+            if not self.compat:  # our own posts: a reference to no label fails
+                for m in equation_refs.REF.finditer(f.latex):
+                    if m.group(2) not in numbers:
+                        try:
+                            equation_refs.lookup(m.group(2), numbers)
+                        except equation_refs.UnknownLabel as err:
+                            raise self.error(f, err.args[0]) from err
+            if i in refs:
+                self.plans[i] = Plan(link=equation_refs.link(f.latex, numbers, warn))
+                continue
+            latex = equation_numbers.for_katex(formulas[i])
+            self.plans[i] = Plan(
+                equation_refs.resolve_inside(latex, numbers, warn),
+                equation_refs.resolve_inside(f.latex, numbers, silent),
+                ids.get(i, []),
+            )
+
+
+def silent(message: str) -> None:
+    """A reference's warning already given (the annotation resolves the same references)."""
+
+
+def duplicate_message(key: str) -> str:
+    return f"\\label{{{key}}} is used by two equations; references go to the first, as MathJax did"
+
+
+NUMBERED_INLINE = re.compile(r"\\begin\s*\{(?:" + "|".join(sorted(equation_numbers.INLINE)) + r")\*?\}|\\tag\b")
+
+
+def needs_inline_rewrite(latex: str) -> bool:
+    """An inline formula holding a display environment or a \\tag, which KaTeX refuses inline."""
+    return bool(NUMBERED_INLINE.search(latex))
 
 
 class KramdownMathExtension(Extension):
     """Register the maths preprocessor right after whitespace normalisation."""
 
-    def __init__(self, render: Renderer):
+    def __init__(self, render: Renderer, options: MathOptions = DEFAULT):
         super().__init__()
-        self.render = render
+        self.render, self.options = render, options
 
     def extendMarkdown(self, md: Markdown) -> None:
         # 29: after normalize_whitespace (30), before raw fences (31 is earlier),
         # superfences (25) and html_block (20), which would hide line numbers.
-        md.preprocessors.register(MathPreprocessor(md, self.render), "kramdown_math", 29)
+        md.preprocessors.register(MathPreprocessor(md, self.render, self.options), "kramdown_math", 29)
 
 
 KATEX_SPAN = '<span class="katex">'
