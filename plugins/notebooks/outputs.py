@@ -117,7 +117,9 @@ def size_of(output) -> int:
 
 def text_block(text: str, kind: str) -> str:
     """Preformatted text: carriage-return overwrites done (progress bars), ANSI colours as classes."""
-    text = re.sub(r"[^\n]*\r(?!\n)", "", text.replace("\r\n", "\n"))
+    text = text.replace("\r\n", "\n")
+    if "\r" in text:  # each line shows what was written after its last carriage return
+        text = "\n".join(line.rpartition("\r")[2] for line in text.split("\n"))
     if "\x1b[" in text:
         from ansi2html import Ansi2HTMLConverter
 

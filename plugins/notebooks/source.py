@@ -51,6 +51,7 @@ FASTPAGES_KEY = re.compile(r"^- (?P<key>[\w-]+):\s*(?P<value>.*)$")
 def read_notebook(path: str, data: bytes):
     """The notebook (nbformat 4, validated), or a SourceError naming the file and the reason."""
     import nbformat
+    from nbformat.v4.rwbase import rejoin_lines
 
     try:
         text = data.decode("utf-8").removeprefix("\ufeff")
@@ -73,6 +74,7 @@ def read_notebook(path: str, data: bytes):
     try:
         notebook = nbformat.from_dict(raw)
         nbformat.validate(notebook)
+        rejoin_lines(notebook)  # sources and texts as one string each, as Jupyter holds them
     except nbformat.ValidationError as err:
         where = "/".join(str(p) for p in err.absolute_path) or "the notebook"
         raise SourceError(path, None, f"not a valid nbformat 4 notebook: {where}: {err.message}") from None
@@ -167,7 +169,7 @@ def _add(front: Front, values: dict, where: str) -> None:
     new = {k: v for k, v in values.items() if k not in front.values and v is not None}
     if not new:
         return
-    dumped = yaml.safe_dump(new, sort_keys=False, allow_unicode=True, default_flow_style=None, width=10_000)
+    dumped = yaml.safe_dump(new, sort_keys=False, allow_unicode=True, default_flow_style=False, width=10_000)
     lines = dumped.rstrip("\n").split("\n")
     front.lines += lines
     front.where += [where] * len(lines)
