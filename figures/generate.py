@@ -94,14 +94,17 @@ def add_narrow_picture(out: FigureOutput, spec: dict, exporter: Exporter) -> Non
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 FIGURE_TAG = re.compile(r"\{%-?\s*figure\s+([\w-]+)")
-SOURCES = {".md", ".markdown", ".mkd", ".mdown", ".html"}
 
 
-def used_in(content: Path, ids: list[str]) -> list[str]:
-    """Those of `ids` that the content folder shows: named by a {% figure ID %} tag, or (a static
-    figure such as Fig 1) linked by its picture's path. A blog that shows none of our figures
-    never trains a network or starts Chromium for them."""
-    texts = [p.read_text(errors="replace") for p in sorted(content.rglob("*")) if p.suffix in SOURCES and p.is_file()]
+def used_in(content: Path, ids: list[str], suffixes: tuple[str, ...]) -> list[str]:
+    """Those of `ids` that the content folder's sources (files with one of `suffixes`) show: named
+    by a {% figure ID %} tag, or (a static figure such as Fig 1) linked by its picture's path. A
+    blog that shows none of our figures never trains a network or starts Chromium for them."""
+    texts = [
+        p.read_text(errors="replace")
+        for p in sorted(content.rglob("*"))
+        if p.suffix.lower() in suffixes and p.is_file()
+    ]
     text = "\n".join(texts)
     tagged = set(FIGURE_TAG.findall(text))
     return [i for i in ids if i in tagged or (i in PICTURE_PATHS and PICTURE_PATHS[i] in text)]
@@ -114,12 +117,14 @@ def generate(
     progress: Callable[[str], None] = print,
     jobs: int | None = None,
     content: Path | None = None,
+    source_suffixes: tuple[str, ...] = (),
 ) -> dict[str, float]:
     """Make the figures `ids` (default: all), in parallel processes; return seconds per figure.
-    With `content`, only those its posts show (looked for only when some figure needs making)."""
+    With `content`, only those its posts (files with `source_suffixes`) show, looked for only
+    when some figure needs making."""
     todo = [i for i in ids or FIGURE_IDS if not (only_stale and not is_stale(i, assets))]
     if todo and content is not None:
-        todo = used_in(content, todo)
+        todo = used_in(content, todo, source_suffixes)
     for figure_id in todo:
         load(figure_id)  # an unknown id fails here, before any work
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))

@@ -159,16 +159,15 @@ def test_every_kind_of_edit_shows_in_the_rebuilt_page(tmp_path, content):
 
 def test_the_site_index_is_read_once_per_build(content, monkeypatch):
     """The reader cache of each generator and the Liquid reader share one index a build."""
-    from plugins.jekyll import liquid
-    from plugins.jekyll import site as liquid_site
+    from plugins.jekyll import site as jekyll_site
 
     posts = content / "posts"
     (posts / "2020-01-05-linking.md").write_text("---\ntitle: Linking\n---\n[next]({{ page.next.url }})\n")
     made = []
-    real = liquid_site.SiteIndex
-    monkeypatch.setattr(liquid_site, "SiteIndex", lambda settings: made.append(1) or real(settings))
+    real = jekyll_site.SiteIndex
+    monkeypatch.setattr(jekyll_site, "SiteIndex", lambda settings: made.append(1) or real(settings))
     settings = settings_for(content)
     for _ in range(2):  # the articles' and the pages' generators
         content_cache.ReaderCache(settings, folder=content.parent / "cache")._path(str(posts / "2020-01-05-linking.md"))
-    assert liquid.site_index(settings) is liquid.site_index(settings)
+    assert jekyll_site.site_index(settings) is jekyll_site.site_index(settings)
     assert len(made) == 1

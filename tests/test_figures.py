@@ -222,20 +222,27 @@ def test_a_file_the_previous_version_wrote_is_removed(tmp_path):
 
 def test_only_the_figures_a_content_folder_shows_are_needed(tmp_path):
     from figures.generate import used_in
+    from plugins.jekyll.site import SOURCE_SUFFIXES
 
     posts = tmp_path / "posts"
     posts.mkdir()
     (posts / "a.md").write_text("Text.\n\n{% figure ellipse %}\n\n![Fig 1](/assets/images/theory/act.svg)\n")
     (posts / "b.markdown").write_text("{%- figure beta-slider -%}\n")
     (posts / "c.txt").write_text("{% figure x2-fit %}")  # not a source
-    assert used_in(tmp_path, ["beta-slider", "x2-fit", "ellipse", "act"]) == ["beta-slider", "ellipse", "act"]
+    assert used_in(tmp_path, ["beta-slider", "x2-fit", "ellipse", "act"], SOURCE_SUFFIXES) == [
+        "beta-slider",
+        "ellipse",
+        "act",
+    ]
 
 
 def test_a_blog_without_our_figures_makes_none_even_when_all_are_stale(tmp_path):
     content = tmp_path / "content"
     (content / "_posts").mkdir(parents=True)
     (content / "_posts" / "2020-01-01-a.md").write_text("---\ntitle: A\n---\nNo figures here: $x^2$.\n")
-    made = generate(assets=tmp_path / "assets", only_stale=True, content=content, progress=lambda m: None)
+    made = generate(
+        assets=tmp_path / "assets", only_stale=True, content=content, source_suffixes=(".md",), progress=lambda m: None
+    )
     assert made == {} and not (tmp_path / "assets").exists()
 
 

@@ -296,8 +296,8 @@ def test_lang_keeps_the_posts_url_and_stays_metadata(reader, tmp_path):
 def test_markdown_extensions_are_read_in_any_case_as_jekyll_reads_them(reader, tmp_path):
     from pelican.readers import Readers
 
-    from plugins.jekyll.liquid import SiteIndex
     from plugins.jekyll.reader import add_reader
+    from plugins.jekyll.site import SiteIndex
 
     readers = Readers(reader.settings)
     add_reader(readers)

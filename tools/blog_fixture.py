@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from plugins.jekyll.config import FRONT_MATTER
+from plugins.jekyll.site import MARKDOWN_SUFFIXES
 
 ROOT = Path(__file__).resolve().parent.parent
 SWIGLU = ROOT / "content" / "posts" / "2026-11-26-swiglu-intuition.md"
@@ -72,7 +73,7 @@ def source_posts(swiglu_only: bool = False) -> list[Path]:
     """The real posts to copy: SwiGLU first, then the corpus (if present and wanted)."""
     posts = [SWIGLU]
     if not swiglu_only and CORPUS.is_dir():
-        posts += sorted(p for p in CORPUS.iterdir() if p.suffix in (".md", ".markdown"))
+        posts += sorted(p for p in CORPUS.iterdir() if p.suffix in MARKDOWN_SUFFIXES)
     return posts
 
 

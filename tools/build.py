@@ -263,9 +263,14 @@ def run_pelican(settings_file: Path, staging: Path, extra: dict | None = None, p
 def refresh_figures(content: Path) -> None:
     """Regenerate the figures the posts show whose code changed, so a stale figure is never published."""
     from figures.generate import generate
+    from plugins.jekyll.site import SOURCE_SUFFIXES
 
     generate(
-        assets=content / "assets", only_stale=True, content=content, progress=lambda m: print(f"figure {m}", flush=True)
+        assets=content / "assets",
+        only_stale=True,
+        content=content,
+        source_suffixes=SOURCE_SUFFIXES,
+        progress=lambda m: print(f"figure {m}", flush=True),
     )
 
 

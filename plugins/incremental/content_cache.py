@@ -25,7 +25,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from plugins import build_cache
-from plugins.jekyll.liquid import MARKDOWN_SUFFIXES
+from plugins.jekyll.site import MARKDOWN_SUFFIXES
 
 ROOT = Path(__file__).resolve().parents[2]
 # Code a reader runs: every plugin, and the figures package (the figure tag).
@@ -163,7 +163,7 @@ class ReaderCache:
         """Every post's stem, URL, title and date (what Liquid may print about other posts),
         worked out once per build, and only when a source uses such Liquid."""
         if self._site_digest is None:
-            from plugins.jekyll.liquid import site_index
+            from plugins.jekyll.site import site_index
 
             self._site_digest = site_index(self.settings).digest()
         return self._site_digest

@@ -18,13 +18,14 @@ Jekyll's Liquid only warns about), `liquid_lines`
 
 from pelican import signals
 
-from plugins.jekyll import html_reader, links
-from plugins.jekyll.reader import add_reader, check_config, emit_warnings
-
 
 def register():
-    signals.initialized.connect(check_config)
-    signals.readers_init.connect(add_reader)
+    # Imported here, not above: the Markdown stage's modules read this package's site model
+    # (`plugins.jekyll.site`), and importing that must not pull in the reader, which uses them.
+    from plugins.jekyll import html_reader, links, reader
+
+    signals.initialized.connect(reader.check_config)
+    signals.readers_init.connect(reader.add_reader)
     signals.readers_init.connect(html_reader.add_reader)
-    signals.content_object_init.connect(emit_warnings)
+    signals.content_object_init.connect(reader.emit_warnings)
     signals.all_generators_finalized.connect(links.check_links)

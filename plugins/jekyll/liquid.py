@@ -48,24 +48,10 @@ from plugins.jekyll.liquid_tags import (
     included,
     line_of,
 )
-from plugins.jekyll.site import (  # noqa: F401  (the names other modules use from here)
-    HTML_SUFFIXES,
-    MARKDOWN_SUFFIXES,
-    POST_NAME,
-    AmbiguousPost,
+from plugins.jekyll.site import (
     LiquidSourceError,
-    Post,
     SiteIndex,
     as_datetime,
-    draft_date,
-    is_html_post,
-    jekyll_config,
-    local_time,
-    page_variables,
-    post_categories,
-    post_url,
-    site_index,
-    titleize_slug,
 )
 from plugins.markdown.local_files import inside
 

@@ -21,6 +21,7 @@ from pelican.utils import slugify
 
 from plugins.features import citations, page_features
 from plugins.jekyll import liquid
+from plugins.jekyll import site as jekyll_site
 from plugins.jekyll.config import (
     ConfigError,
     PermalinkError,
@@ -96,7 +97,7 @@ class JekyllMarkdownReader(MarkdownReader):
             return self.read_post(source_path)
         except (SourceError, ConfigError):
             raise
-        except liquid.LiquidSourceError as err:
+        except jekyll_site.LiquidSourceError as err:
             raise SourceError(source_path, err.line, err.message) from None
         except Exception as err:
             # A bug or a crashed helper, not the author's fault: say so, with the file and cause.
@@ -199,27 +200,27 @@ class JekyllMarkdownReader(MarkdownReader):
     def config(self) -> dict:
         """`site.*` (content/_config.yml, else the settings), read once per reader (per build)."""
         if self._config is None:
-            self._config = self._site.config if self._site else liquid.jekyll_config(self.settings)
+            self._config = self._site.config if self._site else jekyll_site.jekyll_config(self.settings)
         return self._config
 
-    def site(self) -> liquid.SiteIndex:
+    def site(self) -> jekyll_site.SiteIndex:
         """Every post's URL, read once per build (shared with the reader cache), for Liquid's links."""
         if self._site is None:
-            self._site = liquid.site_index(self.settings)
+            self._site = jekyll_site.site_index(self.settings)
             self._liquid = liquid.JekyllEnvironment(self._site)
         return self._site
 
     def run_liquid(self, path: str, front: dict, body: str, offset: int) -> tuple[str, liquid.LineMap]:
         """(the body after Liquid, where each of its lines came from)."""
         site = self.site()
-        page = liquid.page_variables(site, path, front)
+        page = jekyll_site.page_variables(site, path, front)
 
-        def lenient(problem: liquid.LiquidSourceError) -> None:  # what Jekyll's Liquid only warns about
+        def lenient(problem: jekyll_site.LiquidSourceError) -> None:  # what Jekyll's Liquid only warns about
             self.warn(problem.origin + path, problem.line + offset if problem.line else None, problem.message)
 
         try:
             return liquid.render(self._liquid, body, page, warn=lenient)
-        except liquid.LiquidSourceError as err:
+        except jekyll_site.LiquidSourceError as err:
             raise SourceError(err.origin + path, err.line + offset if err.line else None, err.message) from None
 
     def excerpt(self, front: dict, content: str) -> str | None:
@@ -282,16 +283,16 @@ class JekyllMarkdownReader(MarkdownReader):
                 f"the date in the file name, {named.group('date')}, is not a date: rename the file "
                 f"YYYY-MM-DD-title{Path(path).suffix} with a real date (or give the post a 'date:')",
             )
-        if "date" not in out and "_drafts" in Path(path).parts and not liquid.POST_NAME.fullmatch(stem):
-            out["date"] = liquid.draft_date(Path(path))
+        if "date" not in out and "_drafts" in Path(path).parts and not jekyll_site.POST_NAME.fullmatch(stem):
+            out["date"] = jekyll_site.draft_date(Path(path))
         if extra_tags:
             out["tags"] = [Tag(t, self.settings) for t in dict.fromkeys(extra_tags)]
         if "title" in front and not str(front["title"] or "").strip():
             raise SourceError(path, front_matter_line(text, "title"), "the front matter's 'title' is empty")
         if "title" not in front and (named or "_drafts" in Path(path).parts):
             slug = named.groupdict().get("slug") if named else None
-            out["title"] = liquid.titleize_slug(str(slug or stem))  # Jekyll's title for a post without one
-        out.update(categories_fields(liquid.post_categories(self.relative(path), front)))  # Jekyll's :categories
+            out["title"] = jekyll_site.titleize_slug(str(slug or stem))  # Jekyll's title for a post without one
+        out.update(categories_fields(jekyll_site.post_categories(self.relative(path), front)))  # Jekyll's :categories
         if permalink is not None:
             out["url"], out["save_as"] = self.permalink(path, permalink, front, out, named, text)
         return out
@@ -313,7 +314,7 @@ class JekyllMarkdownReader(MarkdownReader):
             )
         slug = out.get("slug") or (named.groupdict().get("slug") if named else None)
         slug = slug or slugify(Path(path).stem, regex_subs=self.settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
-        return output_paths(liquid.post_url(self.settings, date, str(slug).strip(), front, self.relative(path)))
+        return output_paths(jekyll_site.post_url(self.settings, date, str(slug).strip(), front, self.relative(path)))
 
     def relative(self, path: str) -> Path:
         """The source's path in the content folder (its folders above `_posts/` are categories)."""
@@ -323,7 +324,7 @@ class JekyllMarkdownReader(MarkdownReader):
             return Path(Path(path).name)
 
     def date(self, path: str, key: str, value, text: str = "") -> dt.datetime:
-        date = liquid.as_datetime(value)
+        date = jekyll_site.as_datetime(value)
         if date is None:
             line = front_matter_line(text, key)
             raise SourceError(
@@ -331,7 +332,7 @@ class JekyllMarkdownReader(MarkdownReader):
                 line,
                 f"front matter '{key}: {value}' is not a valid date (YYYY-MM-DD, optionally HH:MM:SS and a time zone)",
             )
-        return liquid.local_time(date, self.settings)
+        return jekyll_site.local_time(date, self.settings)
 
 
 def valid_date(text: str) -> bool:

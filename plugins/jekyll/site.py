@@ -28,12 +28,14 @@ from plugins.jekyll.config import (
     load_yaml,
     output_paths,
     permalink_pattern,
+    read_config,
 )
 
 POST_NAME = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
 NOTEBOOK_SUFFIXES = (".ipynb",)  # Jupyter notebooks: posts named as Markdown posts are (plugins/notebooks)
 HTML_SUFFIXES = (".html", ".htm")  # posts only in _posts/ or _drafts/ (Liquid, no Markdown)
+SOURCE_SUFFIXES = MARKDOWN_SUFFIXES + HTML_SUFFIXES  # every file a post can be: read, never copied
 POST_FOLDERS = ("_posts", "_drafts")
 
 
@@ -166,14 +168,7 @@ def jekyll_config(settings: dict) -> dict:
         "url": (m.group("url") or "") if m else "",
         "baseurl": ((m.group("base") or "") if m else "").rstrip("/"),
     }
-    path = Path(settings["PATH"]) / "_config.yml"
-    if path.is_file():
-        try:
-            loaded = load_yaml(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as err:
-            raise LiquidSourceError(None, f"{path}: malformed YAML ({err})") from None
-        if isinstance(loaded, dict):
-            config.update({str(k): v for k, v in loaded.items()})
+    config.update({str(k): v for k, v in read_config(Path(settings["PATH"]) / "_config.yml").items()})
     # _config.yml's baseurl is where the old site was served. Links that Liquid makes must
     # lead where this one is: SITEURL's path (the same when the blog is published where it
     # was; "" for `make html` and `make serve`, which serve the site at the root).

@@ -19,6 +19,8 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from plugins.jekyll.site import SOURCE_SUFFIXES
+
 IMG_SRC = re.compile(r"""(<img\b[^>]*?\bsrc=(["']))(.+?)(\2)""")
 
 
@@ -77,7 +79,6 @@ def figure_alts(content_root: str) -> dict[str, str]:
 
 HREF = re.compile(r"""(<a\b[^>]*?\bhref=(["']))(.+?)(\2)""")
 FIGURE_PATHS = ("/assets/figures/",)  # where `python -m figures` writes
-SOURCE_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown", ".html", ".htm")  # read, never copied
 
 
 def site_path(url: str, baseurl: str | tuple[str, ...]) -> str:

@@ -21,9 +21,10 @@ from urllib.parse import unquote, urlsplit
 import yaml
 
 from plugins.jekyll.config import FRONT_MATTER, load_yaml
+from plugins.jekyll.site import SOURCE_SUFFIXES
 
 POST_FOLDERS = ("_posts", "_drafts")
-TEXT_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown", ".html", ".htm", ".textile", ".liquid", ".txt")
+TEXT_SUFFIXES = (*SOURCE_SUFFIXES, ".textile", ".liquid", ".txt")
 # Jekyll's default `exclude:` and what no post points into.
 NEVER = {"node_modules", "vendor", "Gemfile", "Gemfile.lock", "_site", ".git"}
 SASS = (".scss", ".sass", ".less")

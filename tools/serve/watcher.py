@@ -20,7 +20,7 @@ SOURCES = ["content", "theme"]  # the rest of WATCHED is code
 def saved_posts(changes, content: Path = ROOT / "content") -> list[Path]:
     """The Markdown sources saved, if that is all that changed (not deleted, no other file);
     else [] (a template, an image or a deleted post: the full build is the first answer)."""
-    from plugins.jekyll.liquid import MARKDOWN_SUFFIXES  # what the Jekyll reader converts
+    from plugins.jekyll.site import MARKDOWN_SUFFIXES  # what the Jekyll reader converts
 
     paths = [Path(path) for _, path in changes]
     if all(
