@@ -103,7 +103,8 @@ def test_code_cell_flags(reader, tmp_path, source, shown, outputs, folded):
 
 
 def test_html_outputs_are_sanitised_and_scripted_ones_become_a_note_or_their_picture(reader, tmp_path):
-    table = '<table class="dataframe"><tr><td onclick="steal()" style="color: red; background: url(//x.org/a)">1</td></tr></table>'
+    td = '<td onclick="steal()" style="color: red; background: url(//x.org/a)">1</td>'
+    table = f'<table class="dataframe"><tr>{td}</tr></table>'
     cells = [
         new_raw_cell("---\ntitle: T\n---"),
         new_code_cell("df", outputs=[display({"text/html": table, "text/plain": "df"}, "execute_result")]),
@@ -192,3 +193,37 @@ def test_execute_true_runs_once_and_freezes_and_a_failing_cell_names_its_number(
     cells.append(new_code_cell("x = 1\n1 / 0"))
     with pytest.raises(SourceError, match=r"cell 4: ZeroDivisionError when the notebook ran(.|\n)*1 / 0"):
         read(reader, tmp_path, cells)
+
+
+@pytest.mark.build
+def test_a_notebook_builds_into_a_post_with_the_sites_own_figure_deterministically(tmp_path):
+    from tools.scratch_site import run_build, write_settings
+
+    content = tmp_path / "content" / "posts"
+    content.mkdir(parents=True)
+    (content / "2026-01-01-plain.md").write_text("---\ntitle: Plain\n---\nText.\n")
+    figure = {"data": [{"type": "scatter", "x": [1, 2, 3], "y": [3, 1, 2], "name": "a"}], "layout": {"title": "Three"}}
+    cells = [
+        new_raw_cell("---\ntitle: A notebook\n---"),
+        new_markdown_cell("Prose with $$x^2$$."),
+        new_code_cell("fig", outputs=[display({"application/vnd.plotly.v1+json": figure, "text/plain": "Figure"})]),
+    ]
+    nbformat.write(new_notebook(cells=cells), str(content / "2026-01-02-nb.ipynb"))
+    settings = write_settings(tmp_path, tmp_path / "content")
+    outputs = []
+    for name in ("one", "two"):
+        result = run_build(settings, tmp_path / name, env={"SITE_BUILD_CACHE": str(tmp_path / f"cache-{name}")})
+        assert result.returncode == 0, result.stdout + result.stderr
+        outputs.append(tmp_path / name)
+    one, two = outputs
+    page = BeautifulSoup((one / "2026" / "01" / "02" / "nb" / "index.html").read_text(), "html.parser")
+    plot = page.select_one("figure.figure-interactive .figure-plot")
+    assert plot["data-figure-src"] == "/assets/notebooks/2026-01-02-nb/cell3-1.json"
+    assert page.select_one("figure.figure-interactive img.figure-static")["width"] == "640"
+    assert page.select_one('script[src*="figures-open"]') and not page.select('script[src*="plotly"]')
+    assert (one / "assets" / "notebooks" / "2026-01-02-nb" / "cell3-1.csv").read_text().startswith("state,trace,x,y")
+    assert (one / "figures" / "nb-cell3" / "index.html").is_file()
+    assert not [t for t in page.select("[src]") if "//" in t["src"]]  # nothing from another host
+    files = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file())
+    assert [f for f in files if (one / f).read_bytes() != (two / f).read_bytes()] == []

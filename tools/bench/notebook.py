@@ -39,16 +39,15 @@ def write_notebook(path: Path) -> None:
     grid = np.linspace(-3, 3, 60)
     heat = go.Figure(go.Heatmap(x=grid, y=grid, z=np.outer(grid, grid) / (1 + np.exp(-np.add.outer(grid, grid)))))
     heat.update_layout(title="A gated product")
-    prose = " ".join(
-        ["A gate multiplies one linear map by a smooth function of another, $$y = xW \\odot \\sigma(xV)$$."] * 6
-    )
+    words = "A gate multiplies one linear map by a smooth function of another, so each unit can turn itself off."
+    prose = [f"{words} The product is $y_{i} = x W_{i} \\odot \\sigma(x V_{i})$. " + words * 3 for i in range(12)]
     cells = [
         new_raw_cell("---\ntitle: Notebook bench\n---"),
-        new_markdown_cell("## Gates\n\n" + "\n\n".join([prose] * 6)),
+        new_markdown_cell("## Gates\n\n" + "\n\n".join(prose[:4])),
         new_code_cell("fig = line_chart()\nfig", outputs=[new_output("display_data", data=plotly_output(line))]),
-        new_markdown_cell("\n\n".join([prose] * 6)),
+        new_markdown_cell("\n\n".join(prose[4:9])),
         new_code_cell("heat_map()", outputs=[new_output("display_data", data=plotly_output(heat))]),
-        new_markdown_cell("\n\n".join([prose] * 3)),
+        new_markdown_cell("\n\n".join(prose[9:])),
     ]
     nbformat.write(new_notebook(cells=cells), str(path))
 
