@@ -227,3 +227,14 @@ def test_a_notebook_builds_into_a_post_with_the_sites_own_figure_deterministical
     files = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file())
     assert [f for f in files if (one / f).read_bytes() != (two / f).read_bytes()] == []
+
+
+def test_only_notebooks_named_as_posts_are_posts_the_others_stay_files():
+    from types import SimpleNamespace
+
+    from plugins.notebooks.publish import only_posts
+
+    found = {"posts/2026-01-02-a.ipynb", "notebooks/demo.ipynb", "_drafts/idea.ipynb", "posts/2026-01-03-b.md"}
+    generator = SimpleNamespace(get_files=lambda paths, exclude=None, extensions=None: set(found))
+    only_posts(generator)
+    assert generator.get_files([""]) == found - {"notebooks/demo.ipynb"}

@@ -3,6 +3,7 @@
 | signal | handler | reads → writes |
 |---|---|---|
 | `readers_init` | `reader.add_reader` | → the notebook reader for `.ipynb`, in any case |
+| `article_generator_init` | `publish.only_posts` | → the articles read only the notebooks named as posts; the others stay files |
 | `get_generators` | `publish.get_generators` | → a generator writing each notebook's output files and its figures' pages |
 
 Modules: `source` (the notebook file → cells, front matter, each code cell's options),
@@ -16,10 +17,11 @@ The warnings the reader records are emitted by plugins/jekyll's `emit_warnings`,
 
 from pelican import signals
 
-from plugins.notebooks.publish import get_generators
+from plugins.notebooks.publish import get_generators, only_posts
 from plugins.notebooks.reader import add_reader
 
 
 def register():
     signals.readers_init.connect(add_reader)
+    signals.article_generator_init.connect(only_posts)
     signals.get_generators.connect(get_generators)

@@ -62,5 +62,21 @@ class NotebookOutputsGenerator(Generator):
                 write_page(self, writer, figure, figure["page_html"], [content])
 
 
+def only_posts(generator) -> None:
+    """The articles generator reads a notebook only if it is named as a post is (YYYY-MM-DD-title,
+    or any name in `_drafts/`): any other notebook is a file, as in Jekyll (a download a post links)."""
+    from plugins.jekyll.site import NOTEBOOK_SUFFIXES, is_post_source
+
+    find = generator.get_files
+
+    def get_files(paths, exclude=None, extensions=None):
+        found = find(paths, exclude, extensions)
+        return type(found)(
+            f for f in found if Path(f).suffix.lower() not in NOTEBOOK_SUFFIXES or is_post_source(Path(f), set())
+        )
+
+    generator.get_files = get_files
+
+
 def get_generators(pelican):
     return NotebookOutputsGenerator
