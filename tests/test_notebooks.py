@@ -238,3 +238,9 @@ def test_only_notebooks_named_as_posts_are_posts_the_others_stay_files():
     generator = SimpleNamespace(get_files=lambda paths, exclude=None, extensions=None: set(found))
     only_posts(generator)
     assert generator.get_files([""]) == found - {"notebooks/demo.ipynb"}
+
+
+def test_an_error_in_a_cell_names_the_notebook_and_the_cell(reader, tmp_path):
+    cells = [new_raw_cell("---\ntitle: T\n---"), new_markdown_cell("Fine.\n\nBroken $$\\frac{1}$$ here.")]
+    with pytest.raises(SourceError, match=r"a-notebook\.ipynb: cell 2, line 3: .*invalid LaTeX"):
+        read(reader, tmp_path, cells)
