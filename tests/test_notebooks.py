@@ -244,3 +244,20 @@ def test_an_error_in_a_cell_names_the_notebook_and_the_cell(reader, tmp_path):
     cells = [new_raw_cell("---\ntitle: T\n---"), new_markdown_cell("Fine.\n\nBroken $$\\frac{1}$$ here.")]
     with pytest.raises(SourceError, match=r"a-notebook\.ipynb: cell 2, line 3: .*invalid LaTeX"):
         read(reader, tmp_path, cells)
+
+
+@pytest.mark.build
+def test_make_notebooks_runs_each_notebook_once_then_finds_it_frozen(tmp_path, capsys):
+    from tools import notebooks
+    from tools.scratch_site import write_settings
+
+    content = tmp_path / "content"
+    content.mkdir()
+    nbformat.write(new_notebook(cells=[new_code_cell("print(6 * 7)")]), str(content / "2026-01-02-run.ipynb"))
+    settings = write_settings(tmp_path, content, NOTEBOOK_FREEZE=str(tmp_path / "freeze"))
+    assert notebooks.main(["--settings", str(settings)]) == 0
+    assert "ran in" in capsys.readouterr().out
+    frozen = nbformat.read(str(next((tmp_path / "freeze").glob("*.ipynb"))), as_version=4)
+    assert frozen.cells[0].outputs[0]["text"] == "42\n"
+    assert notebooks.main(["--settings", str(settings)]) == 0
+    assert "frozen" in capsys.readouterr().out
