@@ -68,11 +68,6 @@ class Latex:
 
 
 @dataclass
-class Markdown:
-    text: str
-
-
-@dataclass
 class Outputs:
     """What a notebook's outputs add to the post: files under its assets folder (path → bytes),
     its figures (for their pages) and the warnings for its author."""

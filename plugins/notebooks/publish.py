@@ -1,5 +1,7 @@
 """Notebook posts' files into the output: each output's files under assets/notebooks/<post>/, and a page
-of its own for each Plotly figure (/figures/ID/, the theme's `figure.html`, as the site's figures have).
+of its own for each Plotly figure (/figures/ID/, written by plugins/features/figure_pages.py's
+`write_page`, as the site's own figures are). `only_posts` keeps notebooks not named as posts out
+of the articles: they are files.
 
 A Pelican generator: it lists what it writes (`output_paths`, which plugins/features/
 output_paths.py checks against every other file of the build before anything is written)
