@@ -37,9 +37,7 @@ CASES = {
         3,
         "tags: [maths",
     ),
-    "no-title": ("---\ntags: maths\n---\n\nText.\n", None, "title"),
     "unknown-figure": (GOOD_POST + "\n{% figure no-such-figure %}\n", 8, "no-such-figure"),
-    "missing-image-single-quotes": (GOOD_POST + "\n<img src='/assets/images/nowhere.svg' alt='x'>\n", 8, "nowhere.svg"),
     "image-that-is-a-page-source": (
         GOOD_POST + '\n<img src="../pages/404.md" alt="x">\n',
         8,
@@ -63,11 +61,6 @@ CASES = {
     ),
     "untrusted-katex-link": (GOOD_POST + "\nA $\\href{https://example.org}{link}$.\n", 8, "is not allowed in a post"),
     "formula-too-long": (GOOD_POST + "\n$$" + "x" * 70_000 + "$$\n", 8, "formula too long"),
-    "missing-image": (
-        GOOD_POST + '\n<img src="/assets/images/nowhere.svg" alt="x">\n',
-        8,
-        "/assets/images/nowhere.svg",
-    ),
     "missing-template": ("---\ntitle: T\ntemplate: nonexistent\n---\n\nText.\n", 3, "'template: nonexistent'"),
     "impossible-date": ("---\ntitle: T\ndate: 2020-02-30\n---\n\nText.\n", 3, "'date: 2020-02-30' is not a valid"),
     "tags-as-a-mapping": ("---\ntitle: T\ntags: {a: b}\n---\n\nText.\n", 3, "'tags:' must be"),
@@ -75,6 +68,16 @@ CASES = {
     "cr-only-lines": (GOOD_POST.replace("\n", "\r"), 1, "CR-only line endings"),
     "figure-in-a-sentence": (GOOD_POST + "\nAs {% figure ellipse %} shows.\n", 8, "stands alone on its line"),
     "unclosed-comment": (GOOD_POST + "\n{::comment}\nA hidden note.\n", 8, "{::comment} is never closed"),
+}
+
+# What Jekyll publishes broken: the build succeeds and warns, naming the file, line and text.
+WARNINGS = {
+    "missing-image": (
+        GOOD_POST + '\n<img src="/assets/images/nowhere.svg" alt="x">\n',
+        8,
+        "/assets/images/nowhere.svg",
+    ),
+    "missing-image-single-quotes": (GOOD_POST + "\n<img src='/assets/images/nowhere.svg' alt='x'>\n", 8, "nowhere.svg"),
 }
 
 
@@ -126,6 +129,26 @@ def test_bad_input_fails_naming_the_file_and_keeps_the_last_good_site(tmp_path, 
     assert len(errors_in(message)) == 1, message
     assert tree_digest(output) == before
     assert not list(tmp_path.glob(".output.building-*")), "staging folder left behind"
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("name", WARNINGS)
+def test_what_jekyll_publishes_broken_builds_with_one_warning_naming_it(tmp_path, good_build, name):
+    text, line, offending = WARNINGS[name]
+    result, post, output, _ = build_broken(tmp_path, good_build, name, text.encode())
+    message = result.stdout + result.stderr
+    assert result.returncode == 0, message
+    warnings = [m for m in message.splitlines() if m.startswith("warning:")]
+    assert len(warnings) == 1 and f"{post.name}:{line}" in warnings[0] and offending in warnings[0], message
+    assert "Traceback" not in message
+
+
+@pytest.mark.build
+def test_a_post_without_a_title_is_titled_from_its_file_name_as_in_jekyll(tmp_path, good_build):
+    result, post, output, _ = build_broken(tmp_path, good_build, "no-title", b"---\ntags: maths\n---\n\nText.\n")
+    assert result.returncode == 0, result.stdout + result.stderr
+    pages = [p for p in output.rglob("*.html") if "2026-11-27-no-title" in p.read_text() or "No Title" in p.read_text()]
+    assert any("<title>No Title" in p.read_text() for p in pages), [str(p) for p in pages]
 
 
 @pytest.mark.build

@@ -1,7 +1,8 @@
 """Which of the theme's optional styles and scripts a page needs, known from its reader.
 
 The article template links KaTeX's CSS and fonts, the diagram font, the figure
-loader and the footnote previews only on pages that use them. The Jekyll reader
+loader, the footnote previews and the algorithms' stylesheet only on pages that use
+them. The Jekyll reader
 records the markers its HTML has (`html_features`, cached with the page by
 plugins/incremental/content_cache.py), so no step scans a finished page (a page
 can weigh 400 KB); content from another reader is scanned once, here.
@@ -16,6 +17,7 @@ MARKERS = {
     "mermaid": 'class="mermaid',  # a diagram: the labels' font
     "figures": "data-figure-src=",  # an interactive figure: its loader
     "footnotes": 'class="footnote-ref',  # footnote previews
+    "pseudocode": 'class="pseudocode"',  # an algorithm: its stylesheet
 }
 
 

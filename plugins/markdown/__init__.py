@@ -7,6 +7,7 @@ first; on a tie the extension added first runs first (epigraphs before embeds).
 
 | extension | processor (priority) | does |
 |---|---|---|
+| `pseudocode.PseudocodeExtension` | preprocessor (29.6) | ```` ```pseudocode ```` fences → typeset algorithms (pseudocode.js in node, maths by KaTeX) |
 | `figure_tag.FigureTagExtension` | preprocessor (29.5) | `{% figure ID %}` alone on a line → the figure's HTML |
 | `reading_counts.ReadingCountsExtension` | treeprocessor (-100), postprocessor (31) | words, formulas, figures → `md.page_facts` |
 | `epigraph.EpigraphExtension` | postprocessor (5) | `<blockquote cite="…">` → an epigraph |
@@ -32,6 +33,7 @@ from plugins.markdown.external_embeds import ExternalEmbedsExtension
 from plugins.markdown.figure_tag import FigureTagExtension
 from plugins.markdown.kramdown_blocks import KramdownBlocksExtension
 from plugins.markdown.kramdown_math import KramdownMathExtension, Renderer
+from plugins.markdown.pseudocode import PseudocodeExtension
 from plugins.markdown.reading_counts import ReadingCountsExtension
 from plugins.markdown.responsive_images import ResponsiveImagesExtension
 
@@ -62,6 +64,7 @@ def extensions(settings: dict, render: Renderer) -> list:
     configured = [e for e in settings["MARKDOWN"].get("extensions", []) if e not in NOT_FOR_POSTS]
     content, baseurls, site_url = Path(settings["PATH"]), site_paths(settings), settings.get("SITEURL", "")
     return configured + [
+        PseudocodeExtension(render, settings.get("PSEUDOCODE_OPTIONS")),
         FigureTagExtension(content / "assets", site_url),
         ReadingCountsExtension(),
         EpigraphExtension(),
