@@ -18,6 +18,7 @@ help:
 	@echo 'make devserver   the same as make serve'
 	@echo 'make html        install what the build needs and build the site into $(OUTPUTDIR)/'
 	@echo 'make figures     regenerate every figure (python -m figures)'
+	@echo 'make notebooks   run the notebooks whose code changed and freeze their outputs (build/freeze/)'
 	@echo 'make publish     build for publishing with publishconf.py'
 	@echo 'make check       the edit-and-check loop: unit tests only (no browser, no site build; under a minute)'
 	@echo 'make test        install what the tests need (Chromium and nginx included) and run every test'
@@ -53,6 +54,9 @@ html: install chromium
 figures: install chromium
 	$(BIN)/python -m figures
 
+notebooks: install
+	$(BIN)/python -m tools.notebooks
+
 serve: html
 	$(BIN)/python -m tools.serve --host $(HOST) --port $(PORT) --output $(OUTPUTDIR)
 
@@ -84,4 +88,4 @@ import: $(BIN)/.site-deps
 clean:
 	rm -rf $(OUTPUTDIR) $(OUTPUTDIR).previous $(dir $(OUTPUTDIR)).$(notdir $(OUTPUTDIR)).spare build/cache
 
-.PHONY: help install chromium html figures serve devserver publish check test bench lint clean import
+.PHONY: help install chromium html figures notebooks serve devserver publish check test bench lint clean import

@@ -104,6 +104,7 @@ AUTHOR_FEED_RSS = None
 # connect them (plugins/__init__.py has the table of stages).
 PLUGINS = [
     "plugins.jekyll",  # Jekyll posts: front matter, _config.yml, Liquid, the reader
+    "plugins.notebooks",  # Jupyter notebooks as posts, read by the Jekyll reader's path
     "plugins.katex",  # formulas at build time; KaTeX's CSS and fonts cut to what is used
     "plugins.mermaid",  # diagrams drawn at build time
     "plugins.features",  # citations, reading time, social cards, figure pages, search, output check

@@ -3,6 +3,7 @@
 | stage | package | what it does |
 |---|---|---|
 | read | `plugins.jekyll` | a Jekyll post → front matter, Liquid (python-liquid), then Markdown → HTML and metadata |
+| read | `plugins.notebooks` | a Jupyter notebook → the same Jekyll text (cells as Markdown, outputs as HTML and files), read the same way |
 | convert | `plugins.markdown` | the Markdown extensions the reader converts with (kramdown maths and blocks, figure tags, epigraphs, embeds, local files, reading counts); not a Pelican plugin |
 | maths | `plugins.katex` | formulas rendered by KaTeX in node at build time; KaTeX's CSS and fonts cut down to what is used |
 | diagrams | `plugins.mermaid` | ```mermaid fences drawn by Mermaid in headless Chromium into inline SVG |

@@ -255,7 +255,7 @@ def fake_measure_blogs(results):
 
 def measured_bench(tmp_path, monkeypatch, quick=False, reading_rows=None, blog=None):
     """A Bench after every section but the suite ran on fake measurements."""
-    from tools.bench import author, hosting, lighthouse, reader, reading
+    from tools.bench import author, hosting, lighthouse, notebook, reader, reading
     from tools.bench import blog as blog_section
 
     bench = Bench(tmp_path, quick=quick, stack=None)
@@ -265,6 +265,7 @@ def measured_bench(tmp_path, monkeypatch, quick=False, reading_rows=None, blog=N
     reader.record(bench, reader.ReaderResults(run, run, (23, 23, 375), (23, 0, 477)))
     rows = reading_rows or [reading_row("desktop 1280×900"), reading_row("phone 375×740")]
     reading.record(bench, reading.ReadingResults(rows, [1.5, 1.2, 2.0]))
+    notebook.record(bench, reading.ReadingResults(rows, []))
     perfect = lighthouse_report(1.0, 1400.0)
     perfect["audits"]["total-byte-weight"] = {"numericValue": 150_000.0}
     fake = lighthouse.Lighthouse({c: 100.0 for c in lighthouse.CATEGORIES}, perfect)

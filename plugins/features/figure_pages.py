@@ -2,7 +2,8 @@
 
 The page shows the same figure as the posts (plot, slider, caption, static
 fallback, CSV links) with the list of posts that use it. It is written by a
-Pelican generator with the theme's `figure.html` template.
+Pelican generator with the theme's `figure.html` template (`write_page`; a notebook's
+figures get theirs the same way, plugins/notebooks/publish.py).
 """
 
 from __future__ import annotations
@@ -40,16 +41,22 @@ class FigurePagesGenerator(Generator):
         for figure_id, meta in self.interactive():
             used_by = [a for a in articles if figure_id in tags[a.source_path]]
             spec = json.loads((assets / "figures" / f"{figure_id}.json").read_text())
-            writer.write_file(
-                save_as(figure_id),
-                self.get_template("figure"),
-                self.context,
-                figure_meta=meta,
-                figure_html=interactive_html(figure_id, meta, spec, site_url, own_page=True, assets=assets),
-                used_by=used_by,
-                relative_urls=self.settings["RELATIVE_URLS"],
-                url=f"figures/{figure_id}/",
-            )
+            figure = interactive_html(figure_id, meta, spec, site_url, own_page=True, assets=assets)
+            write_page(self, writer, meta, figure, used_by)
+
+
+def write_page(generator: Generator, writer, meta: dict, figure_html: str, used_by: list) -> None:
+    """The figure's page (the theme's figure.html): its HTML, at full width, and the posts that show it."""
+    writer.write_file(
+        save_as(meta["id"]),
+        generator.get_template("figure"),
+        generator.context,
+        figure_meta=meta,
+        figure_html=figure_html,
+        used_by=used_by,
+        relative_urls=generator.settings["RELATIVE_URLS"],
+        url=f"figures/{meta['id']}/",
+    )
 
 
 def get_generators(pelican):

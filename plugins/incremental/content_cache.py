@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CODE = [ROOT / "plugins", ROOT / "figures"]
 LIBRARIES = ["pelican", "markdown", "pymdown-extensions", "pygments", "pyyaml", "lxml", "pybtex"]
 KATEX_PACKAGE_JSON = ROOT / "node_modules" / "katex" / "package.json"
-SOURCE_SUFFIXES = MARKDOWN_SUFFIXES  # what the Jekyll reader converts
+SOURCE_SUFFIXES = (*MARKDOWN_SUFFIXES, ".ipynb")  # what the Jekyll and notebook readers convert
 # Liquid that can read other posts ({% post_url %}, page.previous, site.posts…): anything but
 # our own {% figure %} tag, which reads only figure metadata (covered by inputs_digest).
 SITE_LIQUID = re.compile(rb"\{\{|\{%-?\s*(?!figure\s)\w")
@@ -152,6 +152,10 @@ class ReaderCache:
         digest = hashlib.sha256(self.key + b"\0" + source.encode() + b"\0" + data)
         if SITE_LIQUID.search(data):  # its HTML may name other posts: key it on all of them
             digest.update(self.site_digest())
+        if source.lower().endswith(".ipynb"):  # a notebook's outputs may come from its frozen copy
+            from plugins.notebooks.reader import cache_inputs
+
+            digest.update(cache_inputs(source, self.settings))
         digest = digest.hexdigest()
         return self.folder / digest[:2] / f"{digest[2:40]}.pickle"
 

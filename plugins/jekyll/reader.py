@@ -119,7 +119,7 @@ class JekyllMarkdownReader(MarkdownReader):
 
     def read_post(self, source_path):
         self.warnings: list[tuple[str, int | None, str]] = []
-        text = read_text(source_path)
+        text = self.source_text(source_path)
         front, body, offset = split_front_matter(source_path, text)
         if not front and (line := unopened_front_matter(text)):
             self.warn(source_path, line, UNOPENED)  # Jekyll: the lines are text, the title the file's name
@@ -170,7 +170,7 @@ class JekyllMarkdownReader(MarkdownReader):
 
     def convert(self, body: str, renderer) -> tuple[str, dict, list[tuple[int | None, str]]]:
         """(the body as HTML, metadata the conversion found, warnings (line in `body`, message))."""
-        self._md = Markdown(**{**self.settings["MARKDOWN"], "extensions": markdown_extensions(self.settings, renderer)})
+        self._md = Markdown(**{**self.settings["MARKDOWN"], "extensions": self.extensions(renderer)})
         self._md.author_warnings = []  # (line in the Markdown, message): what Jekyll would publish broken
         content = self._md.convert(body)
         facts = {
@@ -179,6 +179,14 @@ class JekyllMarkdownReader(MarkdownReader):
             "toc_placeholder": getattr(self._md, "kramdown_toc", False),
         }
         return content, facts, self._md.author_warnings
+
+    def source_text(self, source_path) -> str:
+        """The post as Jekyll text (front matter, Markdown); a reader of another format overrides it."""
+        return read_text(source_path)
+
+    def extensions(self, renderer) -> list:
+        """The Markdown extensions a page is converted with (a reader of another format adds its own)."""
+        return markdown_extensions(self.settings, renderer)
 
     def page_url(self, source_path: str) -> str | None:
         """This post's URL from the site root (`/2020/01/02/x/`): what its relative links are relative to."""

@@ -33,6 +33,7 @@ from plugins.jekyll.config import (
 
 POST_NAME = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
+NOTEBOOK_SUFFIXES = (".ipynb",)  # Jupyter notebooks: posts named as Markdown posts are (plugins/notebooks)
 HTML_SUFFIXES = (".html", ".htm")  # posts only in _posts/ or _drafts/ (Liquid, no Markdown)
 SOURCE_SUFFIXES = MARKDOWN_SUFFIXES + HTML_SUFFIXES  # every file a post can be: read, never copied
 POST_FOLDERS = ("_posts", "_drafts")
@@ -98,6 +99,10 @@ class Post:
 
 def read_front_matter(path: Path) -> dict:
     """The YAML front matter of a file, or {} (errors are reported when the file itself is read)."""
+    if path.suffix.lower() in NOTEBOOK_SUFFIXES:
+        from plugins.notebooks.source import front_values
+
+        return front_values(path)
     m = FRONT_MATTER.match(path.read_text(encoding="utf-8", errors="replace").removeprefix("\ufeff"))
     try:
         meta = load_yaml(m.group("yaml") or "") if m else {}
@@ -194,11 +199,11 @@ def titleize_slug(slug: str) -> str:
 
 
 def is_post_source(rel: Path, excluded: set[str]) -> bool:
-    """A file Jekyll reads as a post: a Markdown file named YYYY-MM-DD-title (or any name in
+    """A file Jekyll reads as a post: a Markdown file (or notebook) named YYYY-MM-DD-title (or any name in
     `_drafts/`), or an .html/.htm one under `_posts/`/`_drafts/`, outside excluded folders."""
     if any(part in excluded or part.startswith(".") for part in rel.parts[:-1]):
         return False
-    if rel.suffix.lower() not in MARKDOWN_SUFFIXES and not is_html_post(rel):
+    if rel.suffix.lower() not in MARKDOWN_SUFFIXES + NOTEBOOK_SUFFIXES and not is_html_post(rel):
         return False
     return bool(POST_NAME.fullmatch(rel.stem)) or "_drafts" in rel.parts
 

@@ -60,7 +60,9 @@ NARROW_MEDIA = "screen and (max-width: 34rem)"
 
 
 def _sized(meta: dict, assets: Path, rel: str) -> tuple[str, tuple[int, int]]:
-    size = intrinsic_size(assets / rel)
+    """A picture's size: from `meta["sizes"]` (figures whose files are not on disk yet), else its file."""
+    known = (meta.get("sizes") or {}).get(rel)
+    size = tuple(known) if known else intrinsic_size(assets / rel)
     if size is None:
         raise ValueError(f"figure {meta['id']!r}: cannot read the size of {assets / rel}")
     return rel, size
@@ -116,30 +118,40 @@ def feed_pictures(context, feed) -> None:
                 item[key] = plain_img(item[key])
 
 
-def interactive_html(
-    figure_id: str, meta: dict, spec: dict, site_url: str, own_page: bool = False, assets: Path = ASSETS
-) -> str:
-    slider = spec["slider"]
+def slider_html(base: str, slider: dict) -> str:
+    """The figure's slider and the live readout of its state."""
     states, default = slider["states"], slider["default"]
-    base = f"figure-{figure_id}"
-    src = f"{site_url}/assets/figures/{figure_id}.json"
-    # Both heights are reserved by CSS before plotly.js arrives (no layout shift);
-    # figures.js picks the matching layout with the same breakpoint.
-    wide, narrow = int(spec["layout"]["height"]), int(spec["narrow"]["height"])
     e = html.escape
     return (
-        f'<figure class="figure figure-interactive" id="{base}">'
-        f'<div class="figure-plot" data-figure-src="{e(src)}" role="img" aria-label="{e(meta["label"])}"'
-        f' style="--plot-height:{wide}px;--plot-height-narrow:{narrow}px"></div>'
         f'<div class="figure-controls">'
         f'<label for="{base}-slider">{e(slider["name"])}</label>'
         f'<input type="range" id="{base}-slider" min="0" max="{len(states) - 1}" step="1" value="{default}"'
         f' aria-valuetext="{e(states[default]["label"])}" aria-controls="{base}-readout" disabled>'
         f'<output id="{base}-readout" for="{base}-slider" aria-live="polite">{e(states[default]["text"])}</output>'
         f"</div>"
+    )
+
+
+def interactive_html(
+    figure_id: str, meta: dict, spec: dict, site_url: str, own_page: bool = False, assets: Path = ASSETS
+) -> str:
+    """The interactive figure: its plot's reserved box, its slider if the spec has one, its static
+    picture, caption and links. Its JSON is `meta["spec"]` under assets/ (default figures/ID.json)."""
+    base = f"figure-{figure_id}"
+    src = f"{site_url}/assets/{meta.get('spec') or f'figures/{figure_id}.json'}"
+    # Both heights are reserved by CSS before plotly.js arrives (no layout shift);
+    # figures.js picks the matching layout with the same breakpoint.
+    wide, narrow = int(spec["layout"]["height"]), int(spec["narrow"]["height"])
+    e = html.escape
+    caption = f"<figcaption>{e(meta['caption'])}</figcaption>" if meta["caption"] else ""
+    return (
+        f'<figure class="figure figure-interactive" id="{base}">'
+        f'<div class="figure-plot" data-figure-src="{e(src)}" role="img" aria-label="{e(meta["label"])}"'
+        f' style="--plot-height:{wide}px;--plot-height-narrow:{narrow}px"></div>'
+        f"{slider_html(base, spec['slider']) if spec.get('slider') else ''}"
         # The default state as a picture: shown without JavaScript, in feeds and in print.
         f"{picture_html(meta, site_url, assets)}"
-        f"<figcaption>{e(meta['caption'])}</figcaption>"
+        f"{caption}"
         f"{figure_links(figure_id, meta, site_url, own_page)}"
         f"</figure>"
     )

@@ -20,7 +20,7 @@ from the response bodies (`gzip -9` of text types; fonts and images count as sen
 
 The package, one job per module:
 - `context`: the run's temporary folder, the sites and servers it measures, the values measured;
-- `reader`, `reading`, `lighthouse`, `author`, `blog`, `hosting`: the sections, each measuring
+- `reader`, `reading`, `notebook`, `lighthouse`, `author`, `blog`, `hosting`: the sections, each measuring
   and printing its table rows;
 - `baseline`: the naive page and its plain server; `nginx`: a private nginx over a publish build;
 - `builders`, `processes`, `dev_server`, `katex_rate`: what the blog section times (our build,

@@ -52,41 +52,47 @@ SCORES = {
 }
 
 
-def reading_budgets(v: str, shown: str) -> list[Budget]:
-    """The reading budgets for one viewport (raw bytes, local server)."""
-    return [
+def reading_budgets(v: str, shown: str, section: str = "reading", what: str = "Reading") -> list[Budget]:
+    """The reading budgets for one viewport (raw bytes, local server); `section` "notebook": the
+    notebook post's values."""
+    budgets = [
         Budget(
-            f"Reading, {shown}: ≤ 120 KB before scrolling", f"reading.{v}.before_scrolling", 120 * KB, "<=", "{:,.0f} B"
+            f"{what}, {shown}: ≤ 120 KB before scrolling",
+            f"{section}.{v}.before_scrolling",
+            120 * KB,
+            "<=",
+            "{:,.0f} B",
         ),
         Budget(
-            f"Reading, {shown}: ≤ 300 KB after reading to the end, no figure touched",
-            f"reading.{v}.after_reading",
+            f"{what}, {shown}: ≤ 300 KB after reading to the end, no figure touched",
+            f"{section}.{v}.after_reading",
             300 * KB,
             "<=",
             "{:,.0f} B",
         ),
         Budget(
-            f"Reading, {shown}: no Mermaid and no plotly.js requested while reading (1 if any)",
-            f"reading.{v}.heavy_js_while_reading",
+            f"{what}, {shown}: no Mermaid and no plotly.js requested while reading (1 if any)",
+            f"{section}.{v}.heavy_js_while_reading",
             0,
             "<=",
             "{:.0f}",
         ),
         Budget(
-            f"Reading, {shown}: ≤ 1.5 MB after touching every figure",
-            f"reading.{v}.after_touching",
+            f"{what}, {shown}: ≤ 1.5 MB after touching every figure",
+            f"{section}.{v}.after_touching",
             1.5 * MB,
             "<=",
             "{:,.0f} B",
         ),
         Budget(
-            f"Reading, {shown}: every figure interactive once touched (figures left static)",
-            f"reading.{v}.figures_not_interactive",
+            f"{what}, {shown}: every figure interactive once touched (figures left static)",
+            f"{section}.{v}.figures_not_interactive",
             0,
             "<=",
             "{:.0f}",
         ),
     ]
+    return budgets
 
 
 BUDGETS = [
@@ -103,6 +109,8 @@ BUDGETS = [
     Budget("CLS 0.00 while scrolling through every figure", "reader.scroll_cls", 0, "== to 2 decimals", "{:.3f}"),
     # Reading costs at two viewports, and Lighthouse 100 everywhere.
     *(budget for v, shown in VIEWPORTS.items() for budget in reading_budgets(v, shown)),
+    # A notebook post with two Plotly outputs costs a reader what a Markdown post does.
+    *(budget for v, shown in VIEWPORTS.items() for budget in reading_budgets(v, shown, "notebook", "Notebook post")),
     *(
         Budget(f"Lighthouse {preset} {name} = 100", f"lighthouse.{preset}.{category}", 100, ">=", "{:.0f}")
         for preset in LIGHTHOUSE

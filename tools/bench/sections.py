@@ -9,12 +9,13 @@ would disturb timings.
 
 from __future__ import annotations
 
-from tools.bench import author, blog, hosting, lighthouse, reader, reading
+from tools.bench import author, blog, hosting, lighthouse, notebook, reader, reading
 
 # The blog comes before hosting, which times Pagefind on the blog's largest build.
 SECTIONS = [
     reader.SECTION,
     reading.SECTION,
+    notebook.SECTION,
     lighthouse.SECTION,
     author.SECTION,
     blog.SECTION,

@@ -1,6 +1,6 @@
 // Draws one interactive figure with plotly.js: loaded by figures-open.js on the first sign of
 // intent, alongside plotly.js and the figure's JSON, so that reading costs none of it.
-// A native range input drives each figure (keyboard, mouse, touch); the theme toggle
+// A native range input drives each figure that has one (keyboard, mouse, touch); the theme toggle
 // restyles plots in place.
 (function () {
   "use strict";
@@ -59,7 +59,9 @@
         return Plotly.relayout(plot, Object.assign(themeLayout(), sizeLayout(spec)));
       }).then(function () {
         narrowScreen.addEventListener("change", function () { Plotly.relayout(plot, sizeLayout(spec)); });
+        document.addEventListener("themechange", function () { Plotly.relayout(plot, themeLayout()); });
         var pending = Promise.resolve();
+        if (!input || !spec.slider) { plot.dataset.ready = "true"; return null; } // a figure without a slider
         input.addEventListener("input", function () {
           var index = Number(input.value), state = spec.slider.states[index];
           input.setAttribute("aria-valuetext", state.label);
@@ -68,7 +70,6 @@
           pending = pending.then(function () { return applyState(Plotly, plot, spec, index); })
             .catch(function (err) { console.error(err); });
         });
-        document.addEventListener("themechange", function () { Plotly.relayout(plot, themeLayout()); });
         // The reader may have moved the slider while plotly.js was on its way: open there.
         if (Number(input.value) !== spec.slider.default) input.dispatchEvent(new Event("input"));
         // Ready (and the static picture hidden, see site.css) once the plot shows that state.
