@@ -44,17 +44,22 @@ def is_local(url: str) -> bool:
     return not (parts.scheme or parts.netloc or url.startswith("{"))
 
 
+def svg_size(data: bytes) -> tuple[int, int] | None:
+    """CSS pixels of an SVG: its root's width and height (px or pt), else its viewBox."""
+    root = re.search(rb"<svg\b[^>]*>", data[:4096])
+    root = root.group(0).decode(errors="replace") if root else ""
+    w, h = (re.search(rf'\b{a}="([\d.]+)(px|pt)?"', root) for a in ("width", "height"))
+    if w and h:
+        scale = [4 / 3 if m.group(2) == "pt" else 1 for m in (w, h)]
+        return round(float(w.group(1)) * scale[0]), round(float(h.group(1)) * scale[1])
+    box = re.search(r'viewBox="[\d.+-]+[ ,]+[\d.+-]+[ ,]+([\d.]+)[ ,]+([\d.]+)"', root)
+    return (round(float(box.group(1))), round(float(box.group(2)))) if box else None
+
+
 def intrinsic_size(path: Path) -> tuple[int, int] | None:
-    """(width, height): CSS pixels of an SVG (root width/height, else viewBox), pixels of a raster image."""
+    """(width, height): CSS pixels of an SVG (svg_size), pixels of a raster image."""
     if path.suffix == ".svg":
-        root = re.search(rb"<svg\b[^>]*>", path.read_bytes()[:4096])
-        root = root.group(0).decode() if root else ""
-        w, h = (re.search(rf'\b{a}="([\d.]+)(px|pt)?"', root) for a in ("width", "height"))
-        if w and h:
-            scale = [4 / 3 if m.group(2) == "pt" else 1 for m in (w, h)]
-            return round(float(w.group(1)) * scale[0]), round(float(h.group(1)) * scale[1])
-        box = re.search(r'viewBox="[\d.+-]+[ ,]+[\d.+-]+[ ,]+([\d.]+)[ ,]+([\d.]+)"', root)
-        return (round(float(box.group(1))), round(float(box.group(2)))) if box else None
+        return svg_size(path.read_bytes())
     if path.suffix in (".png", ".webp", ".jpg", ".jpeg", ".gif"):
         from PIL import Image, UnidentifiedImageError
 

@@ -164,7 +164,8 @@ def latex_of(text: str) -> str | None:
 
 def picture(mime: str, value, rel_stem: str, out: Outputs, where: str, alt: str) -> str | None:
     """An image output as a file under the assets folder, and its <img>; None if it is not an image."""
-    from plugins.notebooks.svg import sanitised_svg, svg_size
+    from plugins.markdown.local_files import svg_size
+    from plugins.notebooks.svg import sanitised_svg
 
     if mime == "image/svg+xml":
         try:

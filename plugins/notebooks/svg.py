@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from plugins.markdown.local_files import svg_size
+
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 REMOVED = {"script", "foreignObject", "iframe", "object", "embed", "audio", "video", "handler", "listener"}
@@ -56,15 +58,3 @@ def sanitised_svg(data: bytes) -> tuple[bytes, tuple[int, int] | None]:
     # No XML declaration, no DOCTYPE (it names an external DTD): the drawing alone.
     cleaned = etree.tostring(root, encoding="utf-8")
     return cleaned, svg_size(cleaned)
-
-
-def svg_size(data: bytes) -> tuple[int, int] | None:
-    """CSS pixels of an SVG: its root's width and height (px or pt), else its viewBox."""
-    root = re.search(rb"<svg\b[^>]*>", data[:4096])
-    root = root.group(0).decode() if root else ""
-    w, h = (re.search(rf'\b{a}="([\d.]+)(px|pt)?"', root) for a in ("width", "height"))
-    if w and h:
-        scale = [4 / 3 if m.group(2) == "pt" else 1 for m in (w, h)]
-        return round(float(w.group(1)) * scale[0]), round(float(h.group(1)) * scale[1])
-    box = re.search(r'viewBox="[\d.+-]+[ ,]+[\d.+-]+[ ,]+([\d.]+)[ ,]+([\d.]+)"', root)
-    return (round(float(box.group(1))), round(float(box.group(2)))) if box else None
