@@ -229,10 +229,11 @@ def test_a_bad_date_in_a_file_name_names_that_file_only(tmp_path, good_build):
     result = run_build(write_settings(tmp_path, post.parent.parent), output)
     message = result.stdout + result.stderr
     assert result.returncode != 0
-    assert errors_in(message) == [
-        f"error: {bad}: the date in the file name, 2020-13-45, is not a date: rename the file "
-        "YYYY-MM-DD-title.md with a real date (or give the post a 'date:')"
-    ], message
+    assert errors_in(message) == ["error: Could not process posts/2020-13-45-t.md"], message
+    assert (
+        f"\n    {bad}: the date in the file name, 2020-13-45, is not a date: rename the file "
+        "YYYY-MM-DD-title.md with a real date (or give the post a 'date:')\n"
+    ) in message, message
     assert tree_digest(output) == before
 
 
