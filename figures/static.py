@@ -57,9 +57,16 @@ def picture_format(spec: dict) -> str:
 
 
 def has_narrow_picture(spec: dict) -> bool:
-    """True if the spec's phone relayout changes more than the height (e.g. stacks panels):
-    then the wide picture, letterboxed into the phone's box, would be small, so phones get a picture of their own."""
-    return any(key != "height" for key in spec.get("narrow", {}))
+    """True unless the wide picture already has the shape of the phone's box (NARROW_WIDTH wide, the
+    phone layout's height): a phone relayout that changes more than the height (stacked panels),
+    or a box of another shape, would show the wide picture letterboxed, small and with tiny
+    text, so phones get a picture of their own, drawn at their width."""
+    narrow = spec.get("narrow", {})
+    if any(key != "height" for key in narrow):
+        return True
+    wide = WIDTH / spec["layout"]["height"]
+    phone = NARROW_WIDTH / narrow.get("height", spec["layout"]["height"])
+    return abs(wide / phone - 1) > 0.1
 
 
 def narrow_relayout(layout: dict, spec: dict) -> None:

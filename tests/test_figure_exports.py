@@ -298,24 +298,27 @@ def test_each_static_picture_is_small_and_the_exporters_own_drawing(generated, e
 
 @pytest.mark.build
 @pytest.mark.parametrize("figure_id", INTERACTIVE)
-def test_only_the_stacked_ellipse_has_a_phone_shaped_picture_small_and_the_exporters_own(
+def test_every_interactive_figure_has_a_phone_shaped_picture_small_and_the_exporters_own(
     generated, exporter, figure_id
 ):
     spec = json.loads((generated / "figures" / f"{figure_id}.json").read_text())
     path = picture_of(generated, figure_id, narrow=True)
-    if figure_id != "ellipse":  # their phone layout only sets a height: the one picture serves
-        assert path is None and set(spec["narrow"]) == {"height"}
-        return
-    assert path.name == "ellipse-narrow.webp"
+    assert path is not None and path.stem == f"{figure_id}-narrow"  # a phone's box is not the wide picture's shape
     assert path.stat().st_size <= MAX_PICTURE_BYTES, f"{path.name} is {path.stat().st_size} bytes"
-    assert exporter.picture(spec, narrow=True) == ("webp", path.read_bytes())  # same bytes from another session
-    with Image.open(path) as image:  # 400 CSS px wide at 2x, the phone layout's height
-        assert image.format == "WEBP" and image.size == (2 * NARROW_WIDTH, 2 * spec["narrow"]["height"])
+    assert exporter.picture(spec, narrow=True) == (
+        path.suffix[1:],
+        path.read_bytes(),
+    )  # same bytes from another session
+    size = (NARROW_WIDTH, spec["narrow"]["height"])
+    if path.suffix == ".webp":
+        with Image.open(path) as image:  # at 2x, the phone layout's height
+            assert image.format == "WEBP" and image.size == (2 * size[0], 2 * size[1])
+            size = image.size
     meta = read_meta(figure_id, generated)
     html = interactive_html(figure_id, meta, spec, "", assets=generated)
     source = BeautifulSoup(html, "html.parser").select_one("picture > source")
-    assert source["srcset"] == "/assets/figures/ellipse-narrow.webp"
-    assert (source["width"], source["height"]) == (str(2 * NARROW_WIDTH), str(2 * spec["narrow"]["height"]))
+    assert source["srcset"] == f"/assets/figures/{path.name}"
+    assert (source["width"], source["height"]) == (str(size[0]), str(size[1]))
 
 
 @pytest.mark.build

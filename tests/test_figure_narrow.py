@@ -1,5 +1,7 @@
-"""Phone-shaped static pictures: a figure whose phone layout stacks its panels gets a picture drawn in that
-layout, served by <picture><source media> to phones; the wide one stays for desktops, print and feeds.
+"""Phone-shaped static pictures: a figure whose phone box has another shape than its wide picture (its
+phone layout stacks its panels, or only its height is kept on a narrow column) gets a picture drawn at the
+phone's width in that layout, served by <picture><source media> to phones; the wide one stays for
+desktops, print and feeds.
 
 Unit tests run in-process on small specs and fake files; the `build`/`browser` tests export the real
 ellipse figure and look at the built post in Chromium.
@@ -33,10 +35,12 @@ def two_panel_spec(narrow: dict | None) -> dict:
 # --- which figures get one, and what kaleido is given -----------------------------------------------------------
 
 
-def test_only_a_phone_layout_that_changes_more_than_the_height_gets_a_picture_of_its_own():
+def test_a_phone_box_of_another_shape_than_the_wide_picture_gets_a_picture_of_its_own():
     assert has_narrow_picture(two_panel_spec(STACKED))
-    assert not has_narrow_picture(two_panel_spec({"height": 500}))  # beta-slider, x2-fit: same drawing, taller
-    assert not has_narrow_picture(two_panel_spec(None))
+    assert has_narrow_picture(two_panel_spec({"height": 500}))  # beta-slider, x2-fit: a taller box on phones
+    assert has_narrow_picture(two_panel_spec(None))  # the same height on a column half as wide
+    same_shape = round(300 * NARROW_WIDTH / WIDTH)
+    assert not has_narrow_picture(two_panel_spec({"height": same_shape}))  # the wide picture fits as it is
 
 
 def test_the_narrow_export_applies_the_phone_relayout_after_the_state():
@@ -63,7 +67,10 @@ class FakeExporter:
         return "svg", b"<svg narrow/>" if narrow else b"<svg/>"
 
 
-@pytest.mark.parametrize(("narrow", "expected"), [(STACKED, ["figures/toy-narrow.svg"]), ({"height": 500}, [])])
+@pytest.mark.parametrize(
+    ("narrow", "expected"),
+    [(STACKED, ["figures/toy-narrow.svg"]), ({"height": 500}, ["figures/toy-narrow.svg"]), ({"height": 169}, [])],
+)
 def test_the_narrow_picture_is_listed_with_the_figures_files(narrow, expected):
     out = FigureOutput("toy", "interactive", "label", "caption")
     exporter = FakeExporter()
@@ -134,39 +141,62 @@ def test_feeds_get_the_plain_img(tmp_path):
 
 # --- in Chromium, on the built post ---------------------------------------------------------------------------
 
-LOADED = (
-    "(() => { const i = document.querySelector('#figure-ellipse img.figure-static');"
-    " return i.complete && i.naturalWidth > 0; })()"
-)
 
-
-def static_shape(page) -> dict:
-    """The visible static picture of the ellipse (which file, its natural size) and the box it is shown in."""
-    img = page.locator("#figure-ellipse img.figure-static")
+def static_shape(page, figure_id: str = "ellipse") -> dict:
+    """The visible static picture of a figure (which file, its natural size) and the box it is shown in."""
+    selector = f"#figure-{figure_id} img.figure-static"
+    img = page.locator(selector)
     img.scroll_into_view_if_needed()  # loading="lazy"
-    wait_until(page, LOADED)
-    return page.evaluate(
-        """() => {
-          const img = document.querySelector('#figure-ellipse img.figure-static');
-          const box = img.getBoundingClientRect();
-          return {src: img.currentSrc, natural: img.naturalWidth / img.naturalHeight,
-                  box: box.width / box.height, visible: getComputedStyle(img).visibility};
-        }"""
+    wait_until(
+        page,
+        f"(() => {{ const i = document.querySelector('{selector}'); return i.complete && i.naturalWidth > 0; }})()",
     )
+    return page.evaluate(
+        """(selector) => {
+          const img = document.querySelector(selector);
+          const box = img.getBoundingClientRect();
+          return {src: img.currentSrc, natural: img.naturalWidth / img.naturalHeight, width: box.width,
+                  box: box.width / box.height, visible: getComputedStyle(img).visibility};
+        }""",
+        selector,
+    )
+
+
+def font_sizes(node) -> list[float]:
+    """Every font size (px) set in a Plotly layout: `font`, `tickfont`, `title.font`, annotations'."""
+    if isinstance(node, list):
+        return [size for item in node for size in font_sizes(item)]
+    if not isinstance(node, dict):
+        return []
+    sizes = []
+    for key, value in node.items():
+        if key.endswith("font") and isinstance(value, dict) and isinstance(value.get("size"), int | float):
+            sizes.append(value["size"])
+        sizes += font_sizes(value)
+    return sizes
 
 
 @pytest.mark.browser
 @pytest.mark.build
-@pytest.mark.parametrize(("width", "height", "file"), [(375, 740, "ellipse-narrow.webp"), (1280, 900, "ellipse.webp")])
-def test_the_visible_static_picture_fills_most_of_its_box(reader, width, height, file):
-    """Before touch the plot's box shows the static picture, letterboxed (object-fit: contain): on a phone
-    the wide side-by-side drawing left two small panels between empty bands. Its shape must match the box."""
+@pytest.mark.parametrize("figure_id", ["beta-slider", "x2-fit", "ellipse"])
+@pytest.mark.parametrize(("width", "height", "narrow"), [(375, 740, True), (1280, 900, False)])
+def test_the_visible_static_picture_fills_its_box_with_legible_text(reader, figure_id, width, height, narrow):
+    """Before touch the plot's box shows the static picture (object-fit: contain): on a phone the wide
+    drawing left a small picture between empty bands, its text a few pixels high. Its shape must match
+    the box, and its smallest text, scaled to the box, must stay at least 10 CSS px."""
+    from tests.conftest import ROOT
+
     page, _ = reader(POST_URL, width=width, height=height)
-    shape = static_shape(page)
-    assert shape["src"].endswith(f"/assets/figures/{file}") and shape["visible"] == "visible"
-    box = page.locator("#figure-ellipse .figure-plot").bounding_box()
+    shape = static_shape(page, figure_id)
+    name = shape["src"].rsplit("/", 1)[1]
+    assert name.startswith(f"{figure_id}-narrow." if narrow else f"{figure_id}.") and shape["visible"] == "visible"
+    box = page.locator(f"#figure-{figure_id} .figure-plot").bounding_box()
     assert abs(box["width"] / box["height"] / shape["box"] - 1) < 0.01  # the img fills the plot's box
     assert abs(shape["natural"] / shape["box"] - 1) < 0.15, shape
+    spec = json.loads((ROOT / "content" / "assets" / "figures" / f"{figure_id}.json").read_text())
+    drawn_at = NARROW_WIDTH if narrow else WIDTH  # CSS px the picture was exported at
+    smallest = min(font_sizes(spec["layout"]))
+    assert smallest * shape["width"] / drawn_at >= 10, (figure_id, smallest, shape["width"])
 
 
 @pytest.mark.browser
