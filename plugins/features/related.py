@@ -5,28 +5,56 @@ template's "Related posts" list. A candidate's score is (tags shared, same categ
 post with neither is never related. Ties go to the newer post, then to the URL, so the
 list is the same in every build of the same posts. Drafts and hidden posts are not
 among the generator's articles, so they are never listed.
+
+Posts with the same tags and category have the same ranking, so it is computed once per
+such group (a thousand-post blog has far fewer groups than posts).
 """
 
 from __future__ import annotations
 
+import heapq
+from dataclasses import dataclass
+
 MOST = 4
 
 
-def related_to(article, others: list) -> list:
-    tags = {str(t) for t in getattr(article, "tags", None) or ()}
+@dataclass(frozen=True)
+class _Entry:
+    tags: frozenset[str]
+    category: str
+    order: tuple  # newer first, then by URL
+    article: object
+
+
+def _entry(article) -> _Entry:
+    tags = frozenset(str(t) for t in getattr(article, "tags", None) or ())
     category = str(getattr(article, "category", "") or "")
+    return _Entry(tags, category, (-article.date.timestamp(), article.url), article)
 
-    def score(other) -> tuple[int, int]:
-        shared = len(tags & {str(t) for t in getattr(other, "tags", None) or ()})
-        return shared, int(bool(category) and str(getattr(other, "category", "") or "") == category)
 
-    ranked = [(score(o), o) for o in others if o is not article and o.url != article.url]
-    ranked = [(s, o) for s, o in ranked if s != (0, 0)]
-    ranked.sort(key=lambda so: (-so[0][0], -so[0][1], -so[1].date.timestamp(), so[1].url))
-    return [o for _, o in ranked[:MOST]]
+def _ranked(tags: frozenset[str], category: str, entries: list[_Entry], count: int) -> list[_Entry]:
+    """The `count` best entries for a post with these tags and category."""
+
+    def key(e: _Entry) -> tuple:
+        return (-len(tags & e.tags), -int(bool(category) and e.category == category), e.order)
+
+    scored = (e for e in entries if (tags & e.tags) or (category and e.category == category))
+    return heapq.nsmallest(count, scored, key=key)
+
+
+def related_to(article, others: list) -> list:
+    """Up to MOST of `others` related to `article` (never itself, nor a post at its URL)."""
+    me = _entry(article)
+    entries = [_entry(o) for o in others if o is not article and o.url != article.url]
+    return [e.article for e in _ranked(me.tags, me.category, entries, MOST)]
 
 
 def link_related(generator) -> None:
-    articles = list(generator.articles)
-    for article in articles:
-        article.related_posts = related_to(article, articles)
+    entries = [_entry(a) for a in generator.articles]
+    groups: dict[tuple, list[_Entry]] = {}
+    for entry in entries:
+        signature = (entry.tags, entry.category)
+        if signature not in groups:  # one post more than shown, in case the post itself is among them
+            groups[signature] = _ranked(entry.tags, entry.category, entries, MOST + 1)
+        best = [e.article for e in groups[signature] if e.article is not entry.article]
+        entry.article.related_posts = [a for a in best if a.url != entry.article.url][:MOST]
