@@ -289,3 +289,14 @@ def test_a_build_note_is_printed_and_fails_nothing(build_with_plugin):
     assert status == 0, err
     assert err.splitlines()[0] == "note: 2 formulas drawn by MathJax: posts/x.md:3, posts/x.md:9", err
     assert "warning" not in err and "error" not in err, err
+
+
+def test_an_image_with_empty_alt_text_is_a_note_naming_its_line_and_fails_nothing(build_with_plugin):
+    """`alt=""` is valid HTML (a decorative image) and Jekyll publishes it: Pelican's own warning
+    for it would fail the build, so it becomes a note with the file and the line."""
+    post = POST + "\nMore text.\n\n<img src='deco.png' alt=''>\n"
+    status, err = build_with_plugin("def register():\n    pass\n", posts={"post.md": post})
+    assert status == 0, err
+    (line,) = [m for m in err.splitlines() if "deco.png" in m]
+    assert line.startswith("note: ") and line.split(": ")[1].endswith("post.md:8"), line
+    assert "warning" not in err and "error" not in err, err

@@ -101,6 +101,26 @@ class Outcome(list):
         self.warnings, self.notes = list(warnings), list(notes)
 
 
+# Pelican's warning group for `<img alt="">`. An empty alt is valid HTML (a decorative image, which
+# screen readers skip) and Jekyll publishes it: it is a note for the author, never a failed build.
+PELICAN_EMPTY_ALT = "Other images have empty alt attributes"
+
+
+def empty_alt_note(image: str, source: str) -> str:
+    """The note for an image with empty alt text in `source`: the file, the line that names the
+    image (its first mention), and what to do if the image carries meaning."""
+    try:
+        text = Path(source).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        text = ""
+    at = text.find(image)
+    where = f"{source}:{text.count(chr(10), 0, at) + 1}" if at >= 0 else source
+    return (
+        f"{where}: image {image!r} has empty alt text, so screen readers skip it; "
+        "if it shows something, describe it in the alt text"
+    )
+
+
 class Problems(logging.Handler):
     """Collects every warning and error logged during the build, with its cause."""
 
@@ -111,15 +131,22 @@ class Problems(logging.Handler):
         self.notes: list[str] = []  # facts for the author that need no action (front_matter.build_note)
         self.disk = False  # a full or read-only disk was reported: the files that follow fail alike
 
+    def add_note(self, message: str) -> None:
+        if f"note: {message}" not in self.notes:
+            self.notes.append(f"note: {message}")
+
     def add(self, message: str) -> None:
         if message not in self.messages:  # one mistake, one message, however many posts meet it
             self.messages.append(message)
 
     def emit(self, record: logging.LogRecord) -> None:
+        if record.__dict__.get("limit_msg") == PELICAN_EMPTY_ALT:
+            if record.args:  # the first few; Pelican's own summary line after them says nothing new
+                self.add_note(empty_alt_note(*record.args))
+            return
         message = record.getMessage()
         if getattr(record, "build_note", False):
-            if f"note: {message}" not in self.notes:
-                self.notes.append(f"note: {message}")
+            self.add_note(message)
             return
         if getattr(record, "author_warning", False):
             if f"warning: {message}" not in self.warnings:
