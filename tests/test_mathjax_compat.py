@@ -227,6 +227,21 @@ def test_the_sites_macros_setting_reaches_every_formula_of_a_post(read):
     assert content.count('<mi mathvariant="double-struck">R</mi>') == 2
 
 
+def test_a_formula_that_only_defines_is_hidden_in_the_page_with_its_tex(read):
+    """As MathJax's page keeps an empty element for it: nothing shown or read aloud, the TeX kept."""
+    text = (
+        "---\ntitle: A post\n---\n\n$$\\DeclareMathOperator*{\\am}{arg\\,max}$$\n"
+        "$$\\newcommand{\\vv}{v}$$\n\n$$\\def\\ww{w}$$\n\nSo $\\am_x \\vv\\ww$.\n"
+    )
+    _, (content, _) = read(text, MATH_COMPAT=3)
+    hidden = re.findall(r'<span class="(katex-display )?math-definitions" hidden>(.*?)</span></span>', content)
+    assert [display for display, _ in hidden] == ["", "", "katex-display "]  # kramdown's inline, inline, display
+    tex = [re.search(r'x-tex">(.*?)</annotation>', maths).group(1) for _, maths in hidden]
+    assert tex == [r"\DeclareMathOperator*{\am}{arg\,max}", r"\newcommand{\vv}{v}", r"\def\ww{w}"]
+    assert "<msub><mrow><mi mathvariant=\"normal\">arg\u2009max</mi>" in content  # the definitions hold
+    assert "<mi>v</mi><mi>w</mi>" in content
+
+
 def test_the_same_post_fails_on_the_sites_own_posts_naming_file_line_and_formula(read, tmp_path):
     with pytest.raises(SourceError, match=r"2026-01-02-a-post.md:7: invalid LaTeX .*No such environment: eqnarray"):
         read(POST.format(""))

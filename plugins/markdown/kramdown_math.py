@@ -149,13 +149,25 @@ class MathPreprocessor(Preprocessor):
         if plan.link is not None:
             return plan.link
         html = self.draw(plan.latex, f.display, plan.annotation, line)
-        if not html:  # a formula that only defines macros: nothing on the page
-            return ""
+        if not html:  # a formula that only defines macros: nothing shown, its TeX kept
+            return definitions_html(plan.annotation if plan.annotation is not None else plan.latex, f.display)
         if f.display and f.block:
             first, rest = (plan.ids[0], plan.ids[1:]) if plan.ids else (None, [])
             id_attr = f' id="{first}"' if first else ""
             return f'<div class="math-display"{id_attr}>{anchors(rest)}{html}</div>'
         return with_anchors(html, plan.ids)
+
+
+def definitions_html(tex: str, display: bool) -> str:
+    """The page's element for a formula that only defines (macros, colours): hidden, taking no space
+    and read by no screen reader, as MathJax's empty element for it; its TeX stays in the page for
+    what reads formulas' TeX (copy-as-LaTeX, checks against the old site)."""
+    maths = (
+        '<span class="katex"><span class="katex-mathml"><math xmlns="http://www.w3.org/1998/Math/MathML">'
+        f'<semantics><mrow></mrow><annotation encoding="application/x-tex">{escape(tex)}</annotation>'
+        "</semantics></math></span></span>"
+    )
+    return f'<span class="{"katex-display " if display else ""}math-definitions" hidden>{maths}</span>'
 
 
 TEX_ANNOTATION = re.compile(r'(<annotation encoding="application/x-tex">)[^<]*(</annotation>)')
