@@ -158,3 +158,25 @@ def test_the_readers_record_of_link_ids_decides_whether_a_page_is_scanned(tmp_pa
     unrecorded = SimpleNamespace(settings=settings, _content=page, metadata={})  # another reader: scanned
     add_citations(unrecorded)
     assert 'class="citation"' in unrecorded._content
+
+
+def test_a_url_field_written_as_latex_or_words_links_to_its_web_address(tmp_path):
+    """`url = {\\url{…}}` and `url = {Available at \\url{http:// https://…} (2024)}`: the entry
+    links to the address, never to the field's text."""
+    from plugins.features.bibtex import parse_bibliography
+
+    bib = tmp_path / "refs.bib"
+    bib.write_text(
+        "@misc{a, title = {A}, url = {\\url{https://kexue.fm/archives/9859}}}\n"
+        "@misc{b, title = {B}, url = {Available at \\url{http://\nhttps://ypei.org/p.html} (2024/11/11)}}\n"
+        "@misc{c, title = {C}, url = {https://c.org/x}}\n@misc{d, title = {D}, url = {see the library}}\n"
+    )
+    entries, _ = parse_bibliography(bib)
+    urls = {e.key: e.url for e in entries}
+    assert urls == {
+        "a": "https://kexue.fm/archives/9859",
+        "b": "https://ypei.org/p.html",
+        "c": "https://c.org/x",
+        "d": "",
+    }
+    assert "https://kexue.fm/archives/9859" in next(e for e in entries if e.key == "a").ids

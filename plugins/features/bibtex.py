@@ -57,6 +57,19 @@ LATEX_COMMAND = re.compile(r"\\[A-Za-z]+\*?\s*")
 MATHS = re.compile(r"(\$[^$]*\$)")
 
 
+WEB_ADDRESS = re.compile(r"(?:https?|ftp)://[^\s{}\\]+")
+
+
+def link_in(field: str) -> str:
+    """The address a `url` field links to: the field itself, or, when it wraps the address in
+    LaTeX or words (`\\url{https://…}`, `Available at \\url{…} (2024)`), the first complete web
+    address in it ("" if there is none)."""
+    field = field.strip()
+    if field and not re.search(r"[\s{}\\]", field):
+        return field
+    return next((a for a in WEB_ADDRESS.findall(field) if a.split("://", 1)[1]), "")
+
+
 def plain(latex: str) -> str:
     """BibTeX text to plain text: braces, accents, and the names of formatting commands
     (`\\emph{x}` → x) gone; maths between `$` kept as written."""
@@ -139,15 +152,15 @@ def parse_bibliography(path: Path) -> tuple[list[Entry], list[Problem]]:
     entries = []
     for key, e in data.entries.items():
         f = e.fields
-        ids, url = set(), f.get("url", "")
+        ids, url = set(), link_in(f.get("url", ""))
+        if url:
+            ids.add(url)
         if f.get("eprint"):
             ids.add(f["eprint"])
             url = url or f"https://arxiv.org/abs/{f['eprint']}"
         if f.get("doi"):
             ids.add(f["doi"].lower())
             url = url or f"https://doi.org/{f['doi']}"
-        if f.get("url"):
-            ids.add(f["url"])
         venue = plain(f.get("journal") or f.get("booktitle") or (f"arXiv:{f['eprint']}" if f.get("eprint") else ""))
         if f.get("volume"):
             venue += f" {f['volume']}"
