@@ -141,6 +141,8 @@ MARKDOWN = {
             ]
         },
         "pymdownx.magiclink": {"hide_protocol": False},
+        # Numbered in the order the text cites them, as kramdown numbers them.
+        "markdown.extensions.footnotes": {"USE_DEFINITION_ORDER": False},
         # Heading ids as Jekyll's kramdown (GFM) makes them, so links into old posts land.
         "markdown.extensions.toc": {
             "permalink": "#",

@@ -238,7 +238,7 @@ def test_a_formula_that_only_defines_is_hidden_in_the_page_with_its_tex(read):
     assert [display for display, _ in hidden] == ["", "", "katex-display "]  # kramdown's inline, inline, display
     tex = [re.search(r'x-tex">(.*?)</annotation>', maths).group(1) for _, maths in hidden]
     assert tex == [r"\DeclareMathOperator*{\am}{arg\,max}", r"\newcommand{\vv}{v}", r"\def\ww{w}"]
-    assert "<msub><mrow><mi mathvariant=\"normal\">arg\u2009max</mi>" in content  # the definitions hold
+    assert '<msub><mrow><mi mathvariant="normal">arg\u2009max</mi>' in content  # the definitions hold
     assert "<mi>v</mi><mi>w</mi>" in content
 
 

@@ -29,7 +29,8 @@ def test_a_caption_deep_in_raw_html_gets_its_emphasis_and_its_footnote():
 
 def test_a_details_block_with_a_markdown_div_inside():
     out = md(
-        '<details>\n  <summary>Click for *details*</summary>\n  <div markdown="1">\nSome **bold**.\n  </div>\n</details>\n'
+        "<details>\n  <summary>Click for *details*</summary>\n"
+        '  <div markdown="1">\nSome **bold**.\n  </div>\n</details>\n'
     )
     assert "<strong>bold</strong>" in out
     assert "<summary>Click for *details*</summary>" in out  # raw, as kramdown leaves it

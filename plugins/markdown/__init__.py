@@ -14,6 +14,7 @@ first; on a tie the extension added first runs first (epigraphs before embeds).
 | `kramdown_math.KramdownMathExtension` | preprocessor (29) | `$$…$$`, `\\(…\\)`, `$…$` → KaTeX HTML (before any other block parsing) |
 | `kramdown_blocks.KramdownBlocksExtension` | preprocessors (29.8, 27, 26), treeprocessor (9) | `{::comment}`, IALs `{: …}`, `{:toc}`, list indents |
 | `nested_markdown.NestedMarkdownExtension` | preprocessor (20.5) | `markdown="1"` inside raw HTML honoured, as kramdown does |
+| `kramdown_footnotes.KramdownFootnotesExtension` | treeprocessor (17) | a footnote never cited left out, with a warning |
 | `distill.DistillExtension` | preprocessor (28.5), postprocessor (26) | distill's `<d-footnote>` → Markdown footnotes |
 | `responsive_images.ResponsiveImagesExtension` | postprocessor (7) | `srcset` entries checked (WebP sizes made), `on*` handlers removed |
 | `external_embeds.ExternalEmbedsExtension` | postprocessor (5) | iframes and images from other hosts → links; framed files checked |
@@ -35,6 +36,7 @@ from plugins.markdown.epigraph import EpigraphExtension
 from plugins.markdown.external_embeds import ExternalEmbedsExtension
 from plugins.markdown.figure_tag import FigureTagExtension
 from plugins.markdown.kramdown_blocks import KramdownBlocksExtension
+from plugins.markdown.kramdown_footnotes import KramdownFootnotesExtension
 from plugins.markdown.kramdown_math import KramdownMathExtension, MathOptions, Renderer
 from plugins.markdown.nested_markdown import NestedMarkdownExtension
 from plugins.markdown.pseudocode import PseudocodeExtension
@@ -75,6 +77,7 @@ def extensions(settings: dict, render: Renderer) -> list:
         KramdownMathExtension(render, MathOptions.from_settings(settings)),  # the site's MATH_* settings
         KramdownBlocksExtension(),
         NestedMarkdownExtension(),
+        KramdownFootnotesExtension(),
         DistillExtension(),
         ResponsiveImagesExtension(content, baseurls, site_url),
         ExternalEmbedsExtension(content, baseurls, site_url),
