@@ -180,3 +180,15 @@ def test_a_url_field_written_as_latex_or_words_links_to_its_web_address(tmp_path
         "d": "",
     }
     assert "https://kexue.fm/archives/9859" in next(e for e in entries if e.key == "a").ids
+
+
+def test_no_citation_is_made_in_a_comment_or_in_code():
+    html = (
+        '<p>See <d-cite key="dauphin2017glu"></d-cite>.</p>\n<!-- <figcaption><d-cite key="dauphin2017glu"> -->\n'
+        '<pre><code>&lt;a&gt; <a href="https://arxiv.org/abs/2002.05202">x</a></code></pre>'
+        '<p><code><d-cite key="shazeer2020glu"></d-cite></code></p>'
+    )
+    out = cite(html, ENTRIES)
+    assert out.count('class="citation"') == 1 and 'id="cite-dauphin2017glu-1"' in out
+    assert out.count("<li id=") == 1 and out.count('class="backref"') == 1
+    assert '<!-- <figcaption><d-cite key="dauphin2017glu"> -->' in out

@@ -20,6 +20,7 @@ and the key. The metadata lives in the repository and is never fetched at run ti
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from pathlib import Path
@@ -44,6 +45,9 @@ DOI = re.compile(r"^https?://(?:[\w-]+\.)*(?:doi\.org/|[\w.-]+/doi/(?:abs/|full/
 # Python-Markdown's footnotes: the list items at the end, and each one's mark in the text.
 FOOTNOTE_ITEM = re.compile(r'<li id="fn:([^"]+)">')
 BIBLIOGRAPHY_FOLDER = Path("assets") / "bibliography"  # al-folio's, under the content folder
+# What no reader sees as text with links: a comment, code, and raw text elements (distill's
+# script never finds a <d-cite> there either).
+NOT_CITED = re.compile(r"<!--.*?-->|<(pre|code|script|style|textarea)\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
 
 
 def cite_keys(attrs: str) -> list[str]:
@@ -93,7 +97,12 @@ def cite(content_html: str, entries: list[Entry]) -> str:
     and append the references list."""
     by_key = {e.key: e for e in entries}
     found = []  # (match, entries or None for a plain link; a d-cite's unknown keys are None)
+    hidden = [(h.start(), h.end()) for h in NOT_CITED.finditer(content_html)]  # in order, apart
+    starts = [a for a, _ in hidden]
     for m in CITATION.finditer(content_html):
+        i = bisect.bisect_right(starts, m.start()) - 1
+        if i >= 0 and m.start() < hidden[i][1]:
+            continue  # in a comment or code
         if m.group("dcite"):
             found.append((m, [by_key.get(k) for k in cite_keys(m.group("attrs"))] or [None]))
         else:
