@@ -18,6 +18,7 @@ first; on a tie the extension added first runs first (epigraphs before embeds).
 | `distill.DistillExtension` | preprocessor (28.5), postprocessor (26) | distill's `<d-footnote>` → Markdown footnotes |
 | `responsive_images.ResponsiveImagesExtension` | postprocessor (7) | `srcset` entries checked (WebP sizes made), `on*` handlers removed |
 | `external_embeds.ExternalEmbedsExtension` | postprocessor (5) | iframes and images from other hosts → links; framed files checked |
+| `page_anchors.PageAnchorsExtension` | postprocessor (4) | a link to an id the page lacks: a warning (to the one id it spells, if any) |
 
 The other modules are the extensions' own pieces: `maths_finder` and `maths_in_html` (where
 the formulas are, kramdown's and a MathJax site's), `equation_refs` (`\\label`/`\\eqref`),
@@ -39,6 +40,7 @@ from plugins.markdown.kramdown_blocks import KramdownBlocksExtension
 from plugins.markdown.kramdown_footnotes import KramdownFootnotesExtension
 from plugins.markdown.kramdown_math import KramdownMathExtension, MathOptions, Renderer
 from plugins.markdown.nested_markdown import NestedMarkdownExtension
+from plugins.markdown.page_anchors import PageAnchorsExtension
 from plugins.markdown.pseudocode import PseudocodeExtension
 from plugins.markdown.reading_counts import ReadingCountsExtension
 from plugins.markdown.responsive_images import ResponsiveImagesExtension
@@ -81,4 +83,5 @@ def extensions(settings: dict, render: Renderer) -> list:
         DistillExtension(),
         ResponsiveImagesExtension(content, baseurls, site_url),
         ExternalEmbedsExtension(content, baseurls, site_url),
+        PageAnchorsExtension(),
     ]

@@ -13,7 +13,7 @@ from markdown.extensions import Extension
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.treeprocessors import Treeprocessor
 
-from plugins.markdown.source_text import line_of
+from plugins.markdown import source_text
 
 
 class UncitedFootnotes(Treeprocessor):
@@ -35,14 +35,8 @@ class UncitedFootnotes(Treeprocessor):
             item = ol.find(f"li[@id='{footnotes.makeFootnoteId(key)}']") if ol is not None else None
             if item is not None:
                 ol.remove(item)
-            if getattr(self.md, "author_warnings", None) is None:
-                self.md.author_warnings = []
-            self.md.author_warnings.append(
-                (
-                    line_of(self.md, f"[^{key}]:"),
-                    f"footnote [^{key}] is never cited in the text: left out, as Jekyll does",
-                )
-            )
+            message = f"footnote [^{key}] is never cited in the text: left out, as Jekyll does"
+            source_text.warn(self.md, source_text.line_of(self.md, f"[^{key}]:"), message)
         if ol is None or not len(ol):
             parent = next(p for p in root.iter() if div in list(p))
             parent.remove(div)

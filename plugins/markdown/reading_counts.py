@@ -106,7 +106,8 @@ class ReadingCountsPostprocessor(Postprocessor):
         # Then what the later postprocessors do to the page (footnote marks, epigraphs…).
         after_raw_html = list(self.md.postprocessors)
         for later in after_raw_html[self.md.postprocessors.get_index_for_name("raw_html") + 1 :]:
-            page = later.run(page)
+            if not getattr(later, "keeps_words", False):
+                page = later.run(page)
         counts = reading_counts(page)
         counts["formulas"] += prose.formulas
         facts = getattr(self.md, "page_facts", None)
