@@ -153,8 +153,8 @@ NAMES = st.sampled_from([None, None, None, "2020-13-45-bad.md", "2020-01-01-uppe
 
 
 @pytest.fixture(scope="module")
-def reading(tmp_path_factory):
-    """read(name, text) -> Article, as a build reads one post (content folder in tmp)."""
+def reading(tmp_path_factory, generated):
+    """read(name, text) -> Article, as a build reads one post (content folder in tmp, with the figures)."""
     from pelican import signals
     from pelican.contents import Article
     from pelican.readers import Readers
@@ -165,7 +165,7 @@ def reading(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("fuzz")
     content = folder / "content"
-    shutil.copytree(ROOT / "content" / "assets", content / "assets")
+    shutil.copytree(generated, content / "assets")
     shutil.copy(ROOT / "content" / "references.bib", content / "references.bib")
     (content / "posts").mkdir()
     for source in SOURCES:  # stand-ins for the images the posts show
