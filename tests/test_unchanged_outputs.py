@@ -78,3 +78,39 @@ def test_the_manifest_never_names_anything_outside_the_site(tmp_path, monkeypatc
     assert (site / "posts" / "index.html").exists() and not (site / "static.css").exists()
     finish(site, set())  # the post was deleted
     assert outside.exists() and not (site / "posts").exists()
+
+
+@pytest.mark.build
+def test_a_page_is_rendered_again_when_its_template_changes_or_its_file_was_replaced(tmp_path):
+    """A page kept by its key (plugins/incremental/page_keys.py) is only ever the page that key
+    made: a template edit renders every page again, and a page whose file something else replaced
+    (the dev server moves its pages in) is rendered again, not trusted."""
+    import shutil
+
+    from tests.conftest import ROOT
+
+    blog = make_blog(tmp_path / "content", 2, swiglu_only=True)
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    settings = write_settings(tmp_path, blog.content, THEME=str(theme))
+    output, env = tmp_path / "output", {"SITE_BUILD_CACHE": str(tmp_path / "cache")}
+
+    def build():
+        result = run_build(settings, output, env=env)
+        assert result.returncode == 0, result.stderr
+
+    build()
+    build()  # the spare is made: from now on pages can be kept from either site
+    first, second = (page_of(output, post) for post in blog.posts)
+    template = theme / "templates" / "article.html"
+    template.write_text(template.read_text().replace("Cite this post", "Cite this article"))
+    build()
+    assert "Cite this article" in first.read_text() and "Cite this article" in second.read_text()
+
+    right = second.read_bytes()
+    second.unlink()
+    second.write_bytes(right.replace(b"Cite this article", b"A page moved in by hand"))
+    build()  # nothing changed in the sources: the replaced page is rendered, not kept
+    assert second.read_bytes() == right
+    build()
+    assert second.read_bytes() == right

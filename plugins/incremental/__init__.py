@@ -11,7 +11,7 @@ any other version the layer stays off).
 | `readers_init` | `content_cache.attach` | a source converted before is read from the cache, keyed on all it depends on |
 | `all_generators_finalized` | `content_urls.keep_urls` | each post's URL worked out once |
 | `article_writer_finalized` | `intrasite_links.release_rewritten` | Pelican's copies of the written pages let go |
-| `get_writer` | `writer` | pages with unchanged bytes kept or linked (unchanged_outputs); the dev server's pages-only build (dev_pages) |
+| `get_writer` | `writer` | a page whose key is unchanged not rendered, and pages with unchanged bytes kept or linked (unchanged_outputs, page_keys); the dev server's pages-only build (dev_pages) |
 | `get_generators` | `unchanged_outputs.get_generators` | after the pages (figure pages too: this package is later in PLUGINS), the spare's stale pages removed |
 
 The runner (tools/build.py) stages a build in the site before last when `reuses_spare(settings)`

@@ -8,7 +8,11 @@ nothing). So the staging folder is the site before the current one, kept by
 tools/build.py as a spare: its pages are listed in a manifest (in the build
 cache, named after the folder's inode, which renames keep), and every other
 file in it (static copies, search index, cards) is removed before the build.
-Pelican's writer still renders every page; this writer then
+A post or page whose key (page_keys.py: everything its template shows) is the
+one the spare's or the current site's build recorded for it, on a file left
+untouched since (same inode, size and time), is not rendered at all: the
+staged page is kept or the current one linked. Every other page is rendered,
+and this writer then
 
 - keeps the staged page when its bytes are already those (the usual case);
 - else links the current site's page when that one has those bytes (a page
@@ -24,11 +28,15 @@ manifest lists the pages written.
 from __future__ import annotations
 
 import io
+import json
 import os
 from pathlib import Path
 
 from pelican.generators import Generator
+from pelican.utils import sanitised_join
 from pelican.writers import Writer
+
+from plugins.incremental.page_keys import Keys
 
 
 def manifest_of(site: Path) -> Path:
@@ -106,11 +114,92 @@ class _ComparedFile(io.TextIOBase):
         staged.write_bytes(data)
 
 
+def keys_of(site: Path) -> Path:
+    """Where a built site's page keys are kept (beside its manifest)."""
+    manifest = manifest_of(site)
+    return manifest.with_name(f"{manifest.name}.keys.json")
+
+
+def _read_keys(site: Path | None) -> dict[str, list]:
+    """A site's pages as its build recorded them: {relative path: [key, inode, size, mtime_ns]}."""
+    try:
+        keys = json.loads(keys_of(site).read_text()) if site is not None and site.is_dir() else {}
+    except (OSError, ValueError):
+        return {}
+    return keys if isinstance(keys, dict) else {}
+
+
+def _record(path: str) -> list[int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_ino, st.st_size, st.st_mtime_ns]
+
+
+def _holds(site_keys: dict, rel: str, key: str, path: str) -> bool:
+    """Whether the file at `path` is the page its site's build wrote under `key`, untouched since
+    (the same inode, size and time: a page moved in by the dev server, or rewritten for a host, is not)."""
+    entry = site_keys.get(rel)
+    return isinstance(entry, list) and entry[:1] == [key] and entry[1:] == _record(path)
+
+
 class UnchangedOutputsWriter(Writer):
+    """Renders a post or page only when its key (page_keys.py) is not the one the current
+    site's or the spare's build wrote it under; otherwise that page is kept (staged) or linked
+    (current). Every other file is rendered and compared (_ComparedFile)."""
+
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
         current = self.settings.get("PREVIOUS_OUTPUT")
         self.current = Path(current) if current else None
+        # A publish build rewrites its pages afterwards (hashed asset names): no key is trusted or kept.
+        self.keys = None if self.settings.get("PREPARE_FOR_HOST") else Keys(self.settings["THEME"])
+        self.current_keys = _read_keys(self.current)
+        self.staged_keys = _read_keys(Path(output_path))
+        self.new_keys: dict[str, list] = {}
+        self.rendered = self.kept = 0
+
+    def write_file(self, name, template, context, relative_urls=False, paginated=None, **kwargs):
+        content = kwargs.get("article") or kwargs.get("page")
+        if self.keys is None or content is None or paginated or relative_urls or not name:
+            return super().write_file(name, template, context, relative_urls, paginated, **kwargs)
+        path = sanitised_join(self.output_path, name)
+        rel = os.path.relpath(path, self.output_path)
+        if path in self._written_files or path in self._overridden_files:  # Pelican's override rules decide
+            return super().write_file(name, template, context, relative_urls, paginated, **kwargs)
+        key = self.keys.of(content, template.name, context, kwargs)
+        if self._keep(rel, path, key):
+            self._written_files.add(path)
+            if kwargs.get("override_output"):
+                self._overridden_files.add(path)
+            self.kept += 1
+        else:
+            super().write_file(name, template, context, relative_urls, paginated, **kwargs)
+            self.rendered += 1
+        record = _record(path)
+        if record is not None:
+            self.new_keys[rel] = [key, *record]
+
+    def _keep(self, rel: str, path: str, key: str) -> bool:
+        """Keep the staged page, or link the current one, when it was written under `key`."""
+        if _holds(self.staged_keys, rel, key, path):
+            return True
+        if self.current is None:
+            return False
+        current = str(self.current / rel)
+        if not _holds(self.current_keys, rel, key, current):
+            return False
+        try:
+            if os.path.exists(path) and os.path.samefile(path, current):
+                return True
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            if os.path.lexists(path):
+                os.unlink(path)  # never changed in place: it may be shared with the current site
+            os.link(current, path)
+            return True
+        except OSError:  # another file system, a link limit: render it
+            return False
 
     def _open_w(self, filename, encoding, override=False):
         if filename in self._written_files or filename in self._overridden_files:
@@ -146,7 +235,7 @@ def keep_only_pages(site: Path) -> None:
             os.rmdir(folder)
 
 
-def finish(site: Path, written: set[str]) -> None:
+def finish(site: Path, written: set[str], keys: dict[str, list] | None = None) -> None:
     """Once the pages are written: remove the pages the spare held that this build did not
     write (a deleted post), and folders left empty, then list the pages written in the
     manifest. Runs before the static files are copied, so that none of them is ever
@@ -165,6 +254,9 @@ def finish(site: Path, written: set[str]) -> None:
     tmp = manifest.with_name(f"{manifest.name}.{os.getpid()}.tmp")
     tmp.write_text("".join(f"{rel}\n" for rel in sorted(written_rel)))
     os.replace(tmp, manifest)
+    tmp = keys_of(site).with_name(f"{keys_of(site).name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({rel: v for rel, v in sorted((keys or {}).items()) if rel in written_rel}))
+    os.replace(tmp, keys_of(site))
     prune_manifests(manifest.parent)
 
 
@@ -189,7 +281,7 @@ class FinishPages(Generator):
 
     def generate_output(self, writer) -> None:
         if isinstance(writer, UnchangedOutputsWriter):
-            finish(Path(self.output_path), writer._written_files)
+            finish(Path(self.output_path), writer._written_files, writer.new_keys)
 
 
 def get_generators(pelican):
