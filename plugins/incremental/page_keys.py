@@ -72,7 +72,7 @@ def _templates_digest(theme: Path) -> bytes:
 def _site_picture(context: dict) -> list:
     upper = {k: v for k, v in context.items() if k.isupper() and k not in IGNORED_SETTINGS}
     everything = [
-        (path, c.url, getattr(c, "title", ""), getattr(c, "date", None))
+        (path, getattr(c, "url", None), getattr(c, "title", ""), getattr(c, "date", None))
         for kind in ("generated_content", "static_content")
         for path, c in sorted((context.get(kind) or {}).items())
     ]
