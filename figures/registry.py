@@ -7,6 +7,7 @@ the id with `_` for `-`, in this package, and exposes `ID` and `make()`.
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import importlib
 from importlib.metadata import version
@@ -42,6 +43,13 @@ def load(figure_id: str) -> ModuleType:
 
 def imported_files(path: Path, package: Path) -> set[Path]:
     """The files of `package` that the module at `path` imports (anywhere in it, lazy imports included)."""
+    stat = path.stat()
+    return set(_imported_files(path, package, stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=256)
+def _imported_files(path: Path, package: Path, mtime_ns: int, size: int) -> frozenset[Path]:
+    """imported_files, parsed once per version of the file (a build asks once per figure a post shows)."""
     found = set()
     for node in ast.walk(ast.parse(path.read_bytes(), filename=str(path))):
         if isinstance(node, ast.Import):
@@ -61,7 +69,7 @@ def imported_files(path: Path, package: Path) -> set[Path]:
             candidate = package.joinpath(*parts[1:]).with_suffix(".py")
             if candidate.is_file():
                 found.add(candidate)
-    return found
+    return frozenset(found)
 
 
 def dependencies(figure_id: str, package: Path | None = None) -> list[Path]:
@@ -86,6 +94,12 @@ def source_hash(figure_id: str, package: Path | None = None) -> str:
     for path in dependencies(figure_id, package):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     digest.update(repr(sorted(LIGHT.items())).encode())
-    for lib in LIBRARIES:  # read from metadata: importing them would cost seconds per build
-        digest.update(f"{lib}={version(lib)}".encode())
+    digest.update(library_versions().encode())
     return digest.hexdigest()[:16]
+
+
+@functools.cache
+def library_versions() -> str:
+    """The LIBRARIES' installed versions, read once per process from their metadata (importing
+    them would cost seconds per build; the dev server restarts its builds when code changes)."""
+    return "".join(f"{lib}={version(lib)}" for lib in LIBRARIES)
