@@ -13,6 +13,7 @@ closed. Nothing a build makes lives in a module global or in a private settings 
 | `katex` | plugins.katex.render (the first formula) | every page's Markdown conversion |
 | `katex_usage` | plugins.katex (`all_generators_finalized`) | plugins.assets, which writes KaTeX's CSS and fonts |
 | `diagram_font` | plugins.mermaid | plugins.assets, which writes the labels' font |
+| `memos` (`kept()`) | plugins.mermaid, plugins.features.output_paths | the same, again (a page's diagrams, its file) |
 | `deferred` | plugins.features.search, plugins.incremental | `finish()`: work done once Pelican lets go of the pages |
 
 `finish(ok)` runs the deferred work (or drops it when the build failed) and closes what
@@ -69,8 +70,18 @@ class BuildState:
     katex: Any = None  # plugins.katex.render.Renderer
     katex_usage: tuple | None = None  # (classes, font characters) of every page
     diagram_font: tuple[str, bytes] | None = None  # (file name, woff2 bytes)
+    memos: dict = field(default_factory=dict)  # (what, id(content)) → (content, value), see kept()
     deferred: list[tuple[Callable[[], None], Callable[[], None]]] = field(default_factory=list)  # (do, drop)
     closed: bool = False
+
+    def kept(self, what: str, content, compute: Callable[[Any], Any]) -> Any:
+        """`compute(content)`, worked out once per build for each content object (`what` names
+        the computation). Only for what cannot change once the content is read."""
+        key = (what, id(content))
+        found = self.memos.get(key)
+        if found is None or found[0] is not content:  # the object holds its id while it is kept
+            found = self.memos[key] = (content, compute(content))
+        return found[1]
 
     def defer(self, do: Callable[[], None], drop: Callable[[], None]) -> None:
         """Work for after Pelican has returned: `do` when the build succeeded, else `drop`."""

@@ -34,6 +34,8 @@ class FigurePagesGenerator(Generator):
         return [(save_as(figure_id), f"the page of the figure {figure_id!r}") for figure_id, _ in self.interactive()]
 
     def generate_output(self, writer) -> None:
+        if getattr(writer, "pages_only", False):  # the dev server's first answer: posts' pages only
+            return
         assets = Path(self.settings["PATH"]) / "assets"
         site_url = self.settings.get("SITEURL", "")
         articles = self.context.get("articles", [])

@@ -121,6 +121,8 @@ def release_rewritten(_generator=None, writer=None) -> None:
         contents.Content.__dict__[name].cache.clear()
     for pattern in _patterns:
         pattern.found.clear()
+    if getattr(writer, "pages_only", False):  # a few pages written: no memory to give back
+        return
     gc.collect()
     try:  # glibc keeps freed memory in its heap unless asked; elsewhere there is nothing to do
         ctypes.CDLL("libc.so.6").malloc_trim(0)

@@ -297,6 +297,13 @@ class Renderer:
             f"({self.time_limit:g} s, KATEX_TIME_LIMIT): make it smaller or simpler"
         )
 
+    def start(self) -> None:
+        """Start node now rather than at the first formula not in the cache (the dev server's
+        warm site: the formula an author just wrote does not wait for node to start)."""
+        if self.server is None:
+            self.server = new_server(self.options)
+            self.held = None
+
     def close(self) -> None:
         if self.server is not None:
             self.server.close()

@@ -105,9 +105,13 @@ def diagram_id(slug: str, index: int) -> str:
 
 
 def render_diagrams(generators) -> None:
+    """Each page's diagrams drawn into it, and the labels' font chosen for all of them. Running
+    it again on the same contents (the dev server's warm site does) changes nothing: a page's
+    diagrams are read once per build, before they are drawn over."""
     contents = build_state.contents_of(generators)
-    diagrams = [d for content in contents for d in diagrams_in(content)]
     settings = generators[0].settings
+    state = build_state.of(settings)
+    diagrams = [d for content in contents for d in state.kept("diagrams", content, diagrams_in)]
     context = generators[0].context  # the templates' context, shared by all generators
     context["DIAGRAM_FONT_URL"] = None
     if not diagrams:
