@@ -24,6 +24,8 @@ import sys
 import textwrap
 import time
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -244,9 +246,12 @@ def discard(folder: Path, output: Path) -> None:
     subprocess.Popen(["rm", "-rf", "--", str(trash)], start_new_session=True)
 
 
-def run_pelican(settings_file: Path, staging: Path, extra: dict | None = None, prepare=None) -> list[str]:
+def run_pelican(
+    settings_file: Path, staging: Path, extra: dict | None = None, prepare=None, pelican_class=None
+) -> list[str]:
     """Read the settings, make stale figures, run Pelican; return the problems logged.
-    `prepare(settings)` runs once the settings are read, before Pelican starts."""
+    `prepare(settings)` runs once the settings are read, before Pelican starts;
+    `pelican_class` (default Pelican) is what runs (the dev server's warm site)."""
     from pelican import Pelican
     from pelican.settings import read_settings
 
@@ -269,7 +274,7 @@ def run_pelican(settings_file: Path, staging: Path, extra: dict | None = None, p
         if prepare is not None:
             prepare(settings)
         refresh_figures(Path(settings["PATH"]))
-        Pelican(settings).run()
+        (pelican_class or Pelican)(settings).run()
         if settings.get("PREPARE_FOR_HOST") and problems.warnings and not os.environ.get("ALLOW_WARNINGS"):
             problems.add(
                 f"error: {len(problems.warnings)} warning(s) above: a publish build fails on warnings "
@@ -303,16 +308,29 @@ def refresh_figures(content: Path) -> None:
     )
 
 
+def staging_of(output: Path) -> Path:
+    """The folder this process builds `output` in."""
+    return output.with_name(f".{output.name}.building-{os.getpid()}")
+
+
+@contextmanager
+def locked(output: Path) -> Iterator[Path]:
+    """Hold `output`'s build lock (one build at a time per output folder: say `make html` while
+    the dev server rebuilds), with what dead builds left cleaned up; yields this process's
+    staging folder, empty."""
+    with open(output.with_name(f".{output.name}.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        recover(output)
+        staging = staging_of(output)
+        shutil.rmtree(staging, ignore_errors=True)
+        yield staging
+
+
 def build(settings_file: Path, output: Path) -> list[str]:
     """Build into a staging folder and swap it in; return problems (empty on success)."""
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
-    # One build at a time per output folder (say `make html` while the dev server rebuilds).
-    with open(output.with_name(f".{output.name}.lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        recover(output)
-        staging = output.with_name(f".{output.name}.building-{os.getpid()}")
-        shutil.rmtree(staging, ignore_errors=True)
+    with locked(output) as staging:
         current = {"PREVIOUS_OUTPUT": str(output)} if output.is_dir() else {}
 
         def stage(settings: dict) -> None:
@@ -338,32 +356,37 @@ def build_pages(settings_file: Path, output: Path, sources: list[Path]) -> list[
     """The dev server's first answer to a save: render only the pages made from `sources`
     (plugins/incremental/dev_pages.py) and move them into the existing site, one atomic rename each.
     The full build that follows brings the rest of the site (lists, feeds, search) up to date."""
-    from plugins import incremental
-
     output = output.resolve()
     if not output.is_dir():
         return build(settings_file, output)
-    with open(output.with_name(f".{output.name}.lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        recover(output)
-        staging = output.with_name(f".{output.name}.building-{os.getpid()}")
-        shutil.rmtree(staging, ignore_errors=True)
-        quick = {
-            "DEV_ONLY_SOURCES": [str(s) for s in sources],
-            "STATIC_CREATE_LINKS": True,  # the staging copies are thrown away: links are enough
-        }
+    with locked(output) as staging:
         try:
-            problems = run_pelican(settings_file, staging, quick)
+            problems = run_pelican(settings_file, staging, pages_only_settings(sources))
             if problems:
                 return problems
-            for name in incremental.pages_written(staging):
-                target = output / name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(staging / name, target)
+            move_pages(staging, output)
             return Outcome(warnings=problems.warnings, notes=problems.notes)
         finally:
             if staging.exists():
                 discard(staging, output)  # the pages not moved, and what plugins wrote beside them
+
+
+def pages_only_settings(sources: list[Path]) -> dict:
+    """The settings a pages-only build adds: the saved sources, and links for static files."""
+    return {
+        "DEV_ONLY_SOURCES": [str(s) for s in sources],
+        "STATIC_CREATE_LINKS": True,  # the staging copies are thrown away: links are enough
+    }
+
+
+def move_pages(staging: Path, output: Path) -> None:
+    """The pages a pages-only build wrote into `staging`, moved into the site, one atomic rename each."""
+    from plugins import incremental
+
+    for name in incremental.pages_written(staging):
+        target = output / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staging / name, target)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -389,9 +412,14 @@ def main(argv: list[str] | None = None) -> int:
         if disk_problem(err) is None:
             raise
         problems = Outcome([f"error: {disk_problem(err)}"])
+    return report(problems, args.output, start)
+
+
+def report(problems: list[str], output: Path, start: float) -> int:
+    """Print a build's problems (or its notes and warnings, and the time since `start`); its exit code."""
     warnings = getattr(problems, "warnings", [])
     if problems:
-        print(f"Build failed; {args.output} still holds the last good site.", file=sys.stderr)
+        print(f"Build failed; {output} still holds the last good site.", file=sys.stderr)
         for message in warnings + list(problems):
             print(message, file=sys.stderr)
         return 1
@@ -399,7 +427,7 @@ def main(argv: list[str] | None = None) -> int:
         print(message, file=sys.stderr)
     if warnings:  # the summary a reader of a long log looks for last
         print(f"{len(warnings)} warning(s): what Jekyll would publish broken (see above)", file=sys.stderr)
-    print(f"Built {args.output} in {time.perf_counter() - start:.2f} s")
+    print(f"Built {output} in {time.perf_counter() - start:.2f} s")
     return 0
 
 

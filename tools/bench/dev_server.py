@@ -24,6 +24,7 @@ def save_to_reload(
     generation = Generation()
     builder = Builder(output, settings, env)
     builder.start()  # with the server, before the author edits anything
+    builder.wait_ready()  # as the author opens the page and starts to write
     httpd = make_server(output, "127.0.0.1", 0, generation)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     port = httpd.server_address[1]

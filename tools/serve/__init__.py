@@ -9,5 +9,7 @@ Three parts, each usable alone (the tests and the bench drive them directly):
   in live-reload mode the /__reload event stream and the script that listens to it);
 - `builder`: what turns a change into a new site (`Builder.build`, and `rebuild`, which says
   what to build first after a change and announces each success);
+- `warm_site`: the site kept read in memory between saves, which writes a saved post's page
+  after reading only that post;
 - `watcher`: watches the sources with watchfiles and hands each batch of changes to the builder.
 """

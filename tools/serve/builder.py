@@ -1,15 +1,17 @@
 """What the dev server runs when a source changes: `tools.build`, in a process forked from a
 warm one, and the order of builds after a change.
 
-The interface the server and the watcher use (and a builder that keeps the site in memory
-would keep): `Builder(output, settings, env)`, then `start()`; `build(only) -> bool`;
-`restart()` after a code change; `stop()`. `rebuild(builder, saved_posts, announce)` runs the
-builds one change needs.
+The interface the server and the watcher use: `Builder(output, settings, env)`, then
+`start()`; `wait_ready()`; `build(only) -> bool`; `restart()` after a code change; `stop()`.
+`rebuild(builder, saved_posts, announce)` runs the builds one change needs.
 
-Each build runs in a fresh process, forked from a warm one that has imported Pelican, the
-plugins and their libraries and does nothing else: a build does not wait for those imports,
-and still starts from clean plugin state. A failed build prints its errors and leaves the
-last good site in place (tools.build is atomic).
+The warm process has imported Pelican, the plugins and their libraries and does nothing else;
+each full build runs in a fresh process forked from it, so a build does not wait for those
+imports and still starts from clean plugin state. After each full build it also forks a warm
+site (tools/serve/warm_site.py): the whole site read into memory, waiting for the next save,
+whose pages it writes after reading only the saved posts. When the warm site declines (or a
+full build comes first and makes it stale), `tools.build --only` runs instead. A failed build
+prints its errors and leaves the last good site in place (tools.build is atomic).
 """
 
 from __future__ import annotations
@@ -43,9 +45,17 @@ WARM_MODULES = [
 ]
 
 
-def warm_process() -> None:
-    """The warm process: import what a build needs, then fork one child per build request
-    (a JSON argv line on stdin) and answer its exit code on stdout. Ends when stdin closes."""
+READY = "ready"  # the request that waits for the warm site (answered 0, or 1 if it is gone)
+
+
+def warm_process(settings: str | None, output: str) -> None:
+    """The warm process for the site built from `settings` (else pelicanconf.py) into
+    `output`: import what a build needs, then answer requests (JSON lines on stdin: a
+    tools.build argv, or READY) with an exit code each on stdout. A pages-only request
+    (`--only`) goes to the warm site when there is one; every other build runs in a child
+    forked for it, and a new warm site is forked after it. Ends when stdin closes."""
+    from tools.serve.warm_site import WarmSite
+
     plugins = [
         ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
         for path in sorted((ROOT / "plugins").rglob("*.py"))
@@ -54,29 +64,61 @@ def warm_process() -> None:
         importlib.import_module(name)
     answers = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)  # the builds' own output goes to the terminal, not into the answers
-    for line in sys.stdin:
-        pid = os.fork()
-        if pid == 0:
-            code = 1
-            try:
-                from tools.build import main as build_main
+    settings_file = Path(settings).resolve() if settings else ROOT / "pelicanconf.py"
 
-                code = build_main(json.loads(line))
-            except BaseException:  # a crash is the build's failure, never the warm process's
-                traceback.print_exc()
-            finally:
-                sys.stdout.flush()
-                sys.stderr.flush()
-                os._exit(code)
-        _, status = os.waitpid(pid, 0)
-        print(os.waitstatus_to_exitcode(status), file=answers, flush=True)
+    def warm_site() -> WarmSite:
+        return WarmSite(settings_file, Path(output), close_in_child=(answers.fileno(),))
+
+    site = warm_site()
+    try:
+        for line in sys.stdin:
+            request = json.loads(line)
+            if request == READY:
+                print(0 if site and site.wait_ready() else 1, file=answers, flush=True)
+                continue
+            only = [request[i + 1] for i, arg in enumerate(request) if arg == "--only"]
+            code = site.pages(only) if site and only else None
+            if site and only and code is None:
+                print(f"The warm site declined ({site.declined}): building the pages the usual way.", flush=True)
+            if site and not only:
+                site.stop()  # it may hold what this build's change made stale
+            site = None if only else site
+            if code is None:
+                code = forked_build(request)
+            if not only:
+                site = warm_site()
+            print(code, file=answers, flush=True)
+    finally:
+        if site:
+            site.stop()
+
+
+def forked_build(argv: list[str]) -> int:
+    """`tools.build argv` in a child forked from this process; its exit code."""
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            from tools.build import main as build_main
+
+            code = build_main(argv)
+        except BaseException:  # a crash is the build's failure, never the warm process's
+            traceback.print_exc()
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status)
 
 
 class Builder:
     """Builds the site into `output` (with `settings`, else pelicanconf.py; `env` adds to the
-    environment, e.g. SITE_BUILD_CACHE) in processes forked from a warm one."""
+    environment, e.g. SITE_BUILD_CACHE; the builds' messages go to `stderr`, else this
+    process's) in processes forked from a warm one."""
 
-    def __init__(self, output: Path, settings: Path | None = None, env: dict | None = None):
+    def __init__(self, output: Path, settings: Path | None = None, env: dict | None = None, stderr=None):
+        self.output, self.settings, self.stderr = output, settings, stderr
         self.argv = ["--output", str(output)] + (["--settings", str(settings)] if settings else [])
         self.env = {**os.environ, **(env or {})}
         self.process: subprocess.Popen | None = None
@@ -84,12 +126,15 @@ class Builder:
 
     def start(self) -> None:
         """Start the warm process (it imports while the author opens the page)."""
+        code = "import sys; from tools.serve.builder import warm_process; warm_process(*sys.argv[1:])"
+        where = [str(self.settings or ""), str(self.output)]
         self.process = subprocess.Popen(
-            [sys.executable, "-c", "from tools.serve.builder import warm_process; warm_process()"],
+            [sys.executable, "-c", code, *where],
             cwd=ROOT,
             env=self.env,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
+            stderr=self.stderr,
             text=True,
         )
 
@@ -98,6 +143,19 @@ class Builder:
         with self.lock:
             self.stop()
             self.start()
+
+    def wait_ready(self) -> bool:
+        """Wait until the warm site has read the whole site (as an author opens the page before
+        editing); False if it could not (the next save then takes the usual way)."""
+        with self.lock:
+            if self.process is None or self.process.poll() is not None:
+                return False
+            try:
+                self.process.stdin.write(json.dumps(READY) + "\n")
+                self.process.stdin.flush()
+                return self.process.stdout.readline().strip() == "0"
+            except OSError:
+                return False
 
     def build(self, only: Sequence[Path] = ()) -> bool:
         """A full build, or (`only`) the pages made from those sources (tools.build --only);
