@@ -9,6 +9,7 @@ any other version the layer stays off).
 |---|---|---|
 | `initialized` | `start` | Pelican's link search replaced by one with the same matches, in linear time (intrasite_links) |
 | `readers_init` | `content_cache.attach` | a source converted before is read from the cache, keyed on all it depends on |
+| `article_generator_init`, `…_pretaxonomy` | `parallel_reads.start`, `.finish` | posts the cache lacks converted by helper processes on the other cores |
 | `all_generators_finalized` | `content_urls.keep_urls` | each post's URL worked out once |
 | `article_writer_finalized` | `intrasite_links.release_rewritten` | Pelican's copies of the written pages let go |
 | `get_writer` | `writer` | a page whose key is unchanged not rendered, and pages with unchanged bytes kept or linked (unchanged_outputs, page_keys); the dev server's pages-only build (dev_pages) |
@@ -26,7 +27,15 @@ from pathlib import Path
 from pelican import signals
 
 from plugins import build_state
-from plugins.incremental import compat, content_cache, content_urls, dev_pages, intrasite_links, unchanged_outputs
+from plugins.incremental import (
+    compat,
+    content_cache,
+    content_urls,
+    dev_pages,
+    intrasite_links,
+    parallel_reads,
+    unchanged_outputs,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +57,11 @@ def start(pelican) -> None:
 def attach_cache(readers) -> None:
     if enabled(readers.settings):
         content_cache.attach(readers)
+
+
+def start_reads(generator) -> None:
+    if enabled(generator.settings):
+        parallel_reads.start(generator)
 
 
 def keep_urls(generators) -> None:
@@ -91,6 +105,8 @@ def pages_written(staging: Path) -> list[str]:
 def register():
     signals.initialized.connect(start)
     signals.readers_init.connect(attach_cache)
+    signals.article_generator_init.connect(start_reads)
+    signals.article_generator_pretaxonomy.connect(parallel_reads.finish)
     signals.all_generators_finalized.connect(keep_urls)
     signals.article_writer_finalized.connect(release)
     signals.get_writer.connect(writer)

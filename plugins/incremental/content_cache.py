@@ -46,6 +46,7 @@ IGNORED_SETTINGS = {
     "STATIC_CREATE_LINKS",
     "PREVIOUS_OUTPUT",  # where unchanged pages are linked from (plugins/incremental/unchanged_outputs.py)
     "DEFER_TO_RUNNER",  # when the search index is made, not what a reader makes
+    "PARALLEL_READS",  # how many processes convert posts (plugins/incremental/parallel_reads.py)
 }
 
 
@@ -168,6 +169,13 @@ class ReaderCache:
             self._site_digest = site_index(self.settings).digest()
         return self._site_digest
 
+    def has(self, source: str) -> bool:
+        """Whether an entry for `source` as it is now is stored (plugins/incremental/parallel_reads.py)."""
+        try:
+            return self._path(source).is_file()
+        except OSError:
+            return False
+
     def get(self, source: str, default=None):
         try:
             path = self._path(source)
@@ -202,3 +210,4 @@ def attach(readers) -> None:
     readers.get_cached_data = cache.get
     readers.cache_data = cache.put
     readers.save_cache = lambda: None  # every entry is written when it is made
+    readers.reader_cache = cache
