@@ -50,15 +50,18 @@ IGNORED_SETTINGS = {
 }
 
 
-def stable(value, depth: int = 0):
+def stable(value, depth: int = 0, special=None):
     """A JSON-able picture of a settings value that is the same from one process to the next
-    (object reprs carry memory addresses; functions and classes are named by module path)."""
+    (object reprs carry memory addresses; functions and classes are named by module path).
+    `special(value)`, when given, pictures the values it knows at any depth (None: the others)."""
     if depth > 8:
         return "…"
+    if special is not None and (shown := special(value)) is not None:
+        return shown
     if isinstance(value, dict):
-        return {str(k): stable(v, depth + 1) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+        return {str(k): stable(v, depth + 1, special) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
     if isinstance(value, (list, tuple, set, frozenset)):
-        items = [stable(v, depth + 1) for v in value]
+        items = [stable(v, depth + 1, special) for v in value]
         return sorted(items, key=json.dumps) if isinstance(value, (set, frozenset)) else items
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
@@ -70,7 +73,7 @@ def stable(value, depth: int = 0):
     state = getattr(value, "__dict__", None)
     if isinstance(state, dict):
         # Markdown extensions keep their options in `config`; skip back-references to parsers.
-        return [kind, stable({k: v for k, v in state.items() if k not in ("md", "parser")}, depth + 1)]
+        return [kind, stable({k: v for k, v in state.items() if k not in ("md", "parser")}, depth + 1, special)]
     return kind
 
 

@@ -44,21 +44,19 @@ def _other(value) -> list:
     return ["content", value.url, getattr(value, "title", ""), getattr(value, "subtitle", "")]
 
 
-def picture(value, depth: int = 0):
-    """What a key hashes for one value: JSON-able, the same in every process."""
-    if depth > 8:
-        return "…"
+def _shown(value):
+    """How a page shows another post, page, tag or category (by its URL and title) and a date;
+    None for any other value."""
     if isinstance(value, (Content, URLWrapper)):
         return _other(value)
     if isinstance(value, (datetime.datetime, datetime.date)):
         return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): picture(v, depth + 1) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
-    if isinstance(value, (set, frozenset)):
-        return sorted((picture(v, depth + 1) for v in value), key=json.dumps)
-    if isinstance(value, (list, tuple)):
-        return [picture(v, depth + 1) for v in value]
-    return stable(value, depth)
+    return None
+
+
+def picture(value):
+    """What a key hashes for one value: JSON-able, the same in every process."""
+    return stable(value, special=_shown)
 
 
 def _templates_digest(theme: Path) -> bytes:

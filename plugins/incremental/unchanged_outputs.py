@@ -158,7 +158,6 @@ class UnchangedOutputsWriter(Writer):
         self.current_keys = _read_keys(self.current)
         self.staged_keys = _read_keys(Path(output_path))
         self.new_keys: dict[str, list] = {}
-        self.rendered = self.kept = 0
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None, **kwargs):
         content = kwargs.get("article") or kwargs.get("page")
@@ -173,10 +172,8 @@ class UnchangedOutputsWriter(Writer):
             self._written_files.add(path)
             if kwargs.get("override_output"):
                 self._overridden_files.add(path)
-            self.kept += 1
         else:
             super().write_file(name, template, context, relative_urls, paginated, **kwargs)
-            self.rendered += 1
         record = _record(path)
         if record is not None:
             self.new_keys[rel] = [key, *record]
@@ -251,13 +248,16 @@ def finish(site: Path, written: set[str], keys: dict[str, list] | None = None) -
             folder.rmdir()
     manifest = manifest_of(site)
     manifest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = manifest.with_name(f"{manifest.name}.{os.getpid()}.tmp")
-    tmp.write_text("".join(f"{rel}\n" for rel in sorted(written_rel)))
-    os.replace(tmp, manifest)
-    tmp = keys_of(site).with_name(f"{keys_of(site).name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({rel: v for rel, v in sorted((keys or {}).items()) if rel in written_rel}))
-    os.replace(tmp, keys_of(site))
+    write_whole(manifest, "".join(f"{rel}\n" for rel in sorted(written_rel)))
+    write_whole(keys_of(site), json.dumps({rel: v for rel, v in sorted((keys or {}).items()) if rel in written_rel}))
     prune_manifests(manifest.parent)
+
+
+def write_whole(path: Path, text: str) -> None:
+    """Write `path` so that a reader sees the old file or the new one, never part of one."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
 
 
 def prune_manifests(folder: Path, days: int = 30) -> None:
